@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Event records shared by the BPF programs (bpf/profiler.bpf.c) and userspace.
+ * Only __u32/__u64-style types and no includes, so both sides can use it.
+ * Fields are ordered large to small so the layout has no hidden padding.
+ */
+#ifndef PROFILER_EVENTS_H
+#define PROFILER_EVENTS_H
+
+#define PROF_COMM_LEN 16
+#define PROF_CAPTURE_LEN 128	/* bytes of each Runtime API write captured */
+#define PROF_MAX_API_ADDRS 16
+
+enum prof_event_type {
+	PROF_EV_EXEC_ENTER = 1,	/* execve/execveat entered by a tracked thread */
+	PROF_EV_EXEC_DONE,	/* sched_process_exec: the new image is running */
+	PROF_EV_EXEC_FAIL,	/* execve returned an error (ret) */
+	PROF_EV_FORK,		/* new process (arg = child tgid) or thread (arg = child tid) */
+	PROF_EV_EXIT,		/* a process of the tree died (whole thread group) */
+	PROF_EV_CONNECT,	/* connect() to a Runtime API address; ts = entry, end = exit */
+	PROF_EV_WRITE,		/* write/writev/send/sendto/sendmsg on an API socket */
+	PROF_EV_READ,		/* read/readv/recv/recvfrom/recvmsg on an API socket */
+	PROF_EV_CLOSE,		/* close() of an API socket */
+	PROF_EV_IO_URING,	/* io_uring_setup/enter: traffic may bypass syscalls */
+};
+
+/* flags */
+#define PROF_F_CAPTURE_FAULT	(1u << 0)	/* bpf_probe_read_user of the payload failed */
+#define PROF_F_THREAD		(1u << 1)	/* PROF_EV_FORK: a thread, not a process */
+#define PROF_F_RSS_FROM_MM	(1u << 2)	/* PROF_EV_EXIT: peak RSS read from the mm at exit */
+#define PROF_F_IPV6		(1u << 3)	/* PROF_EV_CONNECT: AF_INET6 address */
+
+struct prof_event {
+	__u64 ts_ns;		/* bpf_ktime_get_ns (CLOCK_MONOTONIC): syscall entry or tracepoint */
+	__u64 end_ns;		/* syscall exit, for syscall events; else 0 */
+	__s64 ret;		/* syscall return value */
+	__u64 arg;		/* WRITE/READ: bytes requested; FORK: child id; EXIT: wait status */
+	__u64 rss_peak_kb;	/* EXIT: peak resident set of that process, KiB (0 = unknown) */
+	__u64 min_flt;		/* EXIT: minor faults summed over all threads of the process */
+	__u64 maj_flt;		/* EXIT: major faults, likewise */
+	__u32 type;		/* enum prof_event_type */
+	__u32 root;		/* tgid of the cold start's root process (the bootstrap) */
+	__u32 tgid;
+	__u32 pid;		/* thread id */
+	__u32 ppid;		/* FORK: parent tgid */
+	__s32 fd;
+	__u32 conn_id;		/* CONNECT/WRITE/READ/CLOSE: connection serial, unique per tracer */
+	__u32 cap_len;		/* bytes valid in data[] */
+	__u32 flags;		/* PROF_F_* */
+	__u32 threads;		/* EXIT: threads the process had */
+	char comm[PROF_COMM_LEN];
+	__u8 data[PROF_CAPTURE_LEN];	/* WRITE: first bytes written; EXEC_ENTER: filename */
+};
+
+/* Key of the api_addrs map: an address the Runtime API listens on. */
+struct prof_api_addr {
+	__u8 addr[16];		/* IPv4 in the first 4 bytes, or IPv6 */
+	__u16 port;		/* host byte order */
+	__u16 family;		/* AF_INET or AF_INET6 */
+	__u32 pad;
+};
+
+/* Counters kept in a per-CPU array, index by enum prof_counter. */
+enum prof_counter {
+	PROF_CNT_EVENTS = 0,
+	PROF_CNT_DROPPED,	/* ring buffer full: event lost */
+	PROF_CNT_CAPTURE_FAULTS,
+	PROF_CNT_TRACK_FULL,	/* tracked-process map full: a process was not followed */
+	PROF_CNT_MAX,
+};
+
+#endif

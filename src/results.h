@@ -1,0 +1,58 @@
+/* The results JSON of a benchmark: encode, decode, atomic write. */
+#ifndef RESULTS_H
+#define RESULTS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "stats.h"
+#include "timeline.h"
+
+struct binary_info {
+	char path[512];
+	uint64_t size_bytes;
+	uint64_t size_kb;	/* rounded up */
+	bool stripped;		/* no .symtab */
+	bool is_elf;
+};
+
+struct results {
+	char runtime[64];
+	unsigned memory_mb;
+	char arch[16];
+	char timing_source[16];	/* "ebpf" or "userspace" */
+	char host[64];
+	char kernel[128];
+	char tool_version[32];
+	char bootstrap[512];
+	char log_dir[512];
+	bool incomplete;	/* run interrupted */
+	uint64_t events_dropped;
+	uint64_t capture_faults;
+	struct binary_info binary;
+	struct invocation *inv;	/* all invocations, failed ones included */
+	size_t n_inv;
+	/* stats over successful invocations: total, init, handler */
+	struct stats total, init, handler;
+	size_t n_ok, n_failed;
+};
+
+/* Recompute n_ok/n_failed and the stats from inv[]. */
+void results_compute_stats(struct results *r);
+
+/* Encode as JSON text (malloc'd, caller frees). Fields: the guide's
+ * runtime, memory_mb, arch, measurements[] {init_ms, handler_ms, total_ms,
+ * memory_kb, timestamp}, stats {avg_ms,...}, binary {size_kb, path, stripped}
+ * plus the extended ones (see README). */
+char *results_to_json(const struct results *r);
+
+/* Decode; on error returns -1 and writes a one-line message to err. Only
+ * successful measurements go to inv[]; failures are kept too when present. */
+int results_from_json(const char *text, struct results *r, char *err, size_t errlen);
+int results_read_file(const char *path, struct results *r, char *err, size_t errlen);
+
+void results_free(struct results *r);	/* frees inv; accepts zeroed struct */
+
+/* Write data to path atomically: temp file in the same directory, fsync,
+ * rename. Returns 0 or -errno. */
+int write_file_atomic(const char *path, const char *data, size_t len);
+#endif
