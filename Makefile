@@ -38,18 +38,20 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass timeline stats results
-MODS      := $(PURE_MODS) main cmd_benchmark tracer runner rapi util
+PURE_MODS := httpclass timeline stats results util
+# Unit tests link these: the pure modules plus the emulator (loopback only, no root).
+TEST_MODS := $(PURE_MODS) rapi
+MODS      := $(TEST_MODS) main cmd_benchmark tracer runner
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler
-PURE_OBJS   := $(patsubst %,$(OUTPUT)/src/%.o,$(PURE_MODS))
+TEST_OBJS   := $(patsubst %,$(OUTPUT)/src/%.o,$(TEST_MODS))
 OBJS        := $(patsubst %,$(OUTPUT)/src/%.o,$(MODS))
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 ASAN_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/unit/%,$(UNIT_SRCS))
-ASAN_OBJS   := $(patsubst %,$(OUTPUT)/asan/src/%.o,$(PURE_MODS))
+ASAN_OBJS   := $(patsubst %,$(OUTPUT)/asan/src/%.o,$(TEST_MODS))
 BOOT_C      := $(wildcard tests/bootstraps/*.c)
 BOOTSTRAPS  := $(patsubst tests/bootstraps/%.c,$(OUTPUT)/bootstraps/%,$(BOOT_C))
 SAMPLE      := $(OUTPUT)/sample/bootstrap
@@ -112,9 +114,9 @@ $(PROFILER): $(OBJS)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 # --- tests -------------------------------------------------------------------
-$(OUTPUT)/tests/unit/%: tests/unit/%.c $(PURE_OBJS) | $(OUTPUT)/tests/unit
+$(OUTPUT)/tests/unit/%: tests/unit/%.c $(TEST_OBJS) | $(OUTPUT)/tests/unit
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(PURE_OBJS) -lcmocka -lcjson -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(TEST_OBJS) -lcmocka -lcjson -lmicrohttpd -lpthread -lm -o $@
 
 $(OUTPUT)/asan/src/%.o: src/%.c | $(OUTPUT)/asan/src
 	$(call msg,CC-ASAN,$@)
@@ -122,7 +124,7 @@ $(OUTPUT)/asan/src/%.o: src/%.c | $(OUTPUT)/asan/src
 
 $(OUTPUT)/asan/tests/unit/%: tests/unit/%.c $(ASAN_OBJS) | $(OUTPUT)/asan/tests/unit
 	$(call msg,CC-ASAN,$@)
-	$(Q)$(CC) -O1 -g $(SANFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(ASAN_OBJS) -lcmocka -lcjson -lm -o $@
+	$(Q)$(CC) -O1 -g $(SANFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(ASAN_OBJS) -lcmocka -lcjson -lmicrohttpd -lpthread -lm -o $@
 
 $(OUTPUT)/bootstraps/%: tests/bootstraps/%.c | $(OUTPUT)/bootstraps
 	$(call msg,CC,$@)

@@ -1,0 +1,1 @@
+#include "rapi.h"

@@ -1,0 +1,14 @@
+/* Small helpers shared by the modules. */
+#ifndef UTIL_H
+#define UTIL_H
+#include <stddef.h>
+#include <stdint.h>
+
+uint64_t mono_ns(void);		/* CLOCK_MONOTONIC, the clock of bpf_ktime_get_ns() */
+int64_t epoch_s(void);		/* CLOCK_REALTIME seconds */
+/* Copy src into dst (size n), always NUL-terminated, truncating. */
+void strlcpy0(char *dst, const char *src, size_t n);
+/* Read a whole file (max bytes) into a malloc'd NUL-terminated buffer.
+ * Returns NULL with errno set. */
+char *read_file_all(const char *path, size_t max, size_t *len);
+#endif
