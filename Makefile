@@ -19,12 +19,12 @@ VERSION  := 0.1.0
 GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 CFLAGS   ?= -O2 -g
-WARN     := -Wall -Wextra -Werror -Werror=unused-function
+WARN     := -Wall -Wextra -Werror -Werror=unused-function -Wno-format-truncation
 DEFS     := -D_GNU_SOURCE -DPROFILER_VERSION='"$(VERSION)"' -DPROFILER_GITREV='"$(GITREV)"'
 INCLUDES := -Iinclude -Isrc -I$(OUTPUT)
 DEPFLAGS  = -MMD -MP
 LDLIBS   := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(dir $(VMLINUX))
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(dir $(VMLINUX))
 
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
                 libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps
@@ -41,7 +41,7 @@ endif
 PURE_MODS := httpclass timeline stats results util
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
-MODS      := $(TEST_MODS) main cmd_benchmark tracer runner
+MODS      := $(TEST_MODS) main cmd_benchmark tracer runner elf_info
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler

@@ -1,0 +1,487 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Cold-start tracer. Follows the process tree of each traced bootstrap (the
+ * "root"), and reports its execs, forks, exits and its traffic on Runtime API
+ * sockets to userspace through a ring buffer. Timestamps: bpf_ktime_get_ns()
+ * (CLOCK_MONOTONIC).
+ *
+ * Attach points are BTF-typed raw tracepoints only (no tracefs, kprobes or
+ * fentry needed): raw_syscalls sys_enter/sys_exit filtered on the tracked
+ * tgid set first, and sched_process_{fork,exec,exit}.
+ */
+#include <vmlinux.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
+#include "profiler_events.h"
+#include "core_fixes.bpf.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define EINPROGRESS 115
+#define MAX_TRACKED 8192
+
+/* Syscall numbers of the host architecture, set by userspace before load. */
+const volatile long nr_execve = -1, nr_execveat = -1, nr_connect = -1;
+const volatile long nr_write = -1, nr_writev = -1, nr_sendto = -1, nr_sendmsg = -1;
+const volatile long nr_read = -1, nr_readv = -1, nr_recvfrom = -1, nr_recvmsg = -1;
+const volatile long nr_close = -1, nr_io_uring_setup = -1, nr_io_uring_enter = -1;
+const volatile __u32 page_kb = 4;
+
+struct prof_track {
+	__u64 rss_max_pages;	/* largest RSS sampled since the last exec */
+	__u64 min_flt;		/* faults of threads that already exited */
+	__u64 maj_flt;
+	__u32 root;
+	__u32 io_uring_seen;
+};
+
+struct prof_fd_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+enum inflight_kind { K_EXEC = 1, K_CONNECT, K_WRITE, K_WRITEV, K_SENDMSG, K_READ };
+
+struct prof_inflight {
+	__u64 ts;
+	__u64 buf;		/* user pointer: buffer, iovec array or msghdr */
+	__u64 len;		/* bytes requested or iovec count */
+	__u32 kind;
+	__s32 fd;
+	__u32 conn;
+	__u32 flags;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TRACKED);
+	__type(key, __u32);		/* tgid */
+	__type(value, struct prof_track);
+} tracked SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PROF_MAX_API_ADDRS);
+	__type(key, struct prof_api_addr);
+	__type(value, __u8);
+} api_addrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct prof_fd_key);
+	__type(value, __u32);		/* conn_id */
+} api_fds SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MAX_TRACKED);
+	__type(key, __u64);		/* pid_tgid */
+	__type(value, struct prof_inflight);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PROF_CNT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} conn_seq SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} rb SEC(".maps");
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&counters, &idx);
+
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct prof_event *ev_reserve(__u32 type, __u32 root, __u64 pid_tgid)
+{
+	struct prof_event *e;
+
+	count(PROF_CNT_EVENTS);
+	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
+	if (!e) {
+		count(PROF_CNT_DROPPED);
+		return NULL;
+	}
+	/* zero what is not always written, so no stale ring bytes leak */
+	__builtin_memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->root = root;
+	e->tgid = pid_tgid >> 32;
+	e->pid = (__u32)pid_tgid;
+	e->ts_ns = bpf_ktime_get_ns();
+	bpf_get_current_comm(&e->comm, sizeof(e->comm));
+	return e;
+}
+
+static __always_inline void sample_rss(struct prof_track *t)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	__u64 rss;
+
+	if (!mm)
+		return;
+	rss = mm_rss_pages(mm);
+	if (rss > t->rss_max_pages)
+		t->rss_max_pages = rss;
+}
+
+/* Is this user sockaddr a Runtime API address? Sets *v6 for AF_INET6. */
+static __always_inline bool is_api_addr(const void *uaddr, int alen, __u32 *v6)
+{
+	struct prof_api_addr key = {};
+	struct sockaddr_in6 sa6 = {};
+	__u16 family = 0;
+
+	if (!uaddr || alen < (int)sizeof(struct sockaddr_in))
+		return false;
+	if (bpf_probe_read_user(&family, sizeof(family), uaddr))
+		return false;
+	if (family == AF_INET) {
+		struct sockaddr_in sa = {};
+
+		if (bpf_probe_read_user(&sa, sizeof(sa), uaddr))
+			return false;
+		key.family = AF_INET;
+		key.port = bpf_ntohs(sa.sin_port);
+		__builtin_memcpy(key.addr, &sa.sin_addr.s_addr, 4);
+		*v6 = 0;
+	} else if (family == AF_INET6 && alen >= (int)sizeof(sa6)) {
+		if (bpf_probe_read_user(&sa6, sizeof(sa6), uaddr))
+			return false;
+		key.port = bpf_ntohs(sa6.sin6_port);
+		*v6 = 1;
+		/* ::ffff:a.b.c.d reaches the IPv4 listener */
+		if (sa6.sin6_addr.in6_u.u6_addr32[0] == 0 && sa6.sin6_addr.in6_u.u6_addr32[1] == 0 &&
+		    sa6.sin6_addr.in6_u.u6_addr32[2] == bpf_htonl(0xffff)) {
+			key.family = AF_INET;
+			__builtin_memcpy(key.addr, &sa6.sin6_addr.in6_u.u6_addr32[3], 4);
+		} else {
+			key.family = AF_INET6;
+			__builtin_memcpy(key.addr, &sa6.sin6_addr, 16);
+		}
+	} else {
+		return false;
+	}
+	return bpf_map_lookup_elem(&api_addrs, &key) != NULL;
+}
+
+static __always_inline __u32 *api_conn(__u32 tgid, long fd)
+{
+	struct prof_fd_key k = { .tgid = tgid, .fd = (__s32)fd };
+
+	return bpf_map_lookup_elem(&api_fds, &k);
+}
+
+static __always_inline void stash(__u64 id, __u32 kind, long fd, __u32 conn, __u64 buf, __u64 len,
+				  __u32 flags)
+{
+	struct prof_inflight f = {
+		.ts = bpf_ktime_get_ns(), .buf = buf, .len = len, .kind = kind,
+		.fd = (__s32)fd, .conn = conn, .flags = flags,
+	};
+
+	bpf_map_update_elem(&inflight, &id, &f, BPF_ANY);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_track *t;
+	__u32 *conn;
+	long fd;
+
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t)
+		return 0;
+	sample_rss(t);
+
+	if (id == nr_execve || id == nr_execveat) {
+		const char *fname = (const char *)(id == nr_execve ? PT_REGS_PARM1_CORE_SYSCALL(regs)
+								    : PT_REGS_PARM2_CORE_SYSCALL(regs));
+		struct prof_event *e = ev_reserve(PROF_EV_EXEC_ENTER, t->root, pid_tgid);
+		long n;
+
+		if (!e)
+			return 0;
+		n = bpf_probe_read_user_str(e->data, sizeof(e->data), fname);
+		if (n < 0) {
+			e->flags |= PROF_F_CAPTURE_FAULT;
+			count(PROF_CNT_CAPTURE_FAULTS);
+		} else {
+			e->cap_len = n;
+		}
+		bpf_ringbuf_submit(e, 0);
+		stash(pid_tgid, K_EXEC, -1, 0, 0, 0, 0);
+		return 0;
+	}
+	if (id == nr_connect) {
+		__u32 v6 = 0;
+
+		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+		if (is_api_addr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs),
+				(int)PT_REGS_PARM3_CORE_SYSCALL(regs), &v6))
+			stash(pid_tgid, K_CONNECT, fd, 0, 0, 0, v6 ? PROF_F_IPV6 : 0);
+		return 0;
+	}
+	if (id == nr_close) {
+		struct prof_fd_key k = { .tgid = tgid };
+		struct prof_event *e;
+
+		k.fd = (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		conn = bpf_map_lookup_elem(&api_fds, &k);
+		if (!conn)
+			return 0;
+		e = ev_reserve(PROF_EV_CLOSE, t->root, pid_tgid);
+		if (e) {
+			e->fd = k.fd;
+			e->conn_id = *conn;
+			bpf_ringbuf_submit(e, 0);
+		}
+		bpf_map_delete_elem(&api_fds, &k);
+		return 0;
+	}
+	if (id == nr_io_uring_setup || id == nr_io_uring_enter) {
+		struct prof_event *e;
+
+		if (t->io_uring_seen)
+			return 0;
+		t->io_uring_seen = 1;
+		e = ev_reserve(PROF_EV_IO_URING, t->root, pid_tgid);
+		if (e)
+			bpf_ringbuf_submit(e, 0);
+		return 0;
+	}
+
+	__u32 kind;
+
+	if (id == nr_write || id == nr_sendto)
+		kind = K_WRITE;
+	else if (id == nr_writev)
+		kind = K_WRITEV;
+	else if (id == nr_sendmsg)
+		kind = K_SENDMSG;
+	else if (id == nr_read || id == nr_readv || id == nr_recvfrom || id == nr_recvmsg)
+		kind = K_READ;
+	else
+		return 0;
+
+	fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	conn = api_conn(tgid, fd);
+	if (!conn)
+		return 0;
+	stash(pid_tgid, kind, fd, *conn, PT_REGS_PARM2_CORE_SYSCALL(regs),
+	      PT_REGS_PARM3_CORE_SYSCALL(regs), 0);
+	return 0;
+}
+
+/* Capture up to PROF_CAPTURE_LEN bytes of what a write-type syscall sent. */
+static __always_inline void capture(struct prof_event *e, struct prof_inflight *f, long ret)
+{
+	__u64 base = f->buf, avail = (__u64)ret;
+	__u32 n;
+
+	if (f->kind == K_SENDMSG) {
+		struct user_msghdr msg = {};
+
+		if (bpf_probe_read_user(&msg, sizeof(msg), (void *)f->buf))
+			goto fault;
+		base = (__u64)msg.msg_iov;
+	}
+	if (f->kind == K_SENDMSG || f->kind == K_WRITEV) {
+		struct iovec iov = {};
+
+		if (bpf_probe_read_user(&iov, sizeof(iov), (void *)base))
+			goto fault;
+		base = (__u64)iov.iov_base;
+		if (iov.iov_len < avail)
+			avail = iov.iov_len;
+	}
+	n = avail > PROF_CAPTURE_LEN ? PROF_CAPTURE_LEN : (__u32)avail;
+	if (bpf_probe_read_user(e->data, n, (void *)base))
+		goto fault;
+	e->cap_len = n;
+	return;
+fault:
+	e->flags |= PROF_F_CAPTURE_FAULT;
+	count(PROF_CNT_CAPTURE_FAULTS);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_event *e;
+	struct prof_inflight *f;
+	struct prof_track *t;
+	__u32 type;
+
+	f = bpf_map_lookup_elem(&inflight, &pid_tgid);
+	if (!f)
+		return 0;
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t) {
+		bpf_map_delete_elem(&inflight, &pid_tgid);
+		return 0;
+	}
+	switch (f->kind) {
+	case K_EXEC:
+		/* a successful exec is reported by sched_process_exec */
+		if (ret >= 0)
+			goto out;
+		type = PROF_EV_EXEC_FAIL;
+		break;
+	case K_CONNECT:
+		type = PROF_EV_CONNECT;
+		if (ret == 0 || ret == -EINPROGRESS) {
+			struct prof_fd_key k = { .tgid = tgid, .fd = f->fd };
+			__u32 zero = 0, *seq = bpf_map_lookup_elem(&conn_seq, &zero);
+
+			if (!seq)
+				goto out;
+			f->conn = __sync_fetch_and_add(seq, 1) + 1;
+			bpf_map_update_elem(&api_fds, &k, &f->conn, BPF_ANY);
+		}
+		break;
+	case K_READ:
+		type = PROF_EV_READ;
+		break;
+	default:
+		type = PROF_EV_WRITE;
+		break;
+	}
+	e = ev_reserve(type, t->root, pid_tgid);
+	if (!e)
+		goto out;
+	e->end_ns = e->ts_ns;
+	e->ts_ns = f->ts;
+	e->ret = ret;
+	e->fd = f->fd;
+	e->conn_id = f->conn;
+	e->flags |= f->flags;
+	e->arg = f->len;
+	if (type == PROF_EV_WRITE && ret > 0)
+		capture(e, f, ret);
+	bpf_ringbuf_submit(e, 0);
+out:
+	bpf_map_delete_elem(&inflight, &pid_tgid);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct prof_event *e;
+	struct prof_track *t;
+
+	t = bpf_map_lookup_elem(&tracked, &ptgid);
+	if (!t)
+		return 0;
+	if (ctgid != ptgid) {
+		struct prof_track nt = { .root = t->root, .rss_max_pages = t->rss_max_pages };
+
+		if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_NOEXIST) && bpf_map_lookup_elem(&tracked, &ctgid) == NULL)
+			count(PROF_CNT_TRACK_FULL);
+	}
+	e = ev_reserve(PROF_EV_FORK, t->root, bpf_get_current_pid_tgid());
+	if (!e)
+		return 0;
+	e->ppid = ptgid;
+	e->arg = ctgid != ptgid ? ctgid : (__u32)BPF_CORE_READ(child, pid);
+	if (ctgid == ptgid)
+		e->flags |= PROF_F_THREAD;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_event *e;
+	struct prof_track *t;
+	long n;
+
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t)
+		return 0;
+	/* a new image: what was resident before the exec was not its memory */
+	t->rss_max_pages = 0;
+	e = ev_reserve(PROF_EV_EXEC_DONE, t->root, pid_tgid);
+	if (!e)
+		return 0;
+	n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
+	e->cap_len = n > 0 ? n : 0;
+	e->arg = (__u32)old_pid;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *p)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_event *e;
+	struct mm_struct *mm;
+	struct prof_track *t;
+	__u64 peak;
+
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t)
+		return 0;
+	__sync_fetch_and_add(&t->min_flt, BPF_CORE_READ(p, min_flt));
+	__sync_fetch_and_add(&t->maj_flt, BPF_CORE_READ(p, maj_flt));
+	/* signal->live has been decremented before this tracepoint: 0 = last thread */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+
+	e = ev_reserve(PROF_EV_EXIT, t->root, pid_tgid);
+	if (e) {
+		peak = t->rss_max_pages;
+		/* since 6.16 the mm is still attached here; before, it is NULL */
+		mm = BPF_CORE_READ(p, mm);
+		if (mm) {
+			__u64 hw = BPF_CORE_READ(mm, hiwater_rss), cur = mm_rss_pages(mm);
+
+			if (hw > peak)
+				peak = hw;
+			if (cur > peak)
+				peak = cur;
+			e->flags |= PROF_F_RSS_FROM_MM;
+		}
+		e->rss_peak_kb = peak * page_kb;
+		e->min_flt = t->min_flt;
+		e->maj_flt = t->maj_flt;
+		e->arg = (__u32)BPF_CORE_READ(p, exit_code);
+		e->threads = BPF_CORE_READ(p, signal, nr_threads);
+		bpf_ringbuf_submit(e, 0);
+	}
+	bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,19 @@
+/* Subcommands (one file each) and what they share. */
+#ifndef CMD_H
+#define CMD_H
+#include <stdio.h>
+
+/* Exit statuses shared by every subcommand. */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILED = 1,	/* the run completed but something measured failed / a gate was missed */
+	EXIT_USAGE = 2,		/* bad usage or bad input; nothing was started */
+	EXIT_ENV = 3,		/* tracing unavailable here (privileges, BTF) */
+	EXIT_INTERRUPTED = 130,
+};
+
+int cmd_benchmark(int argc, char **argv);
+
+/* Print "profiler: MSG" and return EXIT_USAGE. */
+int err_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif

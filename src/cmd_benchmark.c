@@ -1,0 +1,793 @@
+/* profiler benchmark: N cold starts of a bootstrap, traced with eBPF. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cjson/cJSON.h>
+
+#include "cmd.h"
+#include "elf_info.h"
+#include "rapi.h"
+#include "results.h"
+#include "runner.h"
+#include "stats.h"
+#include "timeline.h"
+#include "tracer.h"
+#include "util.h"
+
+#define EVENT_MAX (6u << 20)
+#define KILL_WAIT_NS (5ull * 1000000000ull)
+
+struct bench_opts {
+	const char *bootstrap;
+	unsigned n;
+	unsigned memory_mb;
+	const char *arch;
+	const char *output;
+	const char *event_file;
+	const char *runtime;
+	const char *log_dir;
+	double timeout_s;
+	double init_timeout_s;
+	bool verbose;
+};
+
+/* Events of the cold start in progress. */
+struct collect {
+	pid_t root;
+	struct prof_event *ev;
+	size_t n, cap;
+	bool oom;
+};
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+	g_stop = sig;
+}
+
+static int on_event(void *ctx, const struct prof_event *e)
+{
+	struct collect *c = ctx;
+
+	if (!c->root || e->root != (__u32)c->root)
+		return 0;	/* a previous cold start's straggler */
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 256;
+		struct prof_event *nev = realloc(c->ev, ncap * sizeof(*nev));
+
+		if (!nev) {
+			c->oom = true;
+			return 0;
+		}
+		c->ev = nev;
+		c->cap = ncap;
+	}
+	c->ev[c->n++] = *e;
+	return 0;
+}
+
+struct spawn_ctx {
+	struct tracer *t;
+	struct collect *c;
+};
+
+static int before_exec(pid_t pid, void *ctx)
+{
+	struct spawn_ctx *s = ctx;
+
+	s->c->root = pid;
+	return tracer_track(s->t, pid);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: profiler benchmark [-b PATH] [-n N] [-m MB] [-a ARCH] [-o FILE] [--event FILE]\n"
+"                          [--runtime NAME] [-t SEC] [--init-timeout SEC] [--log-dir DIR] [-v]\n"
+"\n"
+"Runs N cold starts of a Lambda custom-runtime bootstrap against a local Runtime API\n"
+"emulator and measures each with eBPF kernel timestamps.\n"
+"\n"
+"Options:\n"
+"  -b, --bootstrap PATH   bootstrap executable (default ./bootstrap, then\n"
+"                         target/release-ultra/bootstrap)\n"
+"  -n, --count N          cold starts (default 10, as lambda-perf)\n"
+"  -m, --memory MB        AWS_LAMBDA_FUNCTION_MEMORY_SIZE, 128..10240 (default 128);\n"
+"                         a label only: no memory or CPU limit is applied\n"
+"  -a, --arch ARCH        x86_64 or arm64 (default: the host's); must match the host\n"
+"  -o, --output FILE      write the results JSON there (atomically)\n"
+"      --event FILE       event payload delivered by /next (default {})\n"
+"      --runtime NAME     runtime name in the results (default: the bootstrap's folder)\n"
+"  -t, --timeout SEC      invocation timeout after the event is delivered (default 3)\n"
+"      --init-timeout SEC time allowed until the first GET /next (default 10)\n"
+"      --log-dir DIR      where bootstrap logs go (default: a new /tmp/profiler-logs-*)\n"
+"  -v, --verbose          libbpf's own log on stderr\n"
+"  -h, --help             this text\n"
+"\n"
+"Phases (kernel timestamps, CLOCK_MONOTONIC):\n"
+"  exec     execve entry -> the new image runs (sched_process_exec)\n"
+"  init     execve entry -> GET /next fully written (Lambda's Init Duration)\n"
+"  wait     GET /next written -> first bytes of the event returned by read/recv\n"
+"  handler  event returned -> POST response (or error) fully written\n"
+"  total    execve entry -> POST response fully written\n"
+"Statistics over the total of successful cold starts: mean; P50/P99 by linear\n"
+"interpolation between closest ranks (numpy's default); StdDev is the sample\n"
+"standard deviation (n-1). With fewer than 100 samples P99 is close to Max.\n"
+"\n"
+"Exit status: 0 every cold start succeeded; 1 at least one failed (see failures[]);\n"
+"2 bad usage or input; 3 tracing unavailable (BPF not permitted, no BTF);\n"
+"130 interrupted (partial results written, marked incomplete).\n"
+"\n"
+"Examples:\n"
+"  sudo profiler benchmark -b ./bootstrap -n 10 -o results.json\n"
+"  jq '.stats.avg_ms' results.json\n");
+}
+
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < lo || v > hi)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_secs(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !(v > lo) || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct bench_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "bootstrap", required_argument, NULL, 'b' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "memory", required_argument, NULL, 'm' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "event", required_argument, NULL, 'E' },
+		{ "runtime", required_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "init-timeout", required_argument, NULL, 'I' },
+		{ "log-dir", required_argument, NULL, 'L' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	o->n = 10;
+	o->memory_mb = 128;
+	o->timeout_s = 3;
+	o->init_timeout_s = 10;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":b:n:m:a:o:t:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->bootstrap = optarg; break;
+		case 'n':
+			if (parse_uint(optarg, 1, 1000000, &o->n))
+				return err_usage("-n must be a whole number from 1 to 1000000, not '%s'", optarg);
+			break;
+		case 'm':
+			if (parse_uint(optarg, 128, 10240, &o->memory_mb))
+				return err_usage("-m must be a memory size in MB from 128 to 10240, not '%s'", optarg);
+			break;
+		case 'a':
+			if (strcmp(optarg, "x86_64") && strcmp(optarg, "arm64"))
+				return err_usage("-a must be x86_64 or arm64, not '%s'", optarg);
+			o->arch = optarg;
+			break;
+		case 'o': o->output = optarg; break;
+		case 'E': o->event_file = optarg; break;
+		case 'R': o->runtime = optarg; break;
+		case 'L': o->log_dir = optarg; break;
+		case 't':
+			if (parse_secs(optarg, 0, 900, &o->timeout_s))
+				return err_usage("-t must be a number of seconds above 0 and at most 900, not '%s'", optarg);
+			break;
+		case 'I':
+			if (parse_secs(optarg, 0, 600, &o->init_timeout_s))
+				return err_usage("--init-timeout must be seconds above 0 and at most 600, not '%s'", optarg);
+			break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); exit(0);
+		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
+		default: return err_usage("unknown option '%s' (see 'profiler benchmark --help')", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return err_usage("unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
+static int find_bootstrap(struct bench_opts *o)
+{
+	static const char *defaults[] = { "./bootstrap", "target/release-ultra/bootstrap" };
+	struct stat st;
+	size_t i;
+
+	if (!o->bootstrap) {
+		for (i = 0; i < 2; i++) {
+			if (stat(defaults[i], &st) == 0) {
+				o->bootstrap = defaults[i];
+				break;
+			}
+		}
+		if (!o->bootstrap) {
+			fprintf(stderr, "Binary not found: %s (nor %s); use -b PATH\n", defaults[0], defaults[1]);
+			return 2;
+		}
+	}
+	if (stat(o->bootstrap, &st) != 0) {
+		fprintf(stderr, "Binary not found: %s\n", o->bootstrap);
+		return 2;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "profiler: %s is a directory, not a bootstrap executable\n", o->bootstrap);
+		return 2;
+	}
+	if (!S_ISREG(st.st_mode) || access(o->bootstrap, X_OK) != 0) {
+		fprintf(stderr, "profiler: %s is not an executable file (chmod +x?)\n", o->bootstrap);
+		return 2;
+	}
+	return 0;
+}
+
+static void default_runtime(const char *path, char *out, size_t len)
+{
+	char buf[PATH_MAX], *base, *slash;
+
+	if (!realpath(path, buf))
+		strlcpy0(buf, path, sizeof(buf));
+	slash = strrchr(buf, '/');
+	base = slash ? slash + 1 : buf;
+	if (strcmp(base, "bootstrap") || !slash || slash == buf) {
+		strlcpy0(out, base, len);
+		return;
+	}
+	*slash = '\0';
+	slash = strrchr(buf, '/');
+	strlcpy0(out, slash ? slash + 1 : buf, len);
+}
+
+/* Kill the whole tree of root and wait until the kernel reports every process gone. */
+static void end_tree(struct tracer *t, pid_t root, bool *root_reaped, int *status)
+{
+	uint64_t deadline = mono_ns() + KILL_WAIT_NS;
+	pid_t pids[512];
+	size_t n, i;
+
+	for (;;) {
+		kill(-root, SIGKILL);
+		if (!*root_reaped)
+			kill(root, SIGKILL);
+		n = tracer_tree(t, root, pids, 512);
+		for (i = 0; i < n && i < 512; i++)
+			kill(pids[i], SIGKILL);
+		if (!*root_reaped && runner_reap(root, status))
+			*root_reaped = true;
+		else
+			runner_reap(root, status);
+		tracer_poll(t, 10);
+		if (*root_reaped && tracer_tree(t, root, pids, 0) == 0)
+			break;
+		if (mono_ns() > deadline) {
+			if (!*root_reaped && waitpid(root, status, WNOHANG) == root)
+				*root_reaped = true;
+			break;
+		}
+	}
+	tracer_drain(t);
+}
+
+static const char *mark_missing(const struct phase_marks *k)
+{
+	if (!k->exec_enter)
+		return "execve entry";
+	if (!k->next_sent)
+		return "GET /next write";
+	if (!k->event_received)
+		return "event read";
+	if (!k->response_sent)
+		return "response write";
+	return NULL;
+}
+
+static void describe_exit(const struct invocation *inv, char *buf, size_t len)
+{
+	if (inv->exit_signal)
+		snprintf(buf, len, "killed by signal %d (%s)", inv->exit_signal, strsignal(inv->exit_signal));
+	else if (inv->exit_code >= 0)
+		snprintf(buf, len, "exited with code %d", inv->exit_code);
+	else
+		snprintf(buf, len, "ended");
+}
+
+/* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
+static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *t, struct collect *c,
+		   const char *api_str, const char *fn_name, const char *log_dir, struct invocation *inv)
+{
+	struct spawn_ctx sctx = { .t = t, .c = c };
+	struct spawn_opts so = {
+		.path = o->bootstrap, .api = api_str, .function_name = fn_name,
+		.memory_mb = o->memory_mb, .before_exec = before_exec, .ctx = &sctx,
+	};
+	struct tracer_counters before, after;
+	struct rapi_status st;
+	struct spawned sp;
+	char err[256], how[128];
+	bool reaped = false, done = false;
+	uint64_t start, init_deadline;
+	int status = 0;
+
+	snprintf(inv->log_path, sizeof(inv->log_path), "%s/invocation-%d.log", log_dir, inv->index);
+	so.log_path = inv->log_path;
+	inv->timestamp = epoch_s();
+	c->n = 0;
+	c->root = 0;
+	rapi_new_invocation(api, NULL);
+	tracer_counters(t, &before);
+
+	if (runner_spawn(&so, &sp, err, sizeof(err))) {
+		inv->outcome = INV_SPAWN_FAILED;
+		strlcpy0(inv->reason, err, sizeof(inv->reason));
+		if (sp.pid > 0)
+			tracer_forget(t, sp.pid);
+		c->root = 0;
+		return 0;
+	}
+	inv->root_pid = (uint32_t)sp.pid;
+	start = mono_ns();
+	init_deadline = start + (uint64_t)(o->init_timeout_s * 1e9);
+	if (sp.exec_errno) {
+		inv->outcome = INV_SPAWN_FAILED;
+		snprintf(inv->reason, sizeof(inv->reason), "cannot execute %s: %s", o->bootstrap,
+			 strerror(sp.exec_errno));
+		done = true;
+	}
+	while (!done) {
+		struct pollfd pfd[2] = {
+			{ .fd = tracer_fd(t), .events = POLLIN },
+			{ .fd = rapi_notify_fd(api), .events = POLLIN },
+		};
+		uint64_t now;
+
+		poll(pfd, 2, 20);
+		tracer_poll(t, 0);
+		rapi_status(api, &st);
+		if (st.state == RAPI_RESPONDED || st.state == RAPI_ERRORED || st.state == RAPI_INIT_ERRORED)
+			break;
+		if (!reaped && runner_reap(sp.pid, &status)) {
+			reaped = true;
+			/* the emulator may still be reading a response it sent before exiting */
+			poll(NULL, 0, 20);
+			rapi_status(api, &st);
+			if (st.state == RAPI_RESPONDED || st.state == RAPI_ERRORED ||
+			    st.state == RAPI_INIT_ERRORED)
+				break;
+			inv->outcome = INV_EXITED;
+			break;
+		}
+		if (g_stop) {
+			inv->outcome = INV_EXITED;
+			strlcpy0(inv->reason, "interrupted by the user", sizeof(inv->reason));
+			break;
+		}
+		now = mono_ns();
+		if (st.state == RAPI_WAITING && now > init_deadline) {
+			inv->outcome = INV_INIT_TIMEOUT;
+			snprintf(inv->reason, sizeof(inv->reason),
+				 "no GET /next within the init timeout of %g s", o->init_timeout_s);
+			break;
+		}
+		if (st.state == RAPI_EVENT_SENT && st.event_sent_ns &&
+		    now > st.event_sent_ns + (uint64_t)(o->timeout_s * 1e9)) {
+			inv->outcome = INV_TIMEOUT;
+			snprintf(inv->reason, sizeof(inv->reason),
+				 "no response within the invocation timeout of %g s", o->timeout_s);
+			break;
+		}
+	}
+	rapi_status(api, &st);
+	inv->killed_by_profiler = !reaped;
+	end_tree(t, sp.pid, &reaped, &status);
+	tracer_counters(t, &after);
+
+	if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
+	    !sp.exec_errno) {
+		inv->outcome = INV_TRACE_INCOMPLETE;
+		strlcpy0(inv->reason, "the trace has no execve of the bootstrap", sizeof(inv->reason));
+	}
+	if (reaped) {
+		/* waitpid is the authority on how the root ended */
+		inv->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		inv->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	}
+	if (inv->outcome == INV_OK) {
+		const char *missing;
+
+		switch (st.state) {
+		case RAPI_RESPONDED:
+			missing = mark_missing(&inv->k);
+			if (missing) {
+				inv->outcome = INV_TRACE_INCOMPLETE;
+				snprintf(inv->reason, sizeof(inv->reason),
+					 "the emulator got the response but the trace has no %s%s", missing,
+					 inv->io_uring ? " (the bootstrap uses io_uring, which syscall tracing cannot see)" : "");
+			}
+			break;
+		case RAPI_ERRORED:
+			inv->outcome = INV_FUNCTION_ERROR;
+			strlcpy0(inv->error_type, st.error_type, sizeof(inv->error_type));
+			snprintf(inv->reason, sizeof(inv->reason), "posted an invocation error: %s%s%s",
+				 st.error_type[0] ? st.error_type : "(no error type)",
+				 st.error_message[0] ? ": " : "", st.error_message);
+			break;
+		case RAPI_INIT_ERRORED:
+			inv->outcome = INV_INIT_ERROR;
+			strlcpy0(inv->error_type, st.error_type, sizeof(inv->error_type));
+			snprintf(inv->reason, sizeof(inv->reason), "posted an init error: %s%s%s",
+				 st.error_type[0] ? st.error_type : "(no error type)",
+				 st.error_message[0] ? ": " : "", st.error_message);
+			break;
+		default:
+			inv->outcome = INV_EXITED;
+			break;
+		}
+	}
+	if (inv->outcome == INV_EXITED && !inv->reason[0]) {
+		describe_exit(inv, how, sizeof(how));
+		snprintf(inv->reason, sizeof(inv->reason), "%s before posting a response%s", how,
+			 st.state == RAPI_WAITING ? " (it never called GET /next)" : "");
+	}
+	if (after.dropped > before.dropped && inv->outcome == INV_OK) {
+		inv->outcome = INV_TRACE_INCOMPLETE;
+		snprintf(inv->reason, sizeof(inv->reason),
+			 "%llu events were dropped (ring buffer full): phases may be wrong",
+			 (unsigned long long)(after.dropped - before.dropped));
+	}
+	if (c->oom && inv->outcome == INV_OK) {
+		inv->outcome = INV_TRACE_INCOMPLETE;
+		strlcpy0(inv->reason, "out of memory while collecting events", sizeof(inv->reason));
+	}
+	inv->capture_faults = (uint32_t)(after.capture_faults - before.capture_faults);
+	tracer_forget(t, sp.pid);
+	c->root = 0;
+	c->oom = false;
+	return g_stop ? -1 : 0;
+}
+
+static void print_invocation(const struct invocation *inv)
+{
+	if (inv->outcome == INV_OK)
+		printf("  Invocation %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv->index,
+		       inv->total_ms, inv->init_ms, inv->handler_ms);
+	else
+		printf("  Invocation %d: FAILED (%s: %s)\n", inv->index, inv_outcome_name(inv->outcome),
+		       inv->reason);
+	fflush(stdout);
+}
+
+static double mean_of(const struct results *r, size_t off, size_t *n_out)
+{
+	double sum = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n_inv; i++) {
+		const double *v = (const double *)((const char *)&r->inv[i] + off);
+
+		if (r->inv[i].outcome != INV_OK || *v < 0)
+			continue;
+		sum += *v;
+		n++;
+	}
+	*n_out = n;
+	return n ? sum / (double)n : -1;
+}
+
+static void print_summary(const struct results *r)
+{
+	static const struct { const char *name; size_t off; } phases[] = {
+		{ "exec", offsetof(struct invocation, exec_ms) },
+		{ "connect", offsetof(struct invocation, connect_ms) },
+		{ "init", offsetof(struct invocation, init_ms) },
+		{ "wait", offsetof(struct invocation, wait_ms) },
+		{ "handler", offsetof(struct invocation, handler_ms) },
+		{ "total", offsetof(struct invocation, total_ms) },
+	};
+	uint64_t mem_max = 0, mem_sum = 0, minf = 0, majf = 0;
+	size_t i, n_mem = 0;
+
+	printf("\n=== Benchmark Results ===\n");
+	if (!r->n_ok) {
+		printf("No successful cold start: no statistics (see the failures above).\n");
+	} else {
+		printf("Average:  %.3fms\n", r->total.avg);
+		printf("P50:      %.3fms\n", r->total.p50);
+		printf("P99:      %.3fms%s\n", r->total.p99,
+		       r->n_ok < 100 ? "  (fewer than 100 samples: close to Max)" : "");
+		printf("Min:      %.3fms\n", r->total.min);
+		printf("Max:      %.3fms\n", r->total.max);
+		printf("StdDev:   %.3fms\n", r->total.stddev);
+	}
+	printf("Binary:   %lluKB (%s)\n", (unsigned long long)r->binary.size_kb, r->binary.path);
+
+	if (r->n_ok) {
+		printf("\nPhases (mean of %zu successful cold starts, ms):\n", r->n_ok);
+		for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+			size_t n;
+			double m = mean_of(r, phases[i].off, &n);
+
+			if (n)
+				printf("  %-8s %9.3f\n", phases[i].name, m);
+			else
+				printf("  %-8s %9s\n", phases[i].name, "n/a");
+		}
+		for (i = 0; i < r->n_inv; i++) {
+			if (r->inv[i].outcome != INV_OK)
+				continue;
+			minf += r->inv[i].min_flt;
+			majf += r->inv[i].maj_flt;
+			if (r->inv[i].memory_kb) {
+				mem_sum += r->inv[i].memory_kb;
+				n_mem++;
+				if (r->inv[i].memory_kb > mem_max)
+					mem_max = r->inv[i].memory_kb;
+			}
+		}
+		if (n_mem)
+			printf("Peak RSS: mean %llu KB, max %llu KB (largest process of the tree)\n",
+			       (unsigned long long)(mem_sum / n_mem), (unsigned long long)mem_max);
+		else
+			printf("Peak RSS: unavailable\n");
+		printf("Page faults (mean per cold start): minor %llu, major %llu\n",
+		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok));
+	}
+	printf("Cold starts: %zu succeeded, %zu failed of %zu\n", r->n_ok, r->n_failed, r->n_inv);
+	printf("Timing: %s; events dropped: %llu\n",
+	       strcmp(r->timing_source, "ebpf") ? r->timing_source : "eBPF kernel timestamps",
+	       (unsigned long long)r->events_dropped);
+	printf("Memory: %u MB is passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE; no memory or CPU limit applied\n",
+	       r->memory_mb);
+	printf("Logs: %s\n", r->log_dir);
+}
+
+static int fill_binary(const char *path, struct binary_info *b, char *err, size_t errlen)
+{
+	struct elf_facts f;
+
+	if (elf_inspect(path, &f, err, errlen))
+		return -1;
+	strlcpy0(b->path, path, sizeof(b->path));
+	b->size_bytes = f.size_bytes;
+	b->size_kb = (f.size_bytes + 1023) / 1024;
+	b->is_elf = f.is_elf;
+	b->stripped = f.is_elf && f.stripped;
+	return 0;
+}
+
+int cmd_benchmark(int argc, char **argv)
+{
+	struct bench_opts o = { 0 };
+	struct results res = { 0 };
+	struct collect c = { 0 };
+	struct tracer_opts to = { 0 };
+	struct tracer *t = NULL;
+	struct rapi *api = NULL;
+	struct elf_facts ef;
+	struct utsname u;
+	struct sigaction sa;
+	char err[512], api_str[64], log_tmpl[] = "/tmp/profiler-logs-XXXXXX";
+	char *event = NULL, *json = NULL;
+	size_t event_len = 2;
+	const char *log_dir;
+	unsigned i;
+	int ret = 2, rc;
+	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
+
+	rc = parse_opts(argc, argv, &o);
+	if (rc)
+		return rc;
+	rc = find_bootstrap(&o);
+	if (rc)
+		return rc;
+	if (elf_inspect(o.bootstrap, &ef, err, sizeof(err))) {
+		fprintf(stderr, "profiler: %s\n", err);
+		return 2;
+	}
+	if (ef.is_elf && strcmp(ef.arch, host_arch())) {
+		fprintf(stderr, "profiler: %s is built for %s (ELF machine %u) but this host is %s\n",
+			o.bootstrap, ef.arch[0] ? ef.arch : "another architecture", ef.machine, host_arch());
+		return 2;
+	}
+	if (o.arch && strcmp(o.arch, host_arch())) {
+		fprintf(stderr, "profiler: -a %s does not match this host (%s): cold starts run natively\n",
+			o.arch, host_arch());
+		return 2;
+	}
+	if (o.event_file) {
+		cJSON *probe;
+
+		event = read_file_all(o.event_file, EVENT_MAX, &event_len);
+		if (!event) {
+			fprintf(stderr, "profiler: cannot read --event %s: %s\n", o.event_file,
+				errno == EFBIG ? "larger than 6 MiB" : strerror(errno));
+			return 2;
+		}
+		probe = cJSON_ParseWithLength(event, event_len);
+		if (!probe) {
+			fprintf(stderr, "profiler: --event %s is not valid JSON\n", o.event_file);
+			free(event);
+			return 2;
+		}
+		cJSON_Delete(probe);
+	}
+
+	/* a results file we cannot write is found out before the run, not after */
+	if (o.output) {
+		char tmp[PATH_MAX + 16];
+
+		snprintf(tmp, sizeof(tmp), "%s.probe-XXXXXX", o.output);
+		rc = mkstemp(tmp);
+		if (rc < 0) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", o.output, strerror(errno));
+			goto out;
+		}
+		close(rc);
+		unlink(tmp);
+	}
+	if (o.log_dir) {
+		if (mkdir(o.log_dir, 0700) && errno != EEXIST) {
+			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", o.log_dir, strerror(errno));
+			goto out;
+		}
+		log_dir = o.log_dir;
+	} else {
+		log_dir = mkdtemp(log_tmpl);
+		if (!log_dir) {
+			fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+
+	to.verbose = o.verbose;
+	to.on_event = on_event;
+	to.ctx = &c;
+	t = tracer_open(&to, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "profiler: %s\n", err);
+		ret = 3;
+		goto out;
+	}
+	api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
+	if (!api) {
+		fprintf(stderr, "profiler: cannot start the Runtime API emulator: %s\n", err);
+		goto out;
+	}
+	rapi_set_timeout_ms(api, (unsigned)(o.timeout_s * 1000));
+	if (tracer_add_api_addr(t, AF_INET, &lo4, rapi_port(api)) ||
+	    (rapi_has_ipv6(api) && tracer_add_api_addr(t, AF_INET6, &in6addr_loopback, rapi_port(api)))) {
+		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
+		goto out;
+	}
+	snprintf(api_str, sizeof(api_str), "127.0.0.1:%u", rapi_port(api));
+	if (runner_init())
+		fprintf(stderr, "profiler: warning: cannot become a child subreaper: %s\n", strerror(errno));
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* results header */
+	if (o.runtime)
+		strlcpy0(res.runtime, o.runtime, sizeof(res.runtime));
+	else
+		default_runtime(o.bootstrap, res.runtime, sizeof(res.runtime));
+	res.memory_mb = o.memory_mb;
+	strlcpy0(res.arch, host_arch(), sizeof(res.arch));
+	strlcpy0(res.timing_source, "ebpf", sizeof(res.timing_source));
+	if (uname(&u) == 0) {
+		strlcpy0(res.host, u.nodename, sizeof(res.host));
+		snprintf(res.kernel, sizeof(res.kernel), "%s %s", u.sysname, u.release);
+	}
+	strlcpy0(res.tool_version, PROFILER_VERSION, sizeof(res.tool_version));
+	strlcpy0(res.bootstrap, o.bootstrap, sizeof(res.bootstrap));
+	strlcpy0(res.log_dir, log_dir, sizeof(res.log_dir));
+	if (fill_binary(o.bootstrap, &res.binary, err, sizeof(err))) {
+		fprintf(stderr, "profiler: %s\n", err);
+		goto out;
+	}
+	res.inv = calloc(o.n, sizeof(*res.inv));
+	if (!res.inv) {
+		fprintf(stderr, "profiler: out of memory\n");
+		goto out;
+	}
+
+	printf("Running benchmark: %uMB memory, %s arch\n", o.memory_mb, res.arch);
+	printf("Bootstrap: %s (%s%s%s)\n", o.bootstrap,
+	       ef.is_elf ? (ef.is_static ? "static ELF" : "dynamic ELF") : (ef.is_script ? "script: " : "not ELF"),
+	       ef.is_script ? ef.interpreter : "", ef.is_elf ? (ef.stripped ? ", stripped" : ", not stripped") : "");
+	printf("Runtime API emulator: %s\n", api_str);
+	printf("Collecting %u cold start measurements...\n\n", o.n);
+	fflush(stdout);
+
+	for (i = 0; i < o.n; i++) {
+		struct invocation *inv = &res.inv[i];
+		int stop;
+
+		inv->index = (int)i + 1;
+		stop = run_one(&o, api, t, &c, api_str, res.runtime, log_dir, inv);
+		res.n_inv = i + 1;
+		print_invocation(inv);
+		if (stop)
+			break;
+	}
+	{
+		struct tracer_counters tc;
+
+		tracer_counters(t, &tc);
+		res.events_dropped = tc.dropped;
+		res.capture_faults = tc.capture_faults;
+	}
+	res.incomplete = g_stop != 0;
+	results_compute_stats(&res);
+	print_summary(&res);
+
+	if (o.output) {
+		json = results_to_json(&res);
+		if (!json) {
+			fprintf(stderr, "profiler: cannot encode the results\n");
+			goto out;
+		}
+		rc = write_file_atomic(o.output, json, strlen(json));
+		if (rc) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", o.output, strerror(-rc));
+			goto out;
+		}
+		printf("\nResults saved to: %s\n", o.output);
+	}
+	if (g_stop)
+		ret = 130;
+	else
+		ret = res.n_failed ? 1 : 0;
+out:
+	free(json);
+	rapi_stop(api);
+	tracer_close(t);
+	results_free(&res);
+	free(c.ev);
+	free(event);
+	return ret;
+}

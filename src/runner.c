@@ -1,0 +1,266 @@
+#include "runner.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int runner_init(void)
+{
+	/* Daemons a bootstrap forks re-parent to us, so they can be reaped. */
+	return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+static int env_add(char **env, size_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int env_add(char **env, size_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -1;
+	env[(*n)++] = s;
+	return 0;
+}
+
+char **runner_build_env(const char *api, const char *task_root, const char *function_name,
+			unsigned memory_mb)
+{
+	char **env = calloc(24, sizeof(*env));
+	char stream[64], day[16];
+	unsigned char rnd[16];
+	size_t n = 0, i;
+	time_t now = time(NULL);
+	struct tm tm;
+	int fail = 0;
+
+	if (!env)
+		return NULL;
+	gmtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y/%m/%d", &tm);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0, sizeof(rnd));
+	snprintf(stream, sizeof(stream), "%s/[$LATEST]", day);
+	for (i = 0; i < sizeof(rnd); i++)
+		snprintf(stream + strlen(stream), sizeof(stream) - strlen(stream), "%02x", rnd[i]);
+
+	fail |= env_add(env, &n, "AWS_LAMBDA_RUNTIME_API=%s", api);
+	fail |= env_add(env, &n, "_HANDLER=%s", "handler");
+	fail |= env_add(env, &n, "LAMBDA_TASK_ROOT=%s", task_root);
+	fail |= env_add(env, &n, "LAMBDA_RUNTIME_DIR=%s", task_root);
+	fail |= env_add(env, &n, "AWS_LAMBDA_FUNCTION_NAME=%s", function_name);
+	fail |= env_add(env, &n, "AWS_LAMBDA_FUNCTION_VERSION=%s", "$LATEST");
+	fail |= env_add(env, &n, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE=%u", memory_mb);
+	fail |= env_add(env, &n, "AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/%s", function_name);
+	fail |= env_add(env, &n, "AWS_LAMBDA_LOG_STREAM_NAME=%s", stream);
+	fail |= env_add(env, &n, "AWS_REGION=%s", "us-east-1");
+	fail |= env_add(env, &n, "AWS_DEFAULT_REGION=%s", "us-east-1");
+	fail |= env_add(env, &n, "AWS_EXECUTION_ENV=%s", "AWS_Lambda_provided.al2023");
+	fail |= env_add(env, &n, "AWS_LAMBDA_INITIALIZATION_TYPE=%s", "on-demand");
+	fail |= env_add(env, &n, "TZ=%s", ":UTC");
+	fail |= env_add(env, &n, "LANG=%s", "en_US.UTF-8");
+	fail |= env_add(env, &n, "PATH=%s", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
+	fail |= env_add(env, &n, "LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:"
+			"/var/runtime/lib:%s:%s/lib:/opt/lib", task_root, task_root);
+	if (fail) {
+		runner_free_env(env);
+		return NULL;
+	}
+	return env;
+}
+
+void runner_free_env(char **env)
+{
+	size_t i;
+
+	if (!env)
+		return;
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, p + got, len - got);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/* In the child: never returns. */
+static void child(const struct spawn_opts *o, char **env, int go_fd, int info_fd)
+{
+	char dir[4096], *argv[2];
+	uint64_t ts;
+	char c;
+	int fd, e;
+
+	setsid();
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	fd = open("/dev/null", O_RDONLY);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		if (fd > 2)
+			close(fd);
+	}
+	fd = open(o->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fail;
+	dup2(fd, 1);
+	dup2(fd, 2);
+	strlcpy0(dir, o->path, sizeof(dir));
+	if (chdir(dirname(dir)) != 0)
+		goto fail;
+	/* wait until the parent has started tracing us */
+	if (read(go_fd, &c, 1) != 1)
+		_exit(127);
+	argv[0] = (char *)o->path;
+	argv[1] = NULL;
+	ts = mono_ns();
+	if (write_all(info_fd, &ts, sizeof(ts)) == 0)
+		execve(o->path, argv, env);
+fail:
+	e = errno;
+	write_all(info_fd, &e, sizeof(e));
+	_exit(127);
+}
+
+int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, size_t errlen)
+{
+	char task_root[4096], abs_path[4096];
+	int go[2] = { -1, -1 }, info[2] = { -1, -1 };
+	char **env = NULL;
+	ssize_t r;
+	pid_t pid;
+	int e, ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!realpath(o->path, abs_path)) {
+		snprintf(err, errlen, "cannot resolve %s: %s", o->path, strerror(errno));
+		return -1;
+	}
+	strlcpy0(task_root, abs_path, sizeof(task_root));
+	env = runner_build_env(o->api, dirname(task_root), o->function_name, o->memory_mb);
+	if (!env || pipe2(go, O_CLOEXEC) || pipe2(info, O_CLOEXEC)) {
+		snprintf(err, errlen, "cannot prepare the bootstrap: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		struct spawn_opts co = *o;
+
+		co.path = abs_path;
+		close(go[1]);
+		close(info[0]);
+		child(&co, env, go[0], info[1]);
+	}
+	close(go[0]);
+	go[0] = -1;
+	close(info[1]);
+	info[1] = -1;
+	out->pid = pid;
+	if (o->before_exec && o->before_exec(pid, o->ctx)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		snprintf(err, errlen, "cannot start tracing the bootstrap");
+		goto out;
+	}
+	if (write_all(go[1], "g", 1)) {
+		snprintf(err, errlen, "cannot start the bootstrap: %s", strerror(errno));
+		goto out;
+	}
+	/* the child's pre-exec timestamp, then EOF (exec succeeded: CLOEXEC)
+	 * or the errno of what failed */
+	r = read_full(info[0], &out->spawn_ns, sizeof(out->spawn_ns));
+	if (r == (ssize_t)sizeof(out->spawn_ns)) {
+		r = read_full(info[0], &e, sizeof(e));
+		if (r == (ssize_t)sizeof(e))
+			out->exec_errno = e;
+	} else if (r == (ssize_t)sizeof(int)) {
+		/* failed before the timestamp: the bytes are an errno */
+		memcpy(&e, &out->spawn_ns, sizeof(e));
+		out->spawn_ns = 0;
+		out->exec_errno = e;
+	}
+	ret = 0;
+out:
+	if (go[0] >= 0)
+		close(go[0]);
+	if (go[1] >= 0)
+		close(go[1]);
+	if (info[0] >= 0)
+		close(info[0]);
+	if (info[1] >= 0)
+		close(info[1]);
+	runner_free_env(env);
+	return ret;
+}
+
+int runner_reap(pid_t pid, int *status)
+{
+	int st, found = 0;
+	pid_t p;
+
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (p == pid) {
+			*status = st;
+			found = 1;
+		}
+	}
+	return found;
+}

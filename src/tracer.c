@@ -1,0 +1,259 @@
+#include "tracer.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "profiler.skel.h"
+
+struct tracer {
+	struct profiler_bpf *skel;
+	struct ring_buffer *rb;
+	tracer_event_fn on_event;
+	void *ctx;
+	int ncpus;
+};
+
+/* Keys of the BPF maps as the BPF side lays them out. */
+struct fd_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+static bool g_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	if (!g_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+
+	if (size < sizeof(struct prof_event))
+		return 0;
+	return t->on_event ? t->on_event(t->ctx, data) : 0;
+}
+
+static void explain_failure(int err, char *buf, size_t len)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		snprintf(buf, len, "kernel has no BTF (/sys/kernel/btf/vmlinux missing): "
+			 "CO-RE tracing needs CONFIG_DEBUG_INFO_BTF=y");
+	else if (err == -EPERM || err == -EACCES)
+		snprintf(buf, len, "BPF not permitted (%s): run as root, or grant CAP_BPF, CAP_PERFMON "
+			 "and CAP_SYS_RESOURCE; check kernel.unprivileged_bpf_disabled and lockdown",
+			 geteuid() ? "not root" : "root, but denied");
+	else
+		snprintf(buf, len, "cannot load the BPF tracer: %s (run with -v for libbpf's log)",
+			 strerror(-err));
+}
+
+struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen)
+{
+	struct tracer *t;
+	int e;
+
+	g_verbose = o->verbose;
+	libbpf_set_print(libbpf_print);
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->on_event = o->on_event;
+	t->ctx = o->ctx;
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus <= 0) {
+		snprintf(err, errlen, "cannot count CPUs: %s", strerror(-t->ncpus));
+		goto fail;
+	}
+
+	t->skel = profiler_bpf__open();
+	if (!t->skel) {
+		explain_failure(-errno, err, errlen);
+		goto fail;
+	}
+	/* The host's syscall numbers: the BPF object is the same on every arch. */
+	t->skel->rodata->nr_execve = SYS_execve;
+	t->skel->rodata->nr_execveat = SYS_execveat;
+	t->skel->rodata->nr_connect = SYS_connect;
+	t->skel->rodata->nr_write = SYS_write;
+	t->skel->rodata->nr_writev = SYS_writev;
+	t->skel->rodata->nr_sendto = SYS_sendto;
+	t->skel->rodata->nr_sendmsg = SYS_sendmsg;
+	t->skel->rodata->nr_read = SYS_read;
+	t->skel->rodata->nr_readv = SYS_readv;
+	t->skel->rodata->nr_recvfrom = SYS_recvfrom;
+	t->skel->rodata->nr_recvmsg = SYS_recvmsg;
+	t->skel->rodata->nr_close = SYS_close;
+	t->skel->rodata->nr_io_uring_setup = SYS_io_uring_setup;
+	t->skel->rodata->nr_io_uring_enter = SYS_io_uring_enter;
+	t->skel->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
+
+	e = profiler_bpf__load(t->skel);
+	if (e) {
+		explain_failure(e, err, errlen);
+		goto fail;
+	}
+	e = profiler_bpf__attach(t->skel);
+	if (e) {
+		explain_failure(e, err, errlen);
+		goto fail;
+	}
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_event, t, NULL);
+	if (!t->rb) {
+		snprintf(err, errlen, "cannot open the BPF ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	return t;
+fail:
+	tracer_close(t);
+	return NULL;
+}
+
+int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t port)
+{
+	struct prof_api_addr k;
+	__u8 one = 1;
+
+	memset(&k, 0, sizeof(k));
+	k.family = family;
+	k.port = port;
+	memcpy(k.addr, addr, family == AF_INET6 ? 16 : 4);
+	if (bpf_map__update_elem(t->skel->maps.api_addrs, &k, sizeof(k), &one, sizeof(one), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* Must match struct prof_track in bpf/profiler.bpf.c. */
+struct track_val {
+	__u64 rss_max_pages, min_flt, maj_flt;
+	__u32 root, io_uring_seen;
+};
+
+int tracer_track(struct tracer *t, pid_t pid)
+{
+	struct track_val v;
+	__u32 k = (__u32)pid;
+
+	memset(&v, 0, sizeof(v));
+	v.root = (__u32)pid;
+	if (bpf_map__value_size(t->skel->maps.tracked) != sizeof(v))
+		return -EINVAL;
+	if (bpf_map__update_elem(t->skel->maps.tracked, &k, sizeof(k), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
+{
+	int fd = bpf_map__fd(t->skel->maps.tracked);
+	__u32 key, next, *prev = NULL;
+	struct track_val v;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v.root == (__u32)root) {
+			if (n < max)
+				pids[n] = (pid_t)next;
+			n++;
+		}
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+void tracer_forget(struct tracer *t, pid_t root)
+{
+	int tfd = bpf_map__fd(t->skel->maps.tracked), ffd = bpf_map__fd(t->skel->maps.api_fds);
+	pid_t pids[256];
+	size_t n, i;
+	struct fd_key fk, fnext, *fprev = NULL;
+
+	n = tracer_tree(t, root, pids, 256);
+	for (i = 0; i < n && i < 256; i++) {
+		__u32 k = (__u32)pids[i];
+
+		bpf_map_delete_elem(tfd, &k);
+	}
+	/* sockets of processes no longer tracked can never be matched again */
+	while (bpf_map_get_next_key(ffd, fprev, &fnext) == 0) {
+		__u32 tg = fnext.tgid;
+		struct track_val v;
+
+		if (bpf_map_lookup_elem(tfd, &tg, &v) != 0) {
+			bpf_map_delete_elem(ffd, &fnext);
+			fprev = NULL;	/* restart: the iteration order changed */
+			continue;
+		}
+		fk = fnext;
+		fprev = &fk;
+	}
+}
+
+int tracer_fd(const struct tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
+}
+
+int tracer_poll(struct tracer *t, int timeout_ms)
+{
+	int n = ring_buffer__poll(t->rb, timeout_ms);
+
+	return n == -EINTR ? 0 : n;
+}
+
+int tracer_drain(struct tracer *t)
+{
+	return ring_buffer__consume(t->rb);
+}
+
+void tracer_counters(const struct tracer *t, struct tracer_counters *c)
+{
+	__u64 *vals;
+	__u32 i;
+
+	memset(c, 0, sizeof(*c));
+	vals = calloc(t->ncpus, sizeof(*vals));
+	if (!vals)
+		return;
+	for (i = 0; i < PROF_CNT_MAX; i++) {
+		uint64_t sum = 0;
+		int cpu;
+
+		if (bpf_map__lookup_elem(t->skel->maps.counters, &i, sizeof(i), vals,
+					 sizeof(*vals) * t->ncpus, 0))
+			continue;
+		for (cpu = 0; cpu < t->ncpus; cpu++)
+			sum += vals[cpu];
+		switch (i) {
+		case PROF_CNT_EVENTS: c->events = sum; break;
+		case PROF_CNT_DROPPED: c->dropped = sum; break;
+		case PROF_CNT_CAPTURE_FAULTS: c->capture_faults = sum; break;
+		case PROF_CNT_TRACK_FULL: c->track_full = sum; break;
+		}
+	}
+	free(vals);
+}
+
+void tracer_close(struct tracer *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	profiler_bpf__destroy(t->skel);
+	free(t);
+}

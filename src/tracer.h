@@ -1,0 +1,50 @@
+/* The BPF side of a run: skeleton lifecycle, tracked roots, ring buffer. */
+#ifndef TRACER_H
+#define TRACER_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "profiler_events.h"
+
+struct tracer;
+
+/* Called for every event, in ring-buffer order. Return non-zero to stop polling. */
+typedef int (*tracer_event_fn)(void *ctx, const struct prof_event *e);
+
+struct tracer_opts {
+	bool verbose;		/* route libbpf's own log to stderr */
+	tracer_event_fn on_event;
+	void *ctx;
+};
+
+/* Open, configure, load and attach. On failure returns NULL and writes one
+ * line saying what is missing (privileges, BTF, ...) to err. */
+struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen);
+
+/* Traffic to this address counts as Runtime API traffic. family AF_INET/AF_INET6,
+ * addr 4 or 16 bytes in network order, port in host order. */
+int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t port);
+
+/* Follow pid (and everything it forks) as the root of a cold start. */
+int tracer_track(struct tracer *t, pid_t pid);
+
+/* Processes still tracked for root (alive as far as the kernel has reported).
+ * Fills up to max pids; returns how many there are. */
+size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max);
+
+/* Forget every trace of root: tracked processes and their API sockets. */
+void tracer_forget(struct tracer *t, pid_t root);
+
+int tracer_fd(const struct tracer *t);		/* pollable: readable when events wait */
+int tracer_poll(struct tracer *t, int timeout_ms);	/* >=0 events handled, or -errno */
+int tracer_drain(struct tracer *t);		/* handle everything queued now */
+
+struct tracer_counters {
+	uint64_t events, dropped, capture_faults, track_full;
+};
+void tracer_counters(const struct tracer *t, struct tracer_counters *c);
+
+void tracer_close(struct tracer *t);		/* accepts NULL */
+#endif
