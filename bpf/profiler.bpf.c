@@ -82,6 +82,14 @@ struct {
 	__type(value, struct prof_inflight);
 } inflight SEC(".maps");
 
+/* pid_tgid of the thread about to spawn a root: its next child process is tracked */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} spawner SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, PROF_CNT_MAX);
@@ -397,8 +405,19 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	struct prof_track *t;
 
 	t = bpf_map_lookup_elem(&tracked, &ptgid);
-	if (!t)
+	if (!t) {
+		__u32 zero = 0;
+		__u64 *sp = bpf_map_lookup_elem(&spawner, &zero);
+
+		/* the runner's own clone of a new root: track it from its first instruction */
+		if (sp && *sp && *sp == bpf_get_current_pid_tgid() && ctgid != ptgid) {
+			struct prof_track nt = { .root = ctgid };
+
+			if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY))
+				count(PROF_CNT_TRACK_FULL);
+		}
 		return 0;
+	}
 	if (ctgid != ptgid) {
 		struct prof_track nt = { .root = t->root, .rss_max_pages = t->rss_max_pages };
 

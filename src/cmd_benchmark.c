@@ -84,12 +84,11 @@ struct spawn_ctx {
 	struct collect *c;
 };
 
-static int before_exec(pid_t pid, void *ctx)
+static int arm(void *ctx, bool on)
 {
 	struct spawn_ctx *s = ctx;
 
-	s->c->root = pid;
-	return tracer_track(s->t, pid);
+	return tracer_arm_spawn(s->t, on);
 }
 
 static void usage(FILE *f)
@@ -340,7 +339,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	struct spawn_ctx sctx = { .t = t, .c = c };
 	struct spawn_opts so = {
 		.path = o->bootstrap, .api = api_str, .function_name = fn_name,
-		.memory_mb = o->memory_mb, .before_exec = before_exec, .ctx = &sctx,
+		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx,
 	};
 	struct tracer_counters before, after;
 	struct rapi_status st;
@@ -367,6 +366,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		return 0;
 	}
 	inv->root_pid = (uint32_t)sp.pid;
+	c->root = sp.pid;
 	start = mono_ns();
 	init_deadline = start + (uint64_t)(o->init_timeout_s * 1e9);
 	if (sp.exec_errno) {

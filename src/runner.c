@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -136,51 +139,67 @@ static ssize_t read_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
-/* In the child: never returns. */
-static void child(const struct spawn_opts *o, char **env, int go_fd, int info_fd)
+struct child_args {
+	const char *path;
+	char *const *argv;
+	char *const *env;
+	const char *dir;
+	const char *log_path;
+	int info_fd;
+};
+
+/*
+ * The child of a CLONE_VM|CLONE_VFORK spawn, as glibc's posix_spawn does and as
+ * Lambda's own init starts a runtime: it shares our memory until execve, so it
+ * only makes system calls (no malloc, no stdio) and the exec does not pay for
+ * tearing down a copy of the profiler's address space.
+ */
+static int child_fn(void *p)
 {
-	char dir[4096], *argv[2];
+	const struct child_args *a = p;
+	struct sigaction dfl;
 	uint64_t ts;
-	char c;
-	int fd, e;
+	int fd, e, sig;
 
 	setsid();
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &dfl, NULL);
 	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0) {
+	if (fd >= 0 && fd != 0) {
 		dup2(fd, 0);
-		if (fd > 2)
-			close(fd);
+		close(fd);
 	}
-	fd = open(o->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+	fd = open(a->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	if (fd < 0)
 		goto fail;
 	dup2(fd, 1);
 	dup2(fd, 2);
-	strlcpy0(dir, o->path, sizeof(dir));
-	if (chdir(dirname(dir)) != 0)
+	if (fd > 2)
+		close(fd);
+	if (chdir(a->dir) != 0)
 		goto fail;
-	/* wait until the parent has started tracing us */
-	if (read(go_fd, &c, 1) != 1)
-		_exit(127);
-	argv[0] = (char *)o->path;
-	argv[1] = NULL;
 	ts = mono_ns();
-	if (write_all(info_fd, &ts, sizeof(ts)) == 0)
-		execve(o->path, argv, env);
+	if (write_all(a->info_fd, &ts, sizeof(ts)) == 0)
+		execve(a->path, a->argv, a->env);
 fail:
 	e = errno;
-	write_all(info_fd, &e, sizeof(e));
+	write_all(a->info_fd, &e, sizeof(e));
 	_exit(127);
 }
 
+#define CHILD_STACK (256 * 1024)
+
 int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, size_t errlen)
 {
-	char task_root[4096], abs_path[4096];
-	int go[2] = { -1, -1 }, info[2] = { -1, -1 };
+	char task_root[PATH_MAX], abs_path[PATH_MAX];
+	char *argv[2] = { abs_path, NULL };
+	struct child_args a;
+	int info[2] = { -1, -1 };
 	char **env = NULL;
+	sigset_t all, old;
+	char *stack = NULL;
 	ssize_t r;
 	pid_t pid;
 	int e, ret = -1;
@@ -191,39 +210,34 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		return -1;
 	}
 	strlcpy0(task_root, abs_path, sizeof(task_root));
-	env = runner_build_env(o->api, dirname(task_root), o->function_name, o->memory_mb);
-	if (!env || pipe2(go, O_CLOEXEC) || pipe2(info, O_CLOEXEC)) {
+	strlcpy0(task_root, dirname(task_root), sizeof(task_root));
+	env = runner_build_env(o->api, task_root, o->function_name, o->memory_mb);
+	stack = malloc(CHILD_STACK);
+	if (!env || !stack || pipe2(info, O_CLOEXEC)) {
 		snprintf(err, errlen, "cannot prepare the bootstrap: %s", strerror(errno));
 		goto out;
 	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		struct spawn_opts co = *o;
-
-		co.path = abs_path;
-		close(go[1]);
-		close(info[0]);
-		child(&co, env, go[0], info[1]);
-	}
-	close(go[0]);
-	go[0] = -1;
-	close(info[1]);
-	info[1] = -1;
-	out->pid = pid;
-	if (o->before_exec && o->before_exec(pid, o->ctx)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
+				 .log_path = o->log_path, .info_fd = info[1] };
+	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;
 	}
-	if (write_all(go[1], "g", 1)) {
-		snprintf(err, errlen, "cannot start the bootstrap: %s", strerror(errno));
+	/* no signal handler of ours may run in the child while it shares our memory */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = clone(child_fn, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	e = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (o->arm)
+		o->arm(o->ctx, false);
+	if (pid < 0) {
+		snprintf(err, errlen, "cannot start the bootstrap: clone: %s", strerror(e));
 		goto out;
 	}
+	out->pid = pid;
+	close(info[1]);
+	info[1] = -1;
 	/* the child's pre-exec timestamp, then EOF (exec succeeded: CLOEXEC)
 	 * or the errno of what failed */
 	r = read_full(info[0], &out->spawn_ns, sizeof(out->spawn_ns));
@@ -239,14 +253,11 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	}
 	ret = 0;
 out:
-	if (go[0] >= 0)
-		close(go[0]);
-	if (go[1] >= 0)
-		close(go[1]);
 	if (info[0] >= 0)
 		close(info[0]);
 	if (info[1] >= 0)
 		close(info[1]);
+	free(stack);
 	runner_free_env(env);
 	return ret;
 }

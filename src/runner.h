@@ -1,6 +1,7 @@
 /* Starts one bootstrap as a fresh process with Lambda's environment, and ends its tree. */
 #ifndef RUNNER_H
 #define RUNNER_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -11,9 +12,10 @@ struct spawn_opts {
 	const char *function_name;
 	unsigned memory_mb;
 	const char *log_path;		/* stdout+stderr go here (created 0600) */
-	/* called with the child's pid after fork, before it may execve: the
-	 * place to start tracing it. Non-zero return aborts the spawn. */
-	int (*before_exec)(pid_t pid, void *ctx);
+	/* called with true right before the child is created and false right
+	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
+	 * Non-zero return aborts the spawn. */
+	int (*arm)(void *ctx, bool on);
 	void *ctx;
 };
 

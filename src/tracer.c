@@ -157,6 +157,16 @@ int tracer_track(struct tracer *t, pid_t pid)
 	return 0;
 }
 
+int tracer_arm_spawn(struct tracer *t, bool on)
+{
+	__u64 v = on ? ((__u64)getpid() << 32 | (__u32)gettid()) : 0;
+	__u32 zero = 0;
+
+	if (bpf_map__update_elem(t->skel->maps.spawner, &zero, sizeof(zero), &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
 size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
 {
 	int fd = bpf_map__fd(t->skel->maps.tracked);

@@ -30,6 +30,11 @@ int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t
 /* Follow pid (and everything it forks) as the root of a cold start. */
 int tracer_track(struct tracer *t, pid_t pid);
 
+/* While armed, the next process the calling thread creates becomes a tracked
+ * root from its first instruction (so a vfork-style spawn is traced from the
+ * execve on). Disarm right after the spawn. */
+int tracer_arm_spawn(struct tracer *t, bool on);
+
 /* Processes still tracked for root (alive as far as the kernel has reported).
  * Fills up to max pids; returns how many there are. */
 size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max);
