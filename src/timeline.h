@@ -1,4 +1,54 @@
-/* Events of one cold start -> one invocation record with its phases. Pure. */
+/*
+ * Events of one cold start -> one invocation record with its phases. Pure.
+ *
+ * Input: the events of ONE cold start (the root process and its descendants),
+ * in ring-buffer order. Events from different CPUs are not strictly time
+ * ordered, so timeline_build sorts a copy stably by ts_ns first. All marks
+ * are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 means "not seen".
+ *
+ * Requests: the writes with ret > 0 of each connection (conn_id) are fed, in
+ * time order, to httpclass_feed (see httpclass.h for the stream rule and its
+ * limits: 128-byte prefix capture, a body starting with "GET /..." is
+ * misread). Each request is {conn_id, type, entry ts of its first write,
+ * entry ts of its last write, exit (end_ns) of its last write}. A request's
+ * writes are the write that begins it and every later write on the same
+ * connection up to the next request. Writes with ret <= 0 are ignored.
+ *
+ * Marks:
+ *   exec_enter      ts of the first EXEC_ENTER with tgid == root
+ *   exec_done       ts of the first EXEC_DONE with tgid == root at/after exec_enter
+ *   connect_start   entry ts of the first successful CONNECT (ret 0 or -EINPROGRESS)
+ *   connect_end     exit (end_ns) of that CONNECT
+ *   next_sent       exit of the last write of the FIRST "GET .../invocation/next"
+ *                   request: the GET next fully handed to the kernel
+ *   event_received  exit of the first READ with ret > 0 on that request's
+ *                   connection whose entry ts >= the entry ts of the request's
+ *                   last write: first bytes of the event returned to the bootstrap
+ *   response_sent   exit of the last write of the first POST .../response or
+ *                   .../error request whose first write entered at/after
+ *                   event_received (function_error = it was /error)
+ *   init_error_sent exit of the last write of the first POST .../init/error
+ *   root_exit       ts of the EXIT event with tgid == root
+ *
+ * Phases (ms = ns / 1e6, -1.0 when either mark is 0 or the difference is
+ * negative), computed by timeline_phases:
+ *   exec    = exec_done      - exec_enter
+ *   connect = connect_end    - connect_start
+ *   init    = next_sent      - exec_enter   (Lambda's Init Duration)
+ *   wait    = event_received - next_sent
+ *   handler = response_sent  - event_received
+ *   total   = response_sent  - exec_enter
+ *
+ * Counters: exit_code = WEXITSTATUS of the root's EXIT status if it exited,
+ * else -1 (also -1 with no root EXIT); exit_signal = WTERMSIG if killed by a
+ * signal, else 0. memory_kb = max rss_peak_kb over the EXIT events of the
+ * tree, root_memory_kb = the root's; min_flt/maj_flt summed over them.
+ * processes = 1 + FORK events without PROF_F_THREAD; threads = 1 + all FORK
+ * events (every new process has a thread). connections = successful
+ * CONNECTs; requests = requests found as above; bytes_sent/bytes_received =
+ * sums of ret > 0 of WRITE/READ; io_uring = any IO_URING event;
+ * capture_faults = events flagged PROF_F_CAPTURE_FAULT; events = n.
+ */
 #ifndef TIMELINE_H
 #define TIMELINE_H
 #include <stdbool.h>
@@ -53,18 +103,23 @@ struct invocation {
 	int exit_code;			/* root's exit status; -1 if killed/unknown */
 	int exit_signal;		/* signal that ended the root, 0 if none */
 	bool killed_by_profiler;	/* tree ended by the profiler after the response */
+	bool function_error;		/* the response_sent mark is a POST .../error */
 	bool io_uring;			/* tree used io_uring: traffic may be invisible */
 	uint32_t capture_faults;	/* payload reads that faulted */
 	uint64_t events;		/* events consumed for this invocation */
 	char log_path[512];
 };
 
-/* Fill inv->k and the derived fields from the events of one cold start, in
- * ring-buffer order. Does not touch index/timestamp/outcome of timeouts etc.:
- * the caller sets those; this sets outcome from what the trace shows when the
- * caller left it INV_OK. Returns 0, or -1 when the events lack the exec entry. */
+/* Fill inv->k, root_pid, function_error, the counters, exit_code/exit_signal
+ * and (via timeline_phases) the *_ms fields from the events of one cold
+ * start, in ring-buffer order (ev is not modified). Does not touch index,
+ * timestamp, outcome, reason, error_type, log_path or killed_by_profiler:
+ * the caller decides the outcome from the marks. Returns 0; or -1 with errno
+ * ENOENT when there is no EXEC_ENTER of root (marks are then all zero and the
+ * phases -1, counters still filled), EINVAL for a NULL inv, ENOMEM. */
 int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct invocation *inv);
 
-/* Derive the *_ms fields from inv->k (negative where a mark is missing). */
+/* Derive the *_ms fields from inv->k (-1.0 where a mark is missing or the
+ * difference would be negative). Touches nothing else. */
 void timeline_phases(struct invocation *inv);
 #endif
