@@ -1,0 +1,240 @@
+#!/usr/bin/env bash
+# Integration tests: load the real BPF programs, trace real bootstraps of
+# different shapes, and check what the results JSON says. Needs root.
+#
+#   bash tests/integration/run.sh [FILTER]     run the tests whose name contains FILTER
+set -u
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${OUTPUT:-$TOP/.output}
+P=$OUT/profiler
+B=$OUT/bootstraps
+TB=$TOP/tests/bootstraps
+FILTER=${1:-}
+TMP=$(mktemp -d /tmp/profiler-it.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+pass=0
+fail=0
+failed_names=()
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "integration tests need root (BPF): run 'sudo make test'" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+for tool in jq curl; do
+	command -v $tool >/dev/null || { echo "missing $tool: run 'make deps'" >&2; exit 1; }
+done
+
+ok() { pass=$((pass + 1)); echo "  ok    $1"; }
+nok() {
+	fail=$((fail + 1))
+	failed_names+=("$1")
+	echo "  FAIL  $1"
+	shift
+	[ $# -gt 0 ] && printf '        %s\n' "$@"
+}
+# check NAME CMD...: passes when CMD succeeds
+check() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else nok "$name" "command: $*"; fi
+}
+# jqcheck NAME FILE EXPR: passes when jq -e EXPR is true on FILE
+jqcheck() {
+	if jq -e "$3" "$2" >/dev/null 2>&1; then
+		ok "$1"
+	else
+		nok "$1" "jq -e '$3' $2" "got: $(jq -c "${4:-.measurements}" "$2" 2>&1 | head -c 600)"
+	fi
+}
+no_process() { ! pgrep -f "$1" >/dev/null; }
+selected() { [ -z "$FILTER" ] || [[ "$1" == *"$FILTER"* ]]; }
+
+# bench NAME ARGS...: run profiler benchmark; sets $J (results), $RC, $ERR, $STDOUT
+bench() {
+	local name=$1
+	shift
+	J=$TMP/$name.json
+	ERR=$TMP/$name.err
+	STDOUT=$TMP/$name.out
+	timeout 300 "$P" benchmark -o "$J" --log-dir "$TMP/logs-$name" "$@" >"$STDOUT" 2>"$ERR"
+	RC=$?
+}
+
+# Every successful cold start: all phases present and positive, total = init + wait + handler.
+PHASES_OK='(.measurements | length) > 0 and all(.measurements[];
+	.init_ms > 0 and .handler_ms > 0 and .total_ms > 0 and .exec_ms > 0 and .wait_ms > 0
+	and .connect_ms > 0 and .exec_ms < .init_ms
+	and ((.total_ms - (.init_ms + .wait_ms + .handler_ms)) | fabs) < 0.004
+	and .kernel_ns.exec_enter < .kernel_ns.exec_done and .kernel_ns.exec_done < .kernel_ns.next_sent
+	and .kernel_ns.next_sent < .kernel_ns.event_received
+	and .kernel_ns.event_received < .kernel_ns.response_sent)'
+
+shape_test() {
+	local name=$1 n=$2
+	shift 2
+	selected "$name" || return 0
+	echo "== $name"
+	bench "$name" -b "$B/$name" -n "$n" "$@"
+	check "$name: exit status 0" test "$RC" -eq 0
+	jqcheck "$name: $n measurements, no failure, nothing dropped" "$J" \
+		"(.measurements | length) == $n and (.failures | length) == 0 and .events_dropped == 0
+		 and .timing_source == \"ebpf\" and .invocations.succeeded == $n"
+	jqcheck "$name: phases present, ordered and adding up" "$J" "$PHASES_OK"
+	jqcheck "$name: peak RSS and page faults measured" "$J" \
+		'all(.measurements[]; .memory_kb > 0 and .page_faults.minor > 0)'
+}
+
+# ---------------------------------------------------------------- shapes ---
+shape_test keepalive 3
+# the bootstrap may already have sent its next GET /next when it is killed
+jqcheck "keepalive: one connection, next and response on it" "$J" \
+	'all(.measurements[]; .connections == 1 and .requests >= 2 and .processes == 1)'
+
+shape_test per_request 3
+jqcheck "per_request: a connection per request" "$J" \
+	'all(.measurements[]; .connections >= 2 and .requests >= 2)'
+
+if selected ipv6; then
+	if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
+		shape_test ipv6 2
+		jqcheck "ipv6: traffic to [::1] traced" "$J" 'all(.measurements[]; .connections == 2)'
+	else
+		echo "== ipv6: skipped, no ::1 on lo"
+	fi
+fi
+
+shape_test threaded 3
+jqcheck "threaded: threads of the process counted" "$J" \
+	'all(.measurements[]; .threads >= 5 and .processes == 1)'
+
+shape_test chunked 3
+jqcheck "chunked: requests classified across 100-continue and chunks" "$J" \
+	'all(.measurements[]; .requests >= 2 and .connections == 1)'
+
+if selected curl_script; then
+	echo "== curl_script"
+	bench curl_script -b "$TB/curl_script.sh" -n 3
+	check "curl_script: exit status 0" test "$RC" -eq 0
+	jqcheck "curl_script: 3 measurements" "$J" '(.measurements | length) == 3 and (.failures | length) == 0'
+	jqcheck "curl_script: phases present, ordered and adding up" "$J" "$PHASES_OK"
+	jqcheck "curl_script: child curl processes followed" "$J" \
+		'all(.measurements[]; .processes >= 3 and .connections >= 2)'
+fi
+
+# ------------------------------------------------------------- accuracy ---
+if selected clockcheck; then
+	echo "== clockcheck (measured phases against the bootstrap's own CLOCK_MONOTONIC)"
+	bench clockcheck -b "$B/clockcheck" -n 5
+	check "clockcheck: exit status 0" test "$RC" -eq 0
+	jqcheck "clockcheck: init and handler include the spins (20 ms, 30 ms)" "$J" \
+		'(.measurements | length) == 5 and all(.measurements[]; .init_ms >= 20 and .handler_ms >= 30)'
+	worst=0
+	bad=()
+	for i in 0 1 2 3 4; do
+		log=$(jq -r ".measurements[$i].log" "$J")
+		line=$(grep -m1 '^CLOCKCHECK' "$log" 2>/dev/null)
+		if [ -z "$line" ]; then
+			bad+=("invocation $((i + 1)): no CLOCKCHECK line in $log")
+			continue
+		fi
+		nwe=$(sed -n 's/.*next_write_end=\([0-9]*\).*/\1/p' <<<"$line")
+		ere=$(sed -n 's/.*event_read_end=\([0-9]*\).*/\1/p' <<<"$line")
+		he=$(sed -n 's/.*handler_end=\([0-9]*\).*/\1/p' <<<"$line")
+		# differences in µs between our figures and the bootstrap's own readings
+		read -r d_start d_init d_handler < <(jq -r --argjson nwe "$nwe" --argjson ere "$ere" --argjson he "$he" \
+			".measurements[$i] |
+			 [ ((.kernel_ns.exec_enter - .spawn_ns) / 1000),
+			   ((.init_ms * 1000 - ($nwe - .spawn_ns) / 1000) | fabs),
+			   ((.handler_ms * 1000 - ($he - $ere) / 1000) | fabs) ] | @tsv" "$J")
+		for d in "$d_start" "$d_init" "$d_handler"; do
+			if awk -v d="$d" 'BEGIN { exit !(d < 0 || d > 50) }'; then
+				bad+=("invocation $((i + 1)): start +${d_start} us, init off by ${d_init} us, handler off by ${d_handler} us")
+				break
+			fi
+		done
+		echo "        invocation $((i + 1)): execve after spawn +${d_start} us, init off by ${d_init} us, handler off by ${d_handler} us"
+	done
+	if [ ${#bad[@]} -eq 0 ]; then ok "clockcheck: init and handler within 50 us of the bootstrap's readings"
+	else nok "clockcheck: init and handler within 50 us of the bootstrap's readings" "${bad[@]}"; fi
+fi
+
+# ---------------------------------------------------------------- memory ---
+if selected bigmem; then
+	echo "== bigmem (peak RSS)"
+	bench bigmem -b "$B/bigmem" -n 2
+	check "bigmem: exit status 0" test "$RC" -eq 0
+	jqcheck "bigmem: peak RSS covers the 64 MiB touched (and not much more)" "$J" \
+		'all(.measurements[]; .memory_kb >= 65536 and .memory_kb < 65536 + 16384)'
+	bench keepalive-rss -b "$B/keepalive" -n 2
+	jqcheck "keepalive: peak RSS is the bootstrap's own, not the profiler's" "$J" \
+		'all(.measurements[]; .memory_kb < 8192)'
+fi
+
+# -------------------------------------------------------------- sample ---
+if selected sample; then
+	echo "== sample bootstrap"
+	bench sample -b "$OUT/sample/bootstrap" -n 3
+	check "sample: exit status 0" test "$RC" -eq 0
+	jqcheck "sample: the guide's fields" "$J" \
+		'(.runtime | type) == "string" and .memory_mb == 128 and (.arch | type) == "string"
+		 and all(.measurements[]; (.init_ms, .handler_ms, .total_ms, .memory_kb, .timestamp) | type == "number")
+		 and ([.stats.avg_ms, .stats.p50_ms, .stats.p99_ms, .stats.min_ms, .stats.max_ms, .stats.stddev_ms] | all(type == "number"))
+		 and .binary.size_kb > 0 and (.binary.stripped | type) == "boolean" and (.binary.path | type) == "string"' .
+	jqcheck "sample: stats agree with the measurements" "$J" \
+		'([.measurements[].total_ms] | add / length) as $m | ((.stats.avg_ms - $m) | fabs) < 0.002
+		 and .stats.min_ms == ([.measurements[].total_ms] | min) and .stats.max_ms == ([.measurements[].total_ms] | max)' .stats
+	check "sample: per-invocation lines printed" grep -q '^  Invocation 3: [0-9.]*ms (init: [0-9.]*ms, handler: [0-9.]*ms)' "$STDOUT"
+	check "sample: no results file left half-written" test -z "$(ls "$TMP"/*.tmp.* 2>/dev/null)"
+fi
+
+# ------------------------------------------------------------- failures ---
+if selected failures; then
+	echo "== failing bootstraps"
+	bench exit3 -b "$TB/exit3.sh" -n 2
+	check "exit3: exit status 1 when a cold start failed" test "$RC" -eq 1
+	jqcheck "exit3: failures name the exit code" "$J" \
+		'(.measurements | length) == 0 and (.failures | length) == 2 and
+		 all(.failures[]; .outcome == "exited" and (.reason | test("exited with code 3")) and .exit.code == 3)' .failures
+	bench never_next -b "$TB/never_next.sh" -n 1 --init-timeout 0.5
+	check "never_next: exit status 1" test "$RC" -eq 1
+	jqcheck "never_next: init timeout reported" "$J" \
+		'.failures[0].outcome == "init_timeout" and .failures[0].exit.signal == "SIGKILL"' .failures
+	check "never_next: no process left behind" no_process 'sleep 60'
+fi
+
+# ------------------------------------------------------------ bad input ---
+if selected badinput; then
+	echo "== bad input"
+	expect_usage() {
+		local name=$1
+		shift
+		"$P" benchmark "$@" >"$TMP/bad.out" 2>"$TMP/bad.err"
+		local rc=$?
+		if [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/bad.err")" -eq 1 ] && [ ! -s "$TMP/bad.out" ]; then
+			ok "$name: exit 2 with one line"
+		else
+			nok "$name: exit 2 with one line" "rc=$rc" "stderr: $(head -c 300 "$TMP/bad.err")"
+		fi
+	}
+	expect_usage "-n 0" -b "$B/keepalive" -n 0
+	expect_usage "-m 64" -b "$B/keepalive" -m 64
+	expect_usage "-t -1" -b "$B/keepalive" -t -1
+	expect_usage "unknown flag" -b "$B/keepalive" --frobnicate
+	expect_usage "missing bootstrap" -b "$TMP/does-not-exist"
+	expect_usage "directory as bootstrap" -b "$TMP"
+	echo '{"not json' >"$TMP/bad-event.json"
+	expect_usage "invalid --event" -b "$B/keepalive" --event "$TMP/bad-event.json"
+	touch "$TMP/not-exec"
+	expect_usage "non-executable bootstrap" -b "$TMP/not-exec"
+	"$P" benchmark -b "$TMP/does-not-exist" 2>&1 | grep -q "^Binary not found: $TMP/does-not-exist" &&
+		ok "missing bootstrap: the guide's message" || nok "missing bootstrap: the guide's message"
+fi
+
+echo
+if [ $fail -gt 0 ]; then
+	echo "failed: ${failed_names[*]}"
+fi
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
