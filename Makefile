@@ -24,6 +24,7 @@ DEFS     := -D_GNU_SOURCE -DPROFILER_VERSION='"$(VERSION)"' -DPROFILER_GITREV='"
 INCLUDES := -Iinclude -Isrc -I$(OUTPUT)
 DEPFLAGS  = -MMD -MP
 LDLIBS   := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
+TEST_LIBS := -lcmocka -lcjson -lmicrohttpd -lelf -lz -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(dir $(VMLINUX))
 
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
@@ -38,10 +39,10 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass timeline stats results util
+PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
-MODS      := $(TEST_MODS) main cmd_benchmark tracer runner elf_info
+MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory tracer runner
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler
@@ -116,7 +117,7 @@ $(PROFILER): $(OBJS)
 # --- tests -------------------------------------------------------------------
 $(OUTPUT)/tests/unit/%: tests/unit/%.c $(TEST_OBJS) | $(OUTPUT)/tests/unit
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(TEST_OBJS) -lcmocka -lcjson -lmicrohttpd -lpthread -lm -o $@
+	$(Q)$(CC) $(CFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(TEST_OBJS) $(TEST_LIBS) -o $@
 
 $(OUTPUT)/asan/src/%.o: src/%.c | $(OUTPUT)/asan/src
 	$(call msg,CC-ASAN,$@)
@@ -124,7 +125,7 @@ $(OUTPUT)/asan/src/%.o: src/%.c | $(OUTPUT)/asan/src
 
 $(OUTPUT)/asan/tests/unit/%: tests/unit/%.c $(ASAN_OBJS) | $(OUTPUT)/asan/tests/unit
 	$(call msg,CC-ASAN,$@)
-	$(Q)$(CC) -O1 -g $(SANFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(ASAN_OBJS) -lcmocka -lcjson -lmicrohttpd -lpthread -lm -o $@
+	$(Q)$(CC) -O1 -g $(SANFLAGS) $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(ASAN_OBJS) $(TEST_LIBS) -o $@
 
 $(OUTPUT)/bootstraps/%: tests/bootstraps/%.c | $(OUTPUT)/bootstraps
 	$(call msg,CC,$@)

@@ -13,6 +13,9 @@ enum {
 };
 
 int cmd_benchmark(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_memory(int argc, char **argv);
 
 /* Print "profiler: MSG" and return EXIT_USAGE. */
 int err_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,6 +12,9 @@ static const struct cmd {
 	const char *help;
 } cmds[] = {
 	{ "benchmark", cmd_benchmark, "run N cold starts of a bootstrap and measure them with eBPF" },
+	{ "compare", cmd_compare, "compare results with lambda-perf baselines, or two results (A/B)" },
+	{ "report", cmd_report, "write results in lambda-perf's data format" },
+	{ "memory", cmd_memory, "binary size, ELF facts and what loads at a cold start" },
 };
 
 int err_usage(const char *fmt, ...)

@@ -1,0 +1,3 @@
+#ifndef COMPARE_H
+#define COMPARE_H
+#endif

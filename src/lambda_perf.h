@@ -1,0 +1,3 @@
+#ifndef LAMBDA_PERF_H
+#define LAMBDA_PERF_H
+#endif
