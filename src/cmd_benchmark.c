@@ -366,6 +366,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		return 0;
 	}
 	inv->root_pid = (uint32_t)sp.pid;
+	inv->spawn_ns = sp.spawn_ns;
 	c->root = sp.pid;
 	start = mono_ns();
 	init_deadline = start + (uint64_t)(o->init_timeout_s * 1e9);

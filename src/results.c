@@ -279,6 +279,7 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 	put_bool(e, o, "io_uring", v->io_uring);
 	put_u64(e, o, "capture_faults", v->capture_faults);
 	put_u64(e, o, "root_pid", v->root_pid);
+	put_u64_or_null(e, o, "spawn_ns", v->spawn_ns);
 	if (with_log)
 		PUT_STR(e, o, "log", v->log_path);
 	kn = chk(e, cJSON_AddObjectToObject(o, "kernel_ns"));
@@ -412,6 +413,7 @@ char *results_to_json(const struct results *r)
 	PUT_STR(&e, root, "bootstrap", r->bootstrap);
 	PUT_STR(&e, root, "log_dir", r->log_dir);
 	put_bool(&e, root, "incomplete", r->incomplete);
+	put_bool(&e, root, "limits_applied", r->limits_applied);
 	put_u64(&e, root, "events_dropped", r->events_dropped);
 	put_u64(&e, root, "capture_faults", r->capture_faults);
 
@@ -681,6 +683,8 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 	if (get_u64(d, o, pfx, "root_pid", UINT32_MAX, &u64))
 		return -1;
 	v->root_pid = (uint32_t)u64;
+	if (get_u64(d, o, pfx, "spawn_ns", UINT64_MAX, &v->spawn_ns))
+		return -1;
 	if (GET_STR(d, o, pfx, "log", v->log_path))
 		return -1;
 
@@ -884,6 +888,7 @@ static int decode_root(struct dec *d, const cJSON *root, struct results *r)
 	    GET_STR(d, root, NULL, "bootstrap", r->bootstrap) ||
 	    GET_STR(d, root, NULL, "log_dir", r->log_dir) ||
 	    get_bool(d, root, NULL, "incomplete", &r->incomplete) ||
+	    get_bool(d, root, NULL, "limits_applied", &r->limits_applied) ||
 	    get_u64(d, root, NULL, "events_dropped", UINT64_MAX, &r->events_dropped) ||
 	    get_u64(d, root, NULL, "capture_faults", UINT64_MAX, &r->capture_faults))
 		return -1;

@@ -26,6 +26,7 @@ struct results {
 	char bootstrap[512];
 	char log_dir[512];
 	bool incomplete;	/* run interrupted */
+	bool limits_applied;	/* memory/CPU limits of -m enforced (cgroup) */
 	uint64_t events_dropped;
 	uint64_t capture_faults;
 	struct binary_info binary;

@@ -90,6 +90,7 @@ struct invocation {
 	char error_type[128];		/* Lambda-Runtime-Function-Error-Type, if any */
 	int64_t timestamp;		/* unix epoch seconds at start */
 	uint32_t root_pid;
+	uint64_t spawn_ns;		/* spawner's CLOCK_MONOTONIC right before execve (userspace) */
 	struct phase_marks k;		/* kernel marks */
 	/* phases in ms; negative = not available */
 	double exec_ms, connect_ms, init_ms, wait_ms, handler_ms, total_ms;

@@ -39,6 +39,7 @@ static void fill_inv(struct invocation *v, int index, enum inv_outcome o, double
 	v->outcome = o;
 	v->timestamp = 1700000000 + index;
 	v->root_pid = 4000 + (uint32_t)index;
+	v->spawn_ns = 4999999990000ull + (uint64_t)index * 1000000007ull;
 	v->k.exec_enter = 5000000000000ull + (uint64_t)index * 1000000007ull;
 	v->k.exec_done = v->k.exec_enter + 100000;
 	v->k.connect_start = v->k.exec_enter + 200000;
@@ -169,6 +170,7 @@ static void assert_inv_equal(const struct invocation *a, const struct invocation
 	assert_string_equal(a->error_type, b->error_type);
 	assert_int_equal(a->timestamp, b->timestamp);
 	assert_int_equal(a->root_pid, b->root_pid);
+	assert_int_equal(a->spawn_ns, b->spawn_ns);
 	assert_memory_equal(&a->k, &b->k, sizeof(a->k));
 	assert_ms_equal(a->exec_ms, b->exec_ms);
 	assert_ms_equal(a->connect_ms, b->connect_ms);
@@ -281,15 +283,15 @@ static void test_json_shape(void **state)
 	static const char *const top[] = {
 		"runtime", "memory_mb", "arch", "measurements", "failures", "stats",
 		"binary", "invocations", "timing_source", "host", "kernel",
-		"tool_version", "bootstrap", "log_dir", "incomplete", "events_dropped",
-		"capture_faults",
+		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
+		"events_dropped", "capture_faults",
 	};
 	static const char *const meas[] = {
 		"invocation", "init_ms", "handler_ms", "total_ms", "memory_kb",
 		"timestamp", "exec_ms", "connect_ms", "wait_ms", "root_memory_kb",
 		"page_faults", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
-		"root_pid", "log", "kernel_ns",
+		"root_pid", "spawn_ns", "log", "kernel_ns",
 	};
 	static const char *const stats[] = {
 		"avg_ms", "p50_ms", "p99_ms", "min_ms", "max_ms", "stddev_ms", "n",
@@ -524,6 +526,7 @@ static void test_round_trip(void **state)
 	assert_string_equal(back.bootstrap, r->bootstrap);
 	assert_string_equal(back.log_dir, r->log_dir);
 	assert_int_equal(back.incomplete, r->incomplete);
+	assert_int_equal(back.limits_applied, r->limits_applied);
 	assert_int_equal(back.events_dropped, r->events_dropped);
 	assert_int_equal(back.capture_faults, r->capture_faults);
 	assert_string_equal(back.binary.path, r->binary.path);
