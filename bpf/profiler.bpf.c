@@ -138,6 +138,21 @@ static __always_inline struct prof_event *ev_reserve(__u32 type, __u32 root, __u
 	return e;
 }
 
+/*
+ * Submit without waking the consumer: a wake-up is an irq_work that schedules
+ * the profiler, which would then compete with the traced bootstrap for the
+ * CPU and distort what is measured. Userspace polls on a timer; only a ring
+ * filling up (over a quarter) forces a wake-up so nothing is dropped.
+ */
+static __always_inline void ev_submit(struct prof_event *e)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > (4u << 20))
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(e, flags);
+}
+
 static __always_inline void sample_rss(struct prof_track *t)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -238,7 +253,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		} else {
 			e->cap_len = n;
 		}
-		bpf_ringbuf_submit(e, 0);
+		ev_submit(e);
 		stash(pid_tgid, K_EXEC, -1, 0, 0, 0, 0);
 		return 0;
 	}
@@ -263,7 +278,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		if (e) {
 			e->fd = k.fd;
 			e->conn_id = *conn;
-			bpf_ringbuf_submit(e, 0);
+			ev_submit(e);
 		}
 		bpf_map_delete_elem(&api_fds, &k);
 		return 0;
@@ -276,7 +291,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		t->io_uring_seen = 1;
 		e = ev_reserve(PROF_EV_IO_URING, t->root, pid_tgid);
 		if (e)
-			bpf_ringbuf_submit(e, 0);
+			ev_submit(e);
 		return 0;
 	}
 
@@ -390,7 +405,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	e->arg = f->len;
 	if (type == PROF_EV_WRITE && ret > 0)
 		capture(e, f, ret);
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 out:
 	bpf_map_delete_elem(&inflight, &pid_tgid);
 	return 0;
@@ -431,7 +446,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	e->arg = ctgid != ptgid ? ctgid : (__u32)BPF_CORE_READ(child, pid);
 	if (ctgid == ptgid)
 		e->flags |= PROF_F_THREAD;
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -455,7 +470,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
 	e->cap_len = n > 0 ? n : 0;
 	e->arg = (__u32)old_pid;
-	bpf_ringbuf_submit(e, 0);
+	ev_submit(e);
 	return 0;
 }
 
@@ -497,7 +512,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		e->maj_flt = t->maj_flt;
 		e->arg = (__u32)BPF_CORE_READ(p, exit_code);
 		e->threads = BPF_CORE_READ(p, signal, nr_threads);
-		bpf_ringbuf_submit(e, 0);
+		ev_submit(e);
 	}
 	bpf_map_delete_elem(&tracked, &tgid);
 	return 0;

@@ -280,11 +280,11 @@ static void request_marks(const struct prof_event *const *s, size_t n, struct in
 		if (r->type == RAPI_REQ_NEXT && !next)
 			next = r;
 		if (r->type == RAPI_REQ_INIT_ERROR && !k->init_error_sent)
-			k->init_error_sent = r->last_end;
+			k->init_error_sent = r->last_ts;
 	}
 	if (!next)
 		return;
-	k->next_sent = next->last_end;
+	k->next_sent = next->last_ts;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct prof_event *e = s[i];
@@ -300,7 +300,7 @@ static void request_marks(const struct prof_event *const *s, size_t n, struct in
 
 		if ((r->type == RAPI_REQ_RESPONSE || r->type == RAPI_REQ_ERROR) &&
 		    r->first_ts >= k->event_received) {
-			k->response_sent = r->last_end;
+			k->response_sent = r->last_ts;
 			inv->function_error = r->type == RAPI_REQ_ERROR;
 			break;
 		}
