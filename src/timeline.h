@@ -19,15 +19,19 @@
  *   exec_done       ts of the first EXEC_DONE with tgid == root at/after exec_enter
  *   connect_start   entry ts of the first successful CONNECT (ret 0 or -EINPROGRESS)
  *   connect_end     exit (end_ns) of that CONNECT
- *   next_sent       exit of the last write of the FIRST "GET .../invocation/next"
- *                   request: the GET next fully handed to the kernel
- *   event_received  exit of the first READ with ret > 0 on that request's
+ *   next_sent       ENTRY ts of the last write of the FIRST "GET .../invocation/next"
+ *                   request: the bootstrap hands over its last bytes of it
+ *   event_received  EXIT of the first READ with ret > 0 on that request's
  *                   connection whose entry ts >= the entry ts of the request's
  *                   last write: first bytes of the event returned to the bootstrap
- *   response_sent   exit of the last write of the first POST .../response or
+ *                   (a blocking read returns when the data arrived)
+ *   response_sent   ENTRY ts of the last write of the first POST .../response or
  *                   .../error request whose first write entered at/after
  *                   event_received (function_error = it was /error)
- *   init_error_sent exit of the last write of the first POST .../init/error
+ *   init_error_sent ENTRY ts of the last write of the first POST .../init/error
+ * The request marks use the write's entry, not its exit: a write to a
+ * loopback socket wakes the Runtime API server, which can preempt the writer
+ * inside the syscall, so the exit includes the server's processing.
  *   root_exit       ts of the EXIT event with tgid == root
  *
  * Phases (ms = ns / 1e6, -1.0 when either mark is 0 or the difference is
@@ -63,10 +67,10 @@ struct phase_marks {
 	uint64_t exec_done;	/* first sched_process_exec of the root: new image running */
 	uint64_t connect_start;	/* first connect() to the API: entry */
 	uint64_t connect_end;	/* ... and its return */
-	uint64_t next_sent;	/* last write of the first GET next returned */
+	uint64_t next_sent;	/* last write of the first GET next: entry */
 	uint64_t event_received;/* first read returning data after it, on that connection: return */
-	uint64_t response_sent;	/* last write of the POST response/error returned */
-	uint64_t init_error_sent;/* last write of POST init/error returned */
+	uint64_t response_sent;	/* last write of the POST response/error: entry */
+	uint64_t init_error_sent;/* last write of POST init/error: entry */
 	uint64_t root_exit;	/* root process died */
 };
 

@@ -172,17 +172,19 @@ static void assert_keepalive(const struct invocation *inv, size_t n)
 	assert_int_equal(k->exec_done, 1800000);
 	assert_int_equal(k->connect_start, 2000000);
 	assert_int_equal(k->connect_end, 2100000);
-	assert_int_equal(k->next_sent, 3500000);
+	/* request marks are the ENTRY of the request's last write (GET: ts
+	 * 3400000, end 3500000); event_received is the read's exit */
+	assert_int_equal(k->next_sent, 3400000);
 	assert_int_equal(k->event_received, 10000000);
-	assert_int_equal(k->response_sent, 12250000);
+	assert_int_equal(k->response_sent, 12200000);
 	assert_int_equal(k->init_error_sent, 0);
 	assert_int_equal(k->root_exit, 20000000);
 	assert_ms(inv->exec_ms, 0.8);
 	assert_ms(inv->connect_ms, 0.1);
-	assert_ms(inv->init_ms, 2.5);
-	assert_ms(inv->wait_ms, 6.5);
-	assert_ms(inv->handler_ms, 2.25);
-	assert_ms(inv->total_ms, 11.25);
+	assert_ms(inv->init_ms, 2.4);
+	assert_ms(inv->wait_ms, 6.6);
+	assert_ms(inv->handler_ms, 2.2);
+	assert_ms(inv->total_ms, 11.2);
 	assert_false(inv->function_error);
 	assert_int_equal(inv->root_pid, ROOT);
 	assert_int_equal(inv->connections, 1);
@@ -267,18 +269,27 @@ static void test_sort_is_stable(void **state)
 	inv_init(&inv);
 	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
 	assert_int_equal(inv.requests, 2);
-	assert_int_equal(inv.k.next_sent, 2000300);
+	assert_int_equal(inv.k.next_sent, 2000000);
 	assert_int_equal(inv.k.event_received, 4000000);
-	assert_int_equal(inv.k.response_sent, 5000200);
+	assert_int_equal(inv.k.response_sent, 5000000);
 	assert_int_equal(inv.k.exec_done, 0);
 	assert_ms(inv.exec_ms, -1.0);
-	assert_ms(inv.init_ms, 1.0003);
-	assert_ms(inv.handler_ms, 1.0002);
+	assert_ms(inv.init_ms, 1.0);
+	assert_ms(inv.handler_ms, 1.0);
 	/* no EXIT event: exit status unknown, no memory */
 	assert_int_equal(inv.k.root_exit, 0);
 	assert_int_equal(inv.exit_code, -1);
 	assert_int_equal(inv.exit_signal, 0);
 	assert_int_equal(inv.memory_kb, 0);
+
+	/* the GET's last piece entering later: next_sent is its entry, not
+	 * the first piece's entry (2000000) nor its exit (2000300) */
+	b.ev[5].ts_ns = 2000250;
+	inv_init(&inv);
+	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
+	assert_int_equal(inv.requests, 2);
+	assert_int_equal(inv.k.next_sent, 2000250);
+	assert_ms(inv.init_ms, 1.00025);
 }
 
 /* A simple client: a new connection for every request; a refused connect
@@ -311,16 +322,16 @@ static void test_connection_per_request(void **state)
 	assert_int_equal(inv.connections, 3);
 	assert_int_equal(inv.k.connect_start, 2000000);
 	assert_int_equal(inv.k.connect_end, 2250000);
-	assert_int_equal(inv.k.next_sent, 3200000);
+	assert_int_equal(inv.k.next_sent, 3000000);
 	assert_int_equal(inv.k.event_received, 7000000);
-	assert_int_equal(inv.k.response_sent, 9400000);
+	assert_int_equal(inv.k.response_sent, 9000000);
 	assert_int_equal(inv.requests, 3);
 	assert_int_equal(inv.bytes_received, 50 + 600 + 120);
 	assert_ms(inv.connect_ms, 0.25);
-	assert_ms(inv.init_ms, 2.2);
-	assert_ms(inv.wait_ms, 3.8);
-	assert_ms(inv.handler_ms, 2.4);
-	assert_ms(inv.total_ms, 8.4);
+	assert_ms(inv.init_ms, 2.0);
+	assert_ms(inv.wait_ms, 4.0);
+	assert_ms(inv.handler_ms, 2.0);
+	assert_ms(inv.total_ms, 8.0);
 	assert_int_equal(inv.exit_code, -1);
 	assert_int_equal(inv.exit_signal, SIGKILL);
 	assert_int_equal(inv.k.root_exit, 11000000);
@@ -358,14 +369,14 @@ static void test_multithreaded(void **state)
 	assert_int_equal(inv.threads, 3);
 	assert_int_equal(inv.capture_faults, 1);
 	assert_false(inv.io_uring);
-	assert_int_equal(inv.k.next_sent, 4125000);
+	assert_int_equal(inv.k.next_sent, 4000000);
 	assert_int_equal(inv.k.event_received, 6000000);
-	assert_int_equal(inv.k.response_sent, 6750000);
+	assert_int_equal(inv.k.response_sent, 6700000);
 	assert_ms(inv.exec_ms, 0.6);
-	assert_ms(inv.init_ms, 2.125);
-	assert_ms(inv.wait_ms, 1.875);
-	assert_ms(inv.handler_ms, 0.75);
-	assert_ms(inv.total_ms, 4.75);
+	assert_ms(inv.init_ms, 2.0);
+	assert_ms(inv.wait_ms, 2.0);
+	assert_ms(inv.handler_ms, 0.7);
+	assert_ms(inv.total_ms, 4.7);
 	assert_int_equal(inv.requests, 3);
 	assert_int_equal(inv.bytes_received, 1040);
 }
@@ -402,15 +413,15 @@ static void test_shell_script(void **state)
 	assert_int_equal(inv.k.exec_enter, 1000000);
 	assert_int_equal(inv.k.exec_done, 3000000);
 	assert_int_equal(inv.k.connect_start, 5000000);
-	assert_int_equal(inv.k.next_sent, 5300000);
+	assert_int_equal(inv.k.next_sent, 5200000);
 	assert_int_equal(inv.k.event_received, 9000000);
-	assert_int_equal(inv.k.response_sent, 11500000);
+	assert_int_equal(inv.k.response_sent, 11300000);
 	assert_int_equal(inv.k.root_exit, 30000000);
 	assert_ms(inv.exec_ms, 2.0);
-	assert_ms(inv.init_ms, 4.3);
-	assert_ms(inv.wait_ms, 3.7);
-	assert_ms(inv.handler_ms, 2.5);
-	assert_ms(inv.total_ms, 10.5);
+	assert_ms(inv.init_ms, 4.2);
+	assert_ms(inv.wait_ms, 3.8);
+	assert_ms(inv.handler_ms, 2.3);
+	assert_ms(inv.total_ms, 10.3);
 	assert_int_equal(inv.processes, 3);
 	assert_int_equal(inv.threads, 3);
 	assert_int_equal(inv.connections, 2);
@@ -443,9 +454,9 @@ static void test_function_error(void **state)
 	inv_init(&inv);
 	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
 	assert_true(inv.function_error);
-	assert_int_equal(inv.k.response_sent, 6300000);
-	assert_ms(inv.handler_ms, 1.3);
-	assert_ms(inv.total_ms, 5.3);
+	assert_int_equal(inv.k.response_sent, 6200000);
+	assert_ms(inv.handler_ms, 1.2);
+	assert_ms(inv.total_ms, 5.2);
 	assert_int_equal(inv.outcome, INV_TIMEOUT);	/* the caller decides */
 
 	/* a response after an error request that preceded the event */
@@ -455,7 +466,7 @@ static void test_function_error(void **state)
 	inv_init(&inv);
 	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
 	assert_false(inv.function_error);
-	assert_int_equal(inv.k.response_sent, 6300000);
+	assert_int_equal(inv.k.response_sent, 6200000);
 }
 
 static void test_init_error(void **state)
@@ -474,7 +485,7 @@ static void test_init_error(void **state)
 	exit_ev(&b, ROOT, 3000000, EXITED(1), 2000, 50, 0);
 	inv_init(&inv);
 	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
-	assert_int_equal(inv.k.init_error_sent, 2400000);
+	assert_int_equal(inv.k.init_error_sent, 2200000);
 	assert_int_equal(inv.k.next_sent, 0);
 	assert_int_equal(inv.k.event_received, 0);
 	assert_int_equal(inv.k.response_sent, 0);
@@ -507,8 +518,8 @@ static void test_no_response_exited(void **state)
 	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
 	assert_int_equal(inv.k.response_sent, 0);
 	assert_int_equal(inv.k.root_exit, 5000000);
-	assert_ms(inv.init_ms, 0.5);
-	assert_ms(inv.wait_ms, 2.5);
+	assert_ms(inv.init_ms, 0.4);
+	assert_ms(inv.wait_ms, 2.6);
 	assert_ms(inv.handler_ms, -1.0);
 	assert_ms(inv.total_ms, -1.0);
 	assert_int_equal(inv.exit_code, -1);
