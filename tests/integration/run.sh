@@ -195,6 +195,24 @@ if selected failures; then
 	jqcheck "never_next: init timeout reported" "$J" \
 		'.failures[0].outcome == "init_timeout" and .failures[0].exit.signal == "SIGKILL"' .failures
 	check "never_next: no process left behind" no_process 'sleep 60'
+	bench hang_handler -b "$TB/hang_handler.sh" -n 2 -t 0.5
+	check "hang_handler: exit status 1" test "$RC" -eq 1
+	jqcheck "hang_handler: invocation timeout reported, the run went on" "$J" \
+		'(.failures | length) == 2 and all(.failures[]; .outcome == "timeout" and .init_ms > 0)' .failures
+	check "hang_handler: no process left behind" no_process 'sleep 61'
+fi
+
+# ----------------------------------------------------------- privileges ---
+if selected privileges && command -v setpriv >/dev/null; then
+	echo "== privileges"
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+		"$P" benchmark -b "$B/keepalive" -n 1 >"$TMP/nobody.out" 2>"$TMP/nobody.err"
+	rc=$?
+	if [ $rc -eq 3 ] && [ "$(wc -l <"$TMP/nobody.err")" -eq 1 ] && grep -q "BPF not permitted" "$TMP/nobody.err"; then
+		ok "without privileges: exit 3 and one line naming what is missing"
+	else
+		nok "without privileges: exit 3 and one line naming what is missing" "rc=$rc" "$(head -c 400 "$TMP/nobody.err")"
+	fi
 fi
 
 # ------------------------------------------------------------ bad input ---
