@@ -667,6 +667,15 @@ int cmd_benchmark(int argc, char **argv)
 		close(rc);
 		unlink(tmp);
 	}
+	to.verbose = o.verbose;
+	to.on_event = on_event;
+	to.ctx = &c;
+	t = tracer_open(&to, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "profiler: %s\n", err);
+		ret = 3;
+		goto out;
+	}
 	if (o.log_dir) {
 		if (mkdir(o.log_dir, 0700) && errno != EEXIST) {
 			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", o.log_dir, strerror(errno));
@@ -681,15 +690,6 @@ int cmd_benchmark(int argc, char **argv)
 		}
 	}
 
-	to.verbose = o.verbose;
-	to.on_event = on_event;
-	to.ctx = &c;
-	t = tracer_open(&to, err, sizeof(err));
-	if (!t) {
-		fprintf(stderr, "profiler: %s\n", err);
-		ret = 3;
-		goto out;
-	}
 	api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
 	if (!api) {
 		fprintf(stderr, "profiler: cannot start the Runtime API emulator: %s\n", err);
