@@ -1,6 +1,7 @@
 /* profiler benchmark: N cold starts of a bootstrap, traced with eBPF. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <poll.h>
@@ -40,6 +41,7 @@ struct bench_opts {
 	const char *log_dir;
 	double timeout_s;
 	double init_timeout_s;
+	unsigned log_limit_mb;
 	bool verbose;
 };
 
@@ -49,6 +51,14 @@ struct collect {
 	struct prof_event *ev;
 	size_t n, cap;
 	bool oom;
+};
+
+/* stdout/stderr of one cold start: a pipe drained into a bounded log file */
+struct log_sink {
+	int rfd;		/* read end, non-blocking */
+	int wfd;		/* write end, handed to the bootstrap */
+	int fd;			/* the log file */
+	uint64_t bytes, dropped, limit;
 };
 
 static volatile sig_atomic_t g_stop;
@@ -77,6 +87,66 @@ static int on_event(void *ctx, const struct prof_event *e)
 	}
 	c->ev[c->n++] = *e;
 	return 0;
+}
+
+static int sink_open(struct log_sink *s, const char *path, uint64_t limit, char *err, size_t errlen)
+{
+	int p[2];
+
+	memset(s, 0, sizeof(*s));
+	s->rfd = s->wfd = s->fd = -1;
+	s->limit = limit;
+	s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (s->fd < 0 || pipe2(p, O_CLOEXEC)) {
+		snprintf(err, errlen, "cannot create the log %s: %s", path, strerror(errno));
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		return -1;
+	}
+	s->rfd = p[0];
+	s->wfd = p[1];
+	fcntl(s->rfd, F_SETFL, O_NONBLOCK);
+	/* room for bursts between two drains, so a chatty bootstrap rarely blocks */
+	fcntl(s->rfd, F_SETPIPE_SZ, 1 << 20);
+	return 0;
+}
+
+/* Move what the tree wrote into the log; returns 1 at EOF (every writer gone). */
+static int sink_drain(struct log_sink *s)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(s->rfd, buf, sizeof(buf));
+
+		if (n < 0)
+			return errno == EINTR ? 0 : (errno == EAGAIN ? 0 : 1);
+		if (n == 0)
+			return 1;
+		s->bytes += (uint64_t)n;
+		if (s->bytes - (uint64_t)n < s->limit) {
+			uint64_t room = s->limit - (s->bytes - (uint64_t)n);
+			size_t keep = (uint64_t)n < room ? (size_t)n : (size_t)room;
+
+			if (write(s->fd, buf, keep) != (ssize_t)keep)
+				s->dropped += keep;
+			s->dropped += (uint64_t)n - keep;
+		} else {
+			s->dropped += (uint64_t)n;
+		}
+	}
+}
+
+static void sink_close(struct log_sink *s)
+{
+	if (s->rfd >= 0)
+		close(s->rfd);
+	if (s->wfd >= 0)
+		close(s->wfd);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->rfd = s->wfd = s->fd = -1;
 }
 
 struct spawn_ctx {
@@ -113,6 +183,8 @@ static void usage(FILE *f)
 "  -t, --timeout SEC      invocation timeout after the event is delivered (default 3)\n"
 "      --init-timeout SEC time allowed until the first GET /next (default 10)\n"
 "      --log-dir DIR      where bootstrap logs go (default: a new /tmp/profiler-logs-*)\n"
+"      --log-limit MB     keep at most this much of each cold start's output (default 16);\n"
+"                         the rest is counted (log_dropped_bytes); the pipe is drained as it fills\n"
 "  -v, --verbose          libbpf's own log on stderr\n"
 "  -h, --help             this text\n"
 "\n"
@@ -178,6 +250,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "init-timeout", required_argument, NULL, 'I' },
 		{ "log-dir", required_argument, NULL, 'L' },
+		{ "log-limit", required_argument, NULL, 'G' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -188,6 +261,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 	o->memory_mb = 128;
 	o->timeout_s = 3;
 	o->init_timeout_s = 10;
+	o->log_limit_mb = 16;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":b:n:m:a:o:t:vh", longopts, NULL)) != -1) {
@@ -210,6 +284,10 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'E': o->event_file = optarg; break;
 		case 'R': o->runtime = optarg; break;
 		case 'L': o->log_dir = optarg; break;
+		case 'G':
+			if (parse_uint(optarg, 1, 4096, &o->log_limit_mb))
+				return err_usage("--log-limit must be MB from 1 to 4096, not '%s'", optarg);
+			break;
 		case 't':
 			if (parse_secs(optarg, 0, 900, &o->timeout_s))
 				return err_usage("-t must be a number of seconds above 0 and at most 900, not '%s'", optarg);
@@ -342,27 +420,37 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx,
 	};
 	struct tracer_counters before, after;
+	struct log_sink log;
 	struct rapi_status st;
 	struct spawned sp;
 	char err[256], how[128];
 	bool reaped = false, done = false;
 	uint64_t start, init_deadline;
-	int status = 0;
+	int status = 0, rc;
 
 	snprintf(inv->log_path, sizeof(inv->log_path), "%s/invocation-%d.log", log_dir, inv->index);
-	so.log_path = inv->log_path;
 	inv->timestamp = epoch_s();
+	if (sink_open(&log, inv->log_path, (uint64_t)o->log_limit_mb << 20, err, sizeof(err))) {
+		inv->outcome = INV_SPAWN_FAILED;
+		strlcpy0(inv->reason, err, sizeof(inv->reason));
+		return 0;
+	}
+	so.out_fd = log.wfd;
 	c->n = 0;
 	c->root = 0;
 	rapi_new_invocation(api, NULL);
 	tracer_counters(t, &before);
 
-	if (runner_spawn(&so, &sp, err, sizeof(err))) {
+	rc = runner_spawn(&so, &sp, err, sizeof(err));
+	close(log.wfd);		/* only the tree holds the write end now */
+	log.wfd = -1;
+	if (rc) {
 		inv->outcome = INV_SPAWN_FAILED;
 		strlcpy0(inv->reason, err, sizeof(inv->reason));
 		if (sp.pid > 0)
 			tracer_forget(t, sp.pid);
 		c->root = 0;
+		sink_close(&log);
 		return 0;
 	}
 	inv->root_pid = (uint32_t)sp.pid;
@@ -377,13 +465,15 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		done = true;
 	}
 	while (!done) {
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = tracer_fd(t), .events = POLLIN },
 			{ .fd = rapi_notify_fd(api), .events = POLLIN },
+			{ .fd = log.rfd, .events = POLLIN },
 		};
 		uint64_t now;
 
-		poll(pfd, 2, 20);
+		poll(pfd, 3, 20);
+		sink_drain(&log);
 		tracer_poll(t, 0);
 		rapi_status(api, &st);
 		if (st.state == RAPI_RESPONDED || st.state == RAPI_ERRORED || st.state == RAPI_INIT_ERRORED)
@@ -400,8 +490,9 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 			break;
 		}
 		if (g_stop) {
-			inv->outcome = INV_EXITED;
-			strlcpy0(inv->reason, "interrupted by the user", sizeof(inv->reason));
+			inv->outcome = INV_INTERRUPTED;
+			snprintf(inv->reason, sizeof(inv->reason), "the run was interrupted (%s)",
+				 g_stop == SIGINT ? "SIGINT" : "SIGTERM");
 			break;
 		}
 		now = mono_ns();
@@ -423,6 +514,12 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	inv->killed_by_profiler = !reaped;
 	end_tree(t, sp.pid, &reaped, &status);
 	tracer_counters(t, &after);
+	/* every writer is dead: what is left in the pipe ends with EOF */
+	while (!sink_drain(&log))
+		poll(NULL, 0, 1);
+	inv->log_bytes = log.bytes;
+	inv->log_dropped = log.dropped;
+	sink_close(&log);
 
 	if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
 	    !sp.exec_errno) {

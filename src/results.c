@@ -280,6 +280,8 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 	put_u64(e, o, "capture_faults", v->capture_faults);
 	put_u64(e, o, "root_pid", v->root_pid);
 	put_u64_or_null(e, o, "spawn_ns", v->spawn_ns);
+	put_u64(e, o, "log_bytes", v->log_bytes);
+	put_u64(e, o, "log_dropped_bytes", v->log_dropped);
 	if (with_log)
 		PUT_STR(e, o, "log", v->log_path);
 	kn = chk(e, cJSON_AddObjectToObject(o, "kernel_ns"));
@@ -685,7 +687,9 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 	v->root_pid = (uint32_t)u64;
 	if (get_u64(d, o, pfx, "spawn_ns", UINT64_MAX, &v->spawn_ns))
 		return -1;
-	if (GET_STR(d, o, pfx, "log", v->log_path))
+	if (GET_STR(d, o, pfx, "log", v->log_path) ||
+	    get_u64(d, o, pfx, "log_bytes", UINT64_MAX, &v->log_bytes) ||
+	    get_u64(d, o, pfx, "log_dropped_bytes", UINT64_MAX, &v->log_dropped))
 		return -1;
 
 	if (get_obj(d, o, pfx, "page_faults", &pf))
@@ -744,7 +748,7 @@ static int decode_outcome(struct dec *d, const cJSON *o, const char *pfx, enum i
 	if (!cJSON_IsString(it) || !it->valuestring)
 		return fail(d, "field '%s' must be a string", f);
 	/* INV_OK is not a failure: start after it */
-	for (i = INV_OK + 1; i <= INV_TRACE_INCOMPLETE; i++) {
+	for (i = INV_OK + 1; i <= INV_OUTCOME_LAST; i++) {
 		const char *name = inv_outcome_name((enum inv_outcome)i);
 
 		if (name && strcmp(name, it->valuestring) == 0) {

@@ -144,7 +144,7 @@ struct child_args {
 	char *const *argv;
 	char *const *env;
 	const char *dir;
-	const char *log_path;
+	int out_fd;
 	int info_fd;
 };
 
@@ -171,13 +171,8 @@ static int child_fn(void *p)
 		dup2(fd, 0);
 		close(fd);
 	}
-	fd = open(a->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0600);
-	if (fd < 0)
+	if (dup2(a->out_fd, 1) < 0 || dup2(a->out_fd, 2) < 0)
 		goto fail;
-	dup2(fd, 1);
-	dup2(fd, 2);
-	if (fd > 2)
-		close(fd);
 	if (chdir(a->dir) != 0)
 		goto fail;
 	ts = mono_ns();
@@ -218,7 +213,7 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
-				 .log_path = o->log_path, .info_fd = info[1] };
+				 .out_fd = o->out_fd, .info_fd = info[1] };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;

@@ -11,7 +11,7 @@ struct spawn_opts {
 	const char *api;		/* "127.0.0.1:PORT" for AWS_LAMBDA_RUNTIME_API */
 	const char *function_name;
 	unsigned memory_mb;
-	const char *log_path;		/* stdout+stderr go here (created 0600) */
+	int out_fd;			/* the child's stdout and stderr (a pipe the caller drains) */
 	/* called with true right before the child is created and false right
 	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
 	 * Non-zero return aborts the spawn. */

@@ -28,6 +28,8 @@ const char *inv_outcome_name(enum inv_outcome o)
 		return "spawn_failed";
 	case INV_TRACE_INCOMPLETE:
 		return "trace_incomplete";
+	case INV_INTERRUPTED:
+		return "interrupted";
 	}
 	return "unknown";
 }

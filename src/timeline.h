@@ -83,6 +83,8 @@ enum inv_outcome {
 	INV_TIMEOUT,
 	INV_SPAWN_FAILED,
 	INV_TRACE_INCOMPLETE,	/* response seen by the emulator but the trace misses a mark */
+	INV_INTERRUPTED,	/* the run was interrupted (SIGINT/SIGTERM) during this cold start */
+	INV_OUTCOME_LAST = INV_INTERRUPTED,
 };
 
 const char *inv_outcome_name(enum inv_outcome o);
@@ -113,6 +115,8 @@ struct invocation {
 	uint32_t capture_faults;	/* payload reads that faulted */
 	uint64_t events;		/* events consumed for this invocation */
 	char log_path[512];
+	uint64_t log_bytes;		/* bytes the tree wrote to stdout/stderr */
+	uint64_t log_dropped;		/* of which not kept: over the log limit */
 };
 
 /* Fill inv->k, root_pid, function_error, the counters, exit_code/exit_signal

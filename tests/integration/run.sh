@@ -202,6 +202,33 @@ if selected failures; then
 	check "hang_handler: no process left behind" no_process 'sleep 61'
 fi
 
+# ------------------------------------------------------- flood, SIGINT ---
+if selected flood; then
+	echo "== flood (96 MiB of output)"
+	bench flood -b "$TB/flood.sh" -n 1 --log-limit 1
+	check "flood: exit status 0" test "$RC" -eq 0
+	jqcheck "flood: measured, log bounded, the rest counted" "$J" \
+		'(.measurements | length) == 1 and .measurements[0].log_bytes >= 100663296
+		 and .measurements[0].log_dropped_bytes == .measurements[0].log_bytes - 1048576'
+	log=$(jq -r '.measurements[0].log' "$J")
+	check "flood: the log file holds 1 MiB" test "$(stat -c %s "$log")" -eq 1048576
+fi
+if selected interrupt; then
+	echo "== interrupt"
+	J=$TMP/interrupt.json
+	"$P" benchmark -b "$TB/never_next.sh" -n 5 --init-timeout 30 -o "$J" --log-dir "$TMP/logs-int" \
+		>"$TMP/interrupt.out" 2>&1 &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	wait $pid
+	rc=$?
+	check "interrupt: exit status 130" test $rc -eq 130
+	jqcheck "interrupt: partial results written, marked incomplete" "$J" \
+		'.incomplete == true and .invocations.requested == 1 and .failures[0].outcome == "interrupted"' .
+	check "interrupt: no process left behind" no_process 'sleep 60'
+fi
+
 # ----------------------------------------------------------- privileges ---
 if selected privileges && command -v setpriv >/dev/null; then
 	echo "== privileges"

@@ -40,6 +40,8 @@ static void fill_inv(struct invocation *v, int index, enum inv_outcome o, double
 	v->timestamp = 1700000000 + index;
 	v->root_pid = 4000 + (uint32_t)index;
 	v->spawn_ns = 4999999990000ull + (uint64_t)index * 1000000007ull;
+	v->log_bytes = 1000u + (uint64_t)index;
+	v->log_dropped = (uint64_t)index;
 	v->k.exec_enter = 5000000000000ull + (uint64_t)index * 1000000007ull;
 	v->k.exec_done = v->k.exec_enter + 100000;
 	v->k.connect_start = v->k.exec_enter + 200000;
@@ -171,6 +173,8 @@ static void assert_inv_equal(const struct invocation *a, const struct invocation
 	assert_int_equal(a->timestamp, b->timestamp);
 	assert_int_equal(a->root_pid, b->root_pid);
 	assert_int_equal(a->spawn_ns, b->spawn_ns);
+	assert_int_equal(a->log_bytes, b->log_bytes);
+	assert_int_equal(a->log_dropped, b->log_dropped);
 	assert_memory_equal(&a->k, &b->k, sizeof(a->k));
 	assert_ms_equal(a->exec_ms, b->exec_ms);
 	assert_ms_equal(a->connect_ms, b->connect_ms);
@@ -291,7 +295,7 @@ static void test_json_shape(void **state)
 		"timestamp", "exec_ms", "connect_ms", "wait_ms", "root_memory_kb",
 		"page_faults", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
-		"root_pid", "spawn_ns", "log", "kernel_ns",
+		"root_pid", "spawn_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
 	};
 	static const char *const stats[] = {
 		"avg_ms", "p50_ms", "p99_ms", "min_ms", "max_ms", "stddev_ms", "n",
