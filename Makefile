@@ -58,6 +58,10 @@ BOOTSTRAPS  := $(patsubst tests/bootstraps/%.c,$(OUTPUT)/bootstraps/%,$(BOOT_C))
 SAMPLE      := $(OUTPUT)/sample/bootstrap
 SANFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+# The bootstrap never runs as root unless asked: under sudo it runs as the caller.
+# A root shell without sudo runs the bundled sample as root, said on the command line.
+DEMO_USER := $(if $(SUDO_UID),,--run-as-root)
+
 .PHONY: all deps demo test unit unit-asan integration clean vmlinux
 all: $(PROFILER) $(SAMPLE) $(BOOTSTRAPS)
 
@@ -73,7 +77,7 @@ deps:
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(PROFILER) benchmark -b $(SAMPLE) -n 10 -o demo-results.json
+	$(PROFILER) benchmark -b $(SAMPLE) -n 10 -o demo-results.json $(DEMO_USER)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(ASAN_TESTS)

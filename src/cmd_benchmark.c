@@ -42,6 +42,8 @@ struct bench_opts {
 	double timeout_s;
 	double init_timeout_s;
 	unsigned log_limit_mb;
+	const char *user;
+	bool run_as_root;
 	bool verbose;
 };
 
@@ -185,6 +187,9 @@ static void usage(FILE *f)
 "      --log-dir DIR      where bootstrap logs go (default: a new /tmp/profiler-logs-*)\n"
 "      --log-limit MB     keep at most this much of each cold start's output (default 16);\n"
 "                         the rest is counted (log_dropped_bytes); the pipe is drained as it fills\n"
+"      --user NAME        run the bootstrap as this user (default: the sudo caller,\n"
+"                         else nobody when run as root)\n"
+"      --run-as-root      run the bootstrap as root (it is untrusted code: think twice)\n"
 "  -v, --verbose          libbpf's own log on stderr\n"
 "  -h, --help             this text\n"
 "\n"
@@ -251,6 +256,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "init-timeout", required_argument, NULL, 'I' },
 		{ "log-dir", required_argument, NULL, 'L' },
 		{ "log-limit", required_argument, NULL, 'G' },
+		{ "user", required_argument, NULL, 'U' },
+		{ "run-as-root", no_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -296,6 +303,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 			if (parse_secs(optarg, 0, 600, &o->init_timeout_s))
 				return err_usage("--init-timeout must be seconds above 0 and at most 600, not '%s'", optarg);
 			break;
+		case 'U': o->user = optarg; break;
+		case 'r': o->run_as_root = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
@@ -304,6 +313,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 	}
 	if (optind < argc)
 		return err_usage("unexpected argument '%s'", argv[optind]);
+	if (o->user && o->run_as_root)
+		return err_usage("--user and --run-as-root exclude each other");
 	return 0;
 }
 
@@ -412,12 +423,13 @@ static void describe_exit(const struct invocation *inv, char *buf, size_t len)
 
 /* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
 static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *t, struct collect *c,
-		   const char *api_str, const char *fn_name, const char *log_dir, struct invocation *inv)
+		   const char *api_str, const char *fn_name, const char *log_dir,
+		   const struct run_as *user, struct invocation *inv)
 {
 	struct spawn_ctx sctx = { .t = t, .c = c };
 	struct spawn_opts so = {
 		.path = o->bootstrap, .api = api_str, .function_name = fn_name,
-		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx,
+		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx, .user = user,
 	};
 	struct tracer_counters before, after;
 	struct log_sink log;
@@ -709,8 +721,9 @@ int cmd_benchmark(int argc, char **argv)
 	char *event = NULL, *json = NULL;
 	size_t event_len = 2;
 	const char *log_dir;
+	struct run_as user;
 	unsigned i;
-	int ret = 2, rc;
+	int ret = 2, rc, drop;
 	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
 
 	rc = parse_opts(argc, argv, &o);
@@ -719,6 +732,13 @@ int cmd_benchmark(int argc, char **argv)
 	rc = find_bootstrap(&o);
 	if (rc)
 		return rc;
+	drop = runner_pick_user(o.user, o.run_as_root, &user, err, sizeof(err));
+	if (drop < 0)
+		return err_usage("%s", err);
+	drop = drop == 0;
+	if (drop && (rc = runner_user_can_exec(&user, o.bootstrap)) != 0)
+		return err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
+				 "or choose --user NAME or --run-as-root", user.name, o.bootstrap, strerror(rc));
 	if (elf_inspect(o.bootstrap, &ef, err, sizeof(err))) {
 		fprintf(stderr, "profiler: %s\n", err);
 		return 2;
@@ -823,6 +843,13 @@ int cmd_benchmark(int argc, char **argv)
 	strlcpy0(res.tool_version, PROFILER_VERSION, sizeof(res.tool_version));
 	strlcpy0(res.bootstrap, o.bootstrap, sizeof(res.bootstrap));
 	strlcpy0(res.log_dir, log_dir, sizeof(res.log_dir));
+	if (drop) {
+		strlcpy0(res.run_as_user, user.name, sizeof(res.run_as_user));
+		res.run_as_uid = user.uid;
+	} else {
+		strlcpy0(res.run_as_user, geteuid() ? "" : "root", sizeof(res.run_as_user));
+		res.run_as_uid = geteuid();
+	}
 	if (fill_binary(o.bootstrap, &res.binary, err, sizeof(err))) {
 		fprintf(stderr, "profiler: %s\n", err);
 		goto out;
@@ -838,6 +865,12 @@ int cmd_benchmark(int argc, char **argv)
 	       ef.is_elf ? (ef.is_static ? "static ELF" : "dynamic ELF") : (ef.is_script ? "script: " : "not ELF"),
 	       ef.is_script ? ef.interpreter : "", ef.is_elf ? (ef.stripped ? ", stripped" : ", not stripped") : "");
 	printf("Runtime API emulator: %s\n", api_str);
+	if (drop)
+		printf("Bootstrap runs as: %s (uid %u, gid %u)\n", user.name, (unsigned)user.uid,
+		       (unsigned)user.gid);
+	else
+		printf("Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
+		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
 	printf("Collecting %u cold start measurements...\n\n", o.n);
 	fflush(stdout);
 
@@ -846,7 +879,7 @@ int cmd_benchmark(int argc, char **argv)
 		int stop;
 
 		inv->index = (int)i + 1;
-		stop = run_one(&o, api, t, &c, api_str, res.runtime, log_dir, inv);
+		stop = run_one(&o, api, t, &c, api_str, res.runtime, log_dir, drop ? &user : NULL, inv);
 		res.n_inv = i + 1;
 		print_invocation(inv);
 		if (stop)

@@ -416,6 +416,11 @@ char *results_to_json(const struct results *r)
 	PUT_STR(&e, root, "log_dir", r->log_dir);
 	put_bool(&e, root, "incomplete", r->incomplete);
 	put_bool(&e, root, "limits_applied", r->limits_applied);
+	o = chk(&e, cJSON_AddObjectToObject(root, "run_as"));
+	if (o) {
+		PUT_STR(&e, o, "user", r->run_as_user);
+		put_u64(&e, o, "uid", r->run_as_uid);
+	}
 	put_u64(&e, root, "events_dropped", r->events_dropped);
 	put_u64(&e, root, "capture_faults", r->capture_faults);
 
@@ -898,6 +903,11 @@ static int decode_root(struct dec *d, const cJSON *root, struct results *r)
 		return -1;
 	r->memory_mb = mem;
 
+	if (get_obj(d, root, NULL, "run_as", &c))
+		return -1;
+	if (c && (GET_STR(d, c, "run_as", "user", r->run_as_user) ||
+		  get_u32(d, c, "run_as", "uid", &r->run_as_uid)))
+		return -1;
 	if (get_obj(d, root, NULL, "binary", &bin))
 		return -1;
 	if (bin && (get_u64(d, bin, "binary", "size_kb", UINT64_MAX, &r->binary.size_kb) ||

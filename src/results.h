@@ -27,6 +27,8 @@ struct results {
 	char log_dir[512];
 	bool incomplete;	/* run interrupted */
 	bool limits_applied;	/* memory/CPU limits of -m enforced (cgroup) */
+	char run_as_user[64];	/* who the bootstrap ran as */
+	uint32_t run_as_uid;
 	uint64_t events_dropped;
 	uint64_t capture_faults;
 	struct binary_info binary;

@@ -11,7 +11,9 @@
 #include <limits.h>
 #include <pthread.h>
 #include <sched.h>
+#include <pwd.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -146,7 +148,86 @@ struct child_args {
 	const char *dir;
 	int out_fd;
 	int info_fd;
+	const struct run_as *user;
 };
+
+/*
+ * Raw system calls on purpose: glibc's setuid() family broadcasts the change
+ * to every thread of the process, and a CLONE_VM child shares memory with
+ * the profiler's threads.
+ */
+static int drop_to(const struct run_as *u)
+{
+	gid_t g = u->gid;
+
+	if (syscall(SYS_setgroups, 1, &g) || syscall(SYS_setresgid, g, g, g) ||
+	    syscall(SYS_setresuid, u->uid, u->uid, u->uid))
+		return -1;
+	return 0;
+}
+
+int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	struct passwd *pw;
+	char *end;
+
+	memset(out, 0, sizeof(*out));
+	if (name) {
+		pw = getpwnam(name);
+		if (!pw) {
+			snprintf(err, errlen, "--user %s: no such user", name);
+			return -1;
+		}
+		out->uid = pw->pw_uid;
+		out->gid = pw->pw_gid;
+		strlcpy0(out->name, pw->pw_name, sizeof(out->name));
+		return 0;
+	}
+	if (as_root || geteuid() != 0)
+		return 1;	/* as root when asked; a non-root profiler cannot switch */
+	if (su && sg && *su && *sg) {
+		unsigned long uid = strtoul(su, &end, 10), gid;
+
+		if (!*end && uid) {
+			gid = strtoul(sg, &end, 10);
+			if (!*end) {
+				out->uid = (uid_t)uid;
+				out->gid = (gid_t)gid;
+				pw = getpwuid(out->uid);
+				if (pw)
+					strlcpy0(out->name, pw->pw_name, sizeof(out->name));
+				else
+					snprintf(out->name, sizeof(out->name), "%lu", uid);
+				return 0;
+			}
+		}
+	}
+	pw = getpwnam("nobody");
+	out->uid = pw ? pw->pw_uid : 65534;
+	out->gid = pw ? pw->pw_gid : 65534;
+	strlcpy0(out->name, "nobody", sizeof(out->name));
+	return 0;
+}
+
+int runner_user_can_exec(const struct run_as *u, const char *path)
+{
+	int status, e = 0;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		if (drop_to(u))
+			_exit(errno & 0xff);
+		_exit(access(path, X_OK) == 0 ? 0 : (errno & 0xff));
+	}
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		e = WEXITSTATUS(status);
+	else
+		e = ECHILD;
+	return e;
+}
 
 /*
  * The child of a CLONE_VM|CLONE_VFORK spawn, as glibc's posix_spawn does and as
@@ -172,6 +253,8 @@ static int child_fn(void *p)
 		close(fd);
 	}
 	if (dup2(a->out_fd, 1) < 0 || dup2(a->out_fd, 2) < 0)
+		goto fail;
+	if (a->user && drop_to(a->user))
 		goto fail;
 	if (chdir(a->dir) != 0)
 		goto fail;
@@ -213,7 +296,7 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
-				 .out_fd = o->out_fd, .info_fd = info[1] };
+				 .out_fd = o->out_fd, .info_fd = info[1], .user = o->user };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;

@@ -6,12 +6,29 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* Who the bootstrap runs as: it is untrusted code, never root unless asked. */
+struct run_as {
+	uid_t uid;
+	gid_t gid;
+	char name[64];
+};
+
+/* Choose the user: --user NAME, else --run-as-root (returns 1: no drop), else
+ * the sudo caller (SUDO_UID/SUDO_GID), else "nobody" when we are root.
+ * Returns 0 (drop to *out), 1 (no drop), or -1 with one line in err. */
+int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen);
+
+/* Can that user execute path (search permission on every folder included)?
+ * Checked in a child that really drops to the user. Returns 0 or an errno. */
+int runner_user_can_exec(const struct run_as *u, const char *path);
+
 struct spawn_opts {
 	const char *path;		/* bootstrap executable */
 	const char *api;		/* "127.0.0.1:PORT" for AWS_LAMBDA_RUNTIME_API */
 	const char *function_name;
 	unsigned memory_mb;
 	int out_fd;			/* the child's stdout and stderr (a pipe the caller drains) */
+	const struct run_as *user;	/* drop to this user before execve; NULL: stay */
 	/* called with true right before the child is created and false right
 	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
 	 * Non-zero return aborts the spawn. */

@@ -11,7 +11,17 @@ B=$OUT/bootstraps
 TB=$TOP/tests/bootstraps
 FILTER=${1:-}
 TMP=$(mktemp -d /tmp/profiler-it.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+# Bootstraps run as an unprivileged user (nobody, or the sudo caller): give
+# them copies in a folder every user can reach, wherever this tree lives.
+BD=$(mktemp -d /tmp/profiler-boot.XXXXXX)
+trap 'rm -rf "$TMP" "$BD"' EXIT
+chmod 755 "$BD"
+cp -p "$B"/* "$BD"/ 2>/dev/null
+cp -p "$TB"/*.sh "$BD"/
+mkdir -p "$BD/sample" && cp -p "$OUT/sample/bootstrap" "$BD/sample/"
+rm -f "$BD"/*.d
+B=$BD
+TB=$BD
 
 pass=0
 fail=0
@@ -168,7 +178,7 @@ fi
 # -------------------------------------------------------------- sample ---
 if selected sample; then
 	echo "== sample bootstrap"
-	bench sample -b "$OUT/sample/bootstrap" -n 3
+	bench sample -b "$BD/sample/bootstrap" -n 3
 	check "sample: exit status 0" test "$RC" -eq 0
 	jqcheck "sample: the guide's fields" "$J" \
 		'(.runtime | type) == "string" and .memory_mb == 128 and (.arch | type) == "string"
@@ -242,6 +252,25 @@ if selected privileges && command -v setpriv >/dev/null; then
 	fi
 fi
 
+if selected privileges; then
+	bench whoami -b "$TB/whoami.sh" -n 1
+	jqcheck "the bootstrap runs as nobody by default when root started the profiler" "$J" \
+		'.run_as.user == "nobody" and .run_as.uid == 65534' .run_as
+	check "... and really is nobody" grep -q "^uid=65534 " "$(jq -r '.measurements[0].log' "$J")"
+	SUDO_UID=4321 SUDO_GID=4322 bench whoami-sudo -b "$TB/whoami.sh" -n 1
+	check "under sudo it runs as the caller" grep -q "^uid=4321 gid=4322" "$(jq -r '.measurements[0].log' "$J")"
+	bench whoami-root -b "$TB/whoami.sh" -n 1 --run-as-root
+	check "--run-as-root runs it as root" grep -q "^uid=0 " "$(jq -r '.measurements[0].log' "$J")"
+	mkdir -p "$TMP/private" && chmod 700 "$TMP/private" && cp -p "$TB/whoami.sh" "$TMP/private/"
+	"$P" benchmark -b "$TMP/private/whoami.sh" -n 1 >/dev/null 2>"$TMP/priv.err"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -q "user nobody cannot execute" "$TMP/priv.err"; then
+		ok "a bootstrap the user cannot reach: exit 2 before anything starts"
+	else
+		nok "a bootstrap the user cannot reach: exit 2 before anything starts" "rc=$rc" "$(cat "$TMP/priv.err")"
+	fi
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
@@ -266,6 +295,8 @@ if selected badinput; then
 	expect_usage "invalid --event" -b "$B/keepalive" --event "$TMP/bad-event.json"
 	touch "$TMP/not-exec"
 	expect_usage "non-executable bootstrap" -b "$TMP/not-exec"
+	expect_usage "unknown --user" -b "$B/keepalive" --user no-such-user-xyz
+	expect_usage "--user with --run-as-root" -b "$B/keepalive" --user nobody --run-as-root
 	"$P" benchmark -b "$TMP/does-not-exist" 2>&1 | grep -q "^Binary not found: $TMP/does-not-exist" &&
 		ok "missing bootstrap: the guide's message" || nok "missing bootstrap: the guide's message"
 fi

@@ -95,6 +95,8 @@ static struct results *make_results(void)
 	strlcpy0(r->bootstrap, "/opt/fn/bootstrap", sizeof(r->bootstrap));
 	strlcpy0(r->log_dir, "/var/log/p", sizeof(r->log_dir));
 	r->incomplete = true;
+	strlcpy0(r->run_as_user, "nobody", sizeof(r->run_as_user));
+	r->run_as_uid = 65534;
 	r->events_dropped = 7;
 	r->capture_faults = 3;
 	strlcpy0(r->binary.path, "/opt/fn/bootstrap", sizeof(r->binary.path));
@@ -288,7 +290,7 @@ static void test_json_shape(void **state)
 		"runtime", "memory_mb", "arch", "measurements", "failures", "stats",
 		"binary", "invocations", "timing_source", "host", "kernel",
 		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
-		"events_dropped", "capture_faults",
+		"run_as", "events_dropped", "capture_faults",
 	};
 	static const char *const meas[] = {
 		"invocation", "init_ms", "handler_ms", "total_ms", "memory_kb",
@@ -531,6 +533,8 @@ static void test_round_trip(void **state)
 	assert_string_equal(back.log_dir, r->log_dir);
 	assert_int_equal(back.incomplete, r->incomplete);
 	assert_int_equal(back.limits_applied, r->limits_applied);
+	assert_string_equal(back.run_as_user, r->run_as_user);
+	assert_int_equal(back.run_as_uid, r->run_as_uid);
 	assert_int_equal(back.events_dropped, r->events_dropped);
 	assert_int_equal(back.capture_faults, r->capture_faults);
 	assert_string_equal(back.binary.path, r->binary.path);
