@@ -44,6 +44,8 @@ struct bench_opts {
 	unsigned log_limit_mb;
 	const char *user;
 	bool run_as_root;
+	bool no_bpf;
+	bool require_bpf;
 	bool verbose;
 };
 
@@ -190,6 +192,10 @@ static void usage(FILE *f)
 "      --user NAME        run the bootstrap as this user (default: the sudo caller,\n"
 "                         else nobody when run as root)\n"
 "      --run-as-root      run the bootstrap as root (it is untrusted code: think twice)\n"
+"      --no-bpf           measure from userspace only: emulator timestamps and /proc\n"
+"                         (\"timing_source\": \"userspace\"; exec, connect, wait unavailable)\n"
+"      --require-bpf      fail (exit 3) instead of falling back to userspace timing\n"
+"                         when BPF cannot be used\n"
 "  -v, --verbose          libbpf's own log on stderr\n"
 "  -h, --help             this text\n"
 "\n"
@@ -258,6 +264,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "log-limit", required_argument, NULL, 'G' },
 		{ "user", required_argument, NULL, 'U' },
 		{ "run-as-root", no_argument, NULL, 'r' },
+		{ "no-bpf", no_argument, NULL, 'N' },
+		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -305,6 +313,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'U': o->user = optarg; break;
 		case 'r': o->run_as_root = true; break;
+		case 'N': o->no_bpf = true; break;
+		case 'Q': o->require_bpf = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
@@ -315,6 +325,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		return err_usage("unexpected argument '%s'", argv[optind]);
 	if (o->user && o->run_as_root)
 		return err_usage("--user and --run-as-root exclude each other");
+	if (o->no_bpf && o->require_bpf)
+		return err_usage("--no-bpf and --require-bpf exclude each other");
 	return 0;
 }
 
@@ -374,6 +386,7 @@ static void end_tree(struct tracer *t, pid_t root, bool *root_reaped, int *statu
 	uint64_t deadline = mono_ns() + KILL_WAIT_NS;
 	pid_t pids[512];
 	size_t n, i;
+	int left;
 
 	for (;;) {
 		kill(-root, SIGKILL);
@@ -382,12 +395,14 @@ static void end_tree(struct tracer *t, pid_t root, bool *root_reaped, int *statu
 		n = tracer_tree(t, root, pids, 512);
 		for (i = 0; i < n && i < 512; i++)
 			kill(pids[i], SIGKILL);
+		/* orphans (daemons) re-parent to us, the subreaper: the net without BPF */
+		left = runner_kill_children();
 		if (!*root_reaped && runner_reap(root, status))
 			*root_reaped = true;
 		else
 			runner_reap(root, status);
 		tracer_poll(t, 10);
-		if (*root_reaped && tracer_tree(t, root, pids, 0) == 0)
+		if (*root_reaped && tracer_tree(t, root, pids, 0) == 0 && !left)
 			break;
 		if (mono_ns() > deadline) {
 			if (!*root_reaped && waitpid(root, status, WNOHANG) == root)
@@ -419,6 +434,24 @@ static void describe_exit(const struct invocation *inv, char *buf, size_t len)
 		snprintf(buf, len, "exited with code %d", inv->exit_code);
 	else
 		snprintf(buf, len, "ended");
+}
+
+/*
+ * Without BPF: the emulator's own timestamps and the spawner's pre-exec clock.
+ * They include the emulator's latency and see no exec, connect or wait.
+ */
+static void userspace_phases(struct invocation *inv, uint64_t spawn_ns, const struct rapi_status *st)
+{
+	inv->exec_ms = inv->connect_ms = inv->wait_ms = -1;
+	inv->init_ms = inv->handler_ms = inv->total_ms = -1;
+	if (spawn_ns && st->next_received_ns > spawn_ns)
+		inv->init_ms = (double)(st->next_received_ns - spawn_ns) / 1e6;
+	if (st->event_sent_ns && st->response_received_ns > st->event_sent_ns)
+		inv->handler_ms = (double)(st->response_received_ns - st->event_sent_ns) / 1e6;
+	if (spawn_ns && st->response_received_ns > spawn_ns)
+		inv->total_ms = (double)(st->response_received_ns - spawn_ns) / 1e6;
+	inv->exit_code = -1;
+	inv->processes = inv->threads = 0;
 }
 
 /* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
@@ -524,6 +557,12 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	}
 	rapi_status(api, &st);
 	inv->killed_by_profiler = !reaped;
+	if (!t && !reaped) {
+		uint64_t hwm = 0;
+
+		if (runner_proc_sample(sp.pid, &hwm, &inv->min_flt, &inv->maj_flt) == 0)
+			inv->memory_kb = inv->root_memory_kb = hwm;
+	}
 	end_tree(t, sp.pid, &reaped, &status);
 	tracer_counters(t, &after);
 	/* every writer is dead: what is left in the pipe ends with EOF */
@@ -533,8 +572,10 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	inv->log_dropped = log.dropped;
 	sink_close(&log);
 
-	if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
-	    !sp.exec_errno) {
+	if (!t)
+		userspace_phases(inv, sp.spawn_ns, &st);
+	else if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
+		 !sp.exec_errno) {
 		inv->outcome = INV_TRACE_INCOMPLETE;
 		strlcpy0(inv->reason, "the trace has no execve of the bootstrap", sizeof(inv->reason));
 	}
@@ -548,7 +589,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 
 		switch (st.state) {
 		case RAPI_RESPONDED:
-			missing = mark_missing(&inv->k);
+			missing = t ? mark_missing(&inv->k) : NULL;
 			if (missing) {
 				inv->outcome = INV_TRACE_INCOMPLETE;
 				snprintf(inv->reason, sizeof(inv->reason),
@@ -676,17 +717,23 @@ static void print_summary(const struct results *r)
 			}
 		}
 		if (n_mem)
-			printf("Peak RSS: mean %llu KB, max %llu KB (largest process of the tree)\n",
-			       (unsigned long long)(mem_sum / n_mem), (unsigned long long)mem_max);
+			printf("Peak RSS: mean %llu KB, max %llu KB (%s)\n",
+			       (unsigned long long)(mem_sum / n_mem), (unsigned long long)mem_max,
+			       strcmp(r->timing_source, "ebpf") ? "the bootstrap process, VmHWM"
+								: "largest process of the tree");
 		else
 			printf("Peak RSS: unavailable\n");
 		printf("Page faults (mean per cold start): minor %llu, major %llu\n",
 		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok));
 	}
 	printf("Cold starts: %zu succeeded, %zu failed of %zu\n", r->n_ok, r->n_failed, r->n_inv);
-	printf("Timing: %s; events dropped: %llu\n",
-	       strcmp(r->timing_source, "ebpf") ? r->timing_source : "eBPF kernel timestamps",
-	       (unsigned long long)r->events_dropped);
+	if (!strcmp(r->timing_source, "ebpf"))
+		printf("Timing: eBPF kernel timestamps; events dropped: %llu\n",
+		       (unsigned long long)r->events_dropped);
+	else
+		printf("Timing: userspace only (no BPF): the emulator's timestamps, so init and total\n"
+		       "        include its latency; exec, connect and wait are not measured; peak RSS\n"
+		       "        and page faults are the bootstrap process's own (/proc), not its tree's\n");
 	printf("Memory: %u MB is passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE; no memory or CPU limit applied\n",
 	       r->memory_mb);
 	printf("Logs: %s\n", r->log_dir);
@@ -787,11 +834,16 @@ int cmd_benchmark(int argc, char **argv)
 	to.verbose = o.verbose;
 	to.on_event = on_event;
 	to.ctx = &c;
-	t = tracer_open(&to, err, sizeof(err));
-	if (!t) {
-		fprintf(stderr, "profiler: %s\n", err);
-		ret = 3;
-		goto out;
+	if (!o.no_bpf) {
+		t = tracer_open(&to, err, sizeof(err));
+		if (!t && o.require_bpf) {
+			fprintf(stderr, "profiler: %s\n", err);
+			ret = 3;
+			goto out;
+		}
+		if (!t)
+			fprintf(stderr, "profiler: warning: %s; measuring from userspace instead "
+				"(--require-bpf refuses)\n", err);
 	}
 	if (o.log_dir) {
 		if (mkdir(o.log_dir, 0700) && errno != EEXIST) {
@@ -813,8 +865,9 @@ int cmd_benchmark(int argc, char **argv)
 		goto out;
 	}
 	rapi_set_timeout_ms(api, (unsigned)(o.timeout_s * 1000));
-	if (tracer_add_api_addr(t, AF_INET, &lo4, rapi_port(api)) ||
-	    (rapi_has_ipv6(api) && tracer_add_api_addr(t, AF_INET6, &in6addr_loopback, rapi_port(api)))) {
+	if (t && (tracer_add_api_addr(t, AF_INET, &lo4, rapi_port(api)) ||
+		  (rapi_has_ipv6(api) &&
+		   tracer_add_api_addr(t, AF_INET6, &in6addr_loopback, rapi_port(api))))) {
 		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
 		goto out;
 	}
@@ -835,7 +888,7 @@ int cmd_benchmark(int argc, char **argv)
 		default_runtime(o.bootstrap, res.runtime, sizeof(res.runtime));
 	res.memory_mb = o.memory_mb;
 	strlcpy0(res.arch, host_arch(), sizeof(res.arch));
-	strlcpy0(res.timing_source, "ebpf", sizeof(res.timing_source));
+	strlcpy0(res.timing_source, t ? "ebpf" : "userspace", sizeof(res.timing_source));
 	if (uname(&u) == 0) {
 		strlcpy0(res.host, u.nodename, sizeof(res.host));
 		snprintf(res.kernel, sizeof(res.kernel), "%s %s", u.sysname, u.release);

@@ -1,5 +1,6 @@
 #include "runner.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -338,6 +339,74 @@ out:
 	free(stack);
 	runner_free_env(env);
 	return ret;
+}
+
+int runner_kill_children(void)
+{
+	pid_t self = getpid();
+	struct dirent *d;
+	int n = 0;
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir))) {
+		char path[64], buf[512], *p;
+		long ppid;
+		pid_t pid;
+		FILE *f;
+
+		if (d->d_name[0] < '1' || d->d_name[0] > '9')
+			continue;
+		pid = (pid_t)atoi(d->d_name);
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		/* after "pid (comm)": state, then ppid */
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == self) {
+			kill(pid, SIGKILL);
+			n++;
+		}
+	}
+	closedir(dir);
+	return n;
+}
+
+int runner_proc_sample(pid_t pid, uint64_t *hwm_kb, uint64_t *minflt, uint64_t *majflt)
+{
+	char path[64], line[512], *p;
+	unsigned long long mn, mj;
+	int found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long kb;
+
+		if (sscanf(line, "VmHWM: %llu kB", &kb) == 1) {
+			*hwm_kb = kb;
+			found = 1;
+		}
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	p = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	/* fields after comm: state ppid pgrp session tty tpgid flags minflt cminflt majflt */
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %llu %*u %llu", &mn, &mj) != 2)
+		return -1;
+	*minflt = mn;
+	*majflt = mj;
+	return found ? 0 : -1;
 }
 
 int runner_reap(pid_t pid, int *status)

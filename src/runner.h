@@ -54,6 +54,14 @@ char **runner_build_env(const char *api, const char *task_root, const char *func
 			unsigned memory_mb);
 void runner_free_env(char **env);
 
+/* SIGKILL every child of this process (orphans re-parented to us included).
+ * Returns how many were signalled; 0 means none is left. */
+int runner_kill_children(void);
+
+/* Userspace readings of a live process: peak RSS (VmHWM, KiB) and its own
+ * minor/major faults. Returns 0, or -1 if it is gone. */
+int runner_proc_sample(pid_t pid, uint64_t *hwm_kb, uint64_t *minflt, uint64_t *majflt);
+
 /* Reap every exited child without blocking; records the status of `pid` in
  * *status and returns 1 once it has been reaped, else 0. */
 int runner_reap(pid_t pid, int *status);

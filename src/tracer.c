@@ -1,6 +1,7 @@
 #include "tracer.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,8 @@ int tracer_track(struct tracer *t, pid_t pid)
 
 int tracer_arm_spawn(struct tracer *t, bool on)
 {
+	if (!t)
+		return 0;
 	__u64 v = on ? ((__u64)getpid() << 32 | (__u32)gettid()) : 0;
 	__u32 zero = 0;
 
@@ -169,11 +172,14 @@ int tracer_arm_spawn(struct tracer *t, bool on)
 
 size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
 {
-	int fd = bpf_map__fd(t->skel->maps.tracked);
 	__u32 key, next, *prev = NULL;
 	struct track_val v;
 	size_t n = 0;
+	int fd;
 
+	if (!t)
+		return 0;
+	fd = bpf_map__fd(t->skel->maps.tracked);
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v.root == (__u32)root) {
 			if (n < max)
@@ -188,11 +194,15 @@ size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
 
 void tracer_forget(struct tracer *t, pid_t root)
 {
-	int tfd = bpf_map__fd(t->skel->maps.tracked), ffd = bpf_map__fd(t->skel->maps.api_fds);
-	pid_t pids[256];
-	size_t n, i;
 	struct fd_key fk, fnext, *fprev = NULL;
+	pid_t pids[256];
+	int tfd, ffd;
+	size_t n, i;
 
+	if (!t)
+		return;
+	tfd = bpf_map__fd(t->skel->maps.tracked);
+	ffd = bpf_map__fd(t->skel->maps.api_fds);
 	n = tracer_tree(t, root, pids, 256);
 	for (i = 0; i < n && i < 256; i++) {
 		__u32 k = (__u32)pids[i];
@@ -216,19 +226,25 @@ void tracer_forget(struct tracer *t, pid_t root)
 
 int tracer_fd(const struct tracer *t)
 {
-	return ring_buffer__epoll_fd(t->rb);
+	return t ? ring_buffer__epoll_fd(t->rb) : -1;
 }
 
 int tracer_poll(struct tracer *t, int timeout_ms)
 {
-	int n = ring_buffer__poll(t->rb, timeout_ms);
+	int n;
 
+	if (!t) {
+		if (timeout_ms > 0)
+			poll(NULL, 0, timeout_ms);
+		return 0;
+	}
+	n = ring_buffer__poll(t->rb, timeout_ms);
 	return n == -EINTR ? 0 : n;
 }
 
 int tracer_drain(struct tracer *t)
 {
-	return ring_buffer__consume(t->rb);
+	return t ? ring_buffer__consume(t->rb) : 0;
 }
 
 void tracer_counters(const struct tracer *t, struct tracer_counters *c)
@@ -237,6 +253,8 @@ void tracer_counters(const struct tracer *t, struct tracer_counters *c)
 	__u32 i;
 
 	memset(c, 0, sizeof(*c));
+	if (!t)
+		return;
 	vals = calloc(t->ncpus, sizeof(*vals));
 	if (!vals)
 		return;

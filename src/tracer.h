@@ -19,6 +19,9 @@ struct tracer_opts {
 	void *ctx;
 };
 
+/* Every function below but tracer_open and tracer_add_api_addr accepts a NULL
+ * tracer and then does nothing (the userspace-only mode). */
+
 /* Open, configure, load and attach. On failure returns NULL and writes one
  * line saying what is missing (privileges, BTF, ...) to err. */
 struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen);

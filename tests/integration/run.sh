@@ -242,16 +242,35 @@ fi
 # ----------------------------------------------------------- privileges ---
 if selected privileges && command -v setpriv >/dev/null; then
 	echo "== privileges"
-	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
-		"$P" benchmark -b "$B/keepalive" -n 1 >"$TMP/nobody.out" 2>"$TMP/nobody.err"
+	nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"; }
+	nobody "$P" benchmark -b "$B/keepalive" -n 1 --require-bpf >"$TMP/nobody.out" 2>"$TMP/nobody.err"
 	rc=$?
 	if [ $rc -eq 3 ] && [ "$(wc -l <"$TMP/nobody.err")" -eq 1 ] && grep -q "BPF not permitted" "$TMP/nobody.err"; then
-		ok "without privileges: exit 3 and one line naming what is missing"
+		ok "without privileges and --require-bpf: exit 3 and one line naming what is missing"
 	else
-		nok "without privileges: exit 3 and one line naming what is missing" "rc=$rc" "$(head -c 400 "$TMP/nobody.err")"
+		nok "without privileges and --require-bpf: exit 3 and one line naming what is missing" "rc=$rc" "$(head -c 400 "$TMP/nobody.err")"
 	fi
+	mkdir -p "$BD/out" && chmod 777 "$BD/out"
+	nobody "$P" benchmark -b "$B/clockcheck" -n 2 -o "$BD/out/nobody.json" --log-dir "$BD/out/logs" \
+		>"$TMP/nobody2.out" 2>"$TMP/nobody2.err"
+	rc=$?
+	check "without privileges: falls back to userspace timing, exit 0" test $rc -eq 0
+	check "... with one warning line" test "$(grep -c 'warning: BPF not permitted' "$TMP/nobody2.err")" -eq 1
+	jqcheck "... and says so in the JSON, with what it could measure" "$BD/out/nobody.json" \
+		'.timing_source == "userspace" and (.measurements | length) == 2 and
+		 all(.measurements[]; .init_ms >= 20 and .handler_ms >= 30 and .total_ms > .init_ms
+		     and .exec_ms == null and .wait_ms == null and .memory_kb > 0)'
+	rm -f /tmp/clockcheck-*.probe
 fi
-
+if selected no_bpf; then
+	echo "== --no-bpf"
+	bench no_bpf -b "$B/clockcheck" -n 2 --no-bpf
+	check "--no-bpf: exit status 0" test "$RC" -eq 0
+	jqcheck "--no-bpf: userspace timing, spins included, no kernel marks" "$J" \
+		'.timing_source == "userspace" and all(.measurements[]; .init_ms >= 20 and .handler_ms >= 30
+		 and .kernel_ns.exec_enter == null and .connect_ms == null)'
+	rm -f /tmp/clockcheck-*.probe
+fi
 if selected privileges; then
 	bench whoami -b "$TB/whoami.sh" -n 1
 	jqcheck "the bootstrap runs as nobody by default when root started the profiler" "$J" \
