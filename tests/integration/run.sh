@@ -212,6 +212,42 @@ if selected failures; then
 	check "hang_handler: no process left behind" no_process 'sleep 61'
 fi
 
+# ------------------------------------------------------ faulty bootstraps ---
+if selected faulty; then
+	echo "== faulty bootstraps (each a failure with its reason; the run goes on)"
+	# failure_test NAME DESCRIPTION JQ-EXPR-ON-EACH-FAILURE [benchmark args...]
+	# (tests/bootstraps/NAME.sh, or the bootstrap built from NAME.c)
+	failure_test() {
+		local name=$1 desc=$2 expr=$3 path
+		shift 3
+		path=$TB/$name.sh
+		[ -e "$path" ] || path=$B/$name
+		bench "$name" -b "$path" -n 2 "$@"
+		check "$name: exit status 1" test "$RC" -eq 1
+		jqcheck "$name: $desc" "$J" \
+			"(.measurements | length) == 0 and (.failures | length) == 2 and .invocations.requested == 2
+			 and all(.failures[]; $expr)" .failures
+	}
+	failure_test segv "killed by SIGSEGV, named" \
+		'.outcome == "exited" and .exit.signal == "SIGSEGV" and (.reason | test("signal 11"))'
+	failure_test post_error "function error with its type and message" \
+		'.outcome == "function_error" and .error_type == "Function.TestFailure"
+		 and (.reason | test("the handler failed on purpose")) and .handler_ms > 0'
+	failure_test init_error "init error with its type" \
+		'.outcome == "init_error" and .error_type == "Runtime.ConfigError" and (.reason | test("missing configuration"))'
+	failure_test malformed "malformed HTTP: the bootstrap gives up, its exit code is kept" \
+		'.outcome == "exited" and .exit.code == 4'
+	failure_test big_response "10 MB response refused (413) as Lambda does" \
+		'.outcome == "function_error" and .error_type == "Function.ResponseSizeTooLarge"'
+	failure_test wrong_port "wrong port: exits without calling the API" \
+		'.outcome == "exited" and .exit.code == 7 and (.reason | test("never called GET /next"))'
+	bench daemon -b "$TB/daemon.sh" -n 2
+	check "daemon: exit status 0" test "$RC" -eq 0
+	jqcheck "daemon: measured, the daemon counted in the tree" "$J" \
+		'(.measurements | length) == 2 and all(.measurements[]; .processes >= 4)'
+	check "daemon: the daemon did not outlive the cold start" no_process 'sleep 62'
+fi
+
 # ------------------------------------------------------- flood, SIGINT ---
 if selected flood; then
 	echo "== flood (96 MiB of output)"
@@ -315,6 +351,13 @@ if selected badinput; then
 	touch "$TMP/not-exec"
 	expect_usage "non-executable bootstrap" -b "$TMP/not-exec"
 	expect_usage "unknown --user" -b "$B/keepalive" --user no-such-user-xyz
+	expect_usage "--event is a directory" -b "$B/keepalive" --event "$TMP"
+	expect_usage "--event missing" -b "$B/keepalive" --event "$TMP/no-such-event.json"
+	cp "$B/keepalive" "$BD/arm64-bootstrap"
+	printf '\267\000' | dd of="$BD/arm64-bootstrap" bs=1 seek=18 conv=notrunc status=none
+	expect_usage "a bootstrap built for another architecture" -b "$BD/arm64-bootstrap"
+	grep -q "built for arm64" "$TMP/bad.err" && ok "... named in the message" || nok "... named in the message" "$(cat "$TMP/bad.err")"
+	expect_usage "-a for another architecture" -b "$B/keepalive" -a arm64
 	expect_usage "--user with --run-as-root" -b "$B/keepalive" --user nobody --run-as-root
 	"$P" benchmark -b "$TMP/does-not-exist" 2>&1 | grep -q "^Binary not found: $TMP/does-not-exist" &&
 		ok "missing bootstrap: the guide's message" || nok "missing bootstrap: the guide's message"
