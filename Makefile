@@ -28,7 +28,7 @@ TEST_LIBS := -lcmocka -lcjson -lmicrohttpd -lelf -lz -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(dir $(VMLINUX))
 
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
-                libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps
+                libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps valgrind util-linux
 
 ifeq ($(V),1)
 Q :=
@@ -142,8 +142,129 @@ $(SAMPLE): tools/sample-bootstrap/bootstrap.c | $(OUTPUT)/sample
 $(OUTPUT) $(OUTPUT)/src $(OUTPUT)/asan/src $(OUTPUT)/tests/unit $(OUTPUT)/asan/tests/unit $(OUTPUT)/bootstraps $(OUTPUT)/sample:
 	$(Q)mkdir -p $@
 
+# --- install, uninstall, Debian package --------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=]   the binary, profiler(1), bash completion
+# make uninstall [PREFIX=...] [DESTDIR=]        removes exactly those three files
+# make deb      $(OUTPUT)/profiler_$(VERSION)_<dpkg arch>.deb (PREFIX=/usr inside)
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL     ?= install
+MANPAGE_GZ  := $(OUTPUT)/man/profiler.1.gz
+# ARCH above is the kernel's name (BPF target); Debian names architectures its own way.
+DEB_ARCH     = $(shell dpkg --print-architecture 2>/dev/null)
+DEB_MAINTAINER ?= profiler maintainers <profiler@localhost>
+DEB_ROOT    := $(OUTPUT)/deb/root
+DEB_FILE     = $(OUTPUT)/profiler_$(VERSION)_$(DEB_ARCH).deb
+
+.PHONY: install uninstall deb
+
+$(MANPAGE_GZ): man/profiler.1 Makefile
+	$(call msg,GZIP,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)sed 's/@VERSION@/$(VERSION)/g' $< | gzip -9n > $@
+
+install: $(PROFILER) $(MANPAGE_GZ)
+	$(call msg,INSTALL,$(DESTDIR)$(BINDIR)/profiler)
+	$(Q)$(INSTALL) -d -m 0755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	$(Q)$(INSTALL) -m 0755 $(PROFILER) $(DESTDIR)$(BINDIR)/profiler
+	$(call msg,INSTALL,$(DESTDIR)$(MANDIR)/man1/profiler.1.gz)
+	$(Q)$(INSTALL) -m 0644 $(MANPAGE_GZ) $(DESTDIR)$(MANDIR)/man1/profiler.1.gz
+	$(call msg,INSTALL,$(DESTDIR)$(BASHCOMPDIR)/profiler)
+	$(Q)$(INSTALL) -m 0644 completions/profiler.bash $(DESTDIR)$(BASHCOMPDIR)/profiler
+
+uninstall:
+	$(call msg,RM,$(DESTDIR)$(BINDIR)/profiler)
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/profiler
+	$(call msg,RM,$(DESTDIR)$(MANDIR)/man1/profiler.1.gz)
+	$(Q)rm -f $(DESTDIR)$(MANDIR)/man1/profiler.1.gz
+	$(call msg,RM,$(DESTDIR)$(BASHCOMPDIR)/profiler)
+	$(Q)rm -f $(DESTDIR)$(BASHCOMPDIR)/profiler
+
+deb: $(PROFILER) $(MANPAGE_GZ)
+	$(Q)if [ -z "$(DEB_ARCH)" ] || ! command -v dpkg-deb >/dev/null; then \
+		echo "make deb: needs dpkg and dpkg-deb (a Debian host)" >&2; exit 1; fi
+	$(Q)rm -rf $(DEB_ROOT) && mkdir -p $(DEB_ROOT) && chmod 0755 $(DEB_ROOT)
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr \
+		BINDIR=/usr/bin MANDIR=/usr/share/man BASHCOMPDIR=/usr/share/bash-completion/completions
+	$(Q)$(INSTALL) -d -m 0755 $(DEB_ROOT)/DEBIAN
+	$(call msg,GEN,$(DEB_ROOT)/DEBIAN/control)
+	$(Q)size=$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1); \
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' \
+	    -e 's|@MAINTAINER@|$(DEB_MAINTAINER)|' -e "s|@INSTALLED_SIZE@|$$size|" \
+	    packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control
+	$(Q)chmod 0644 $(DEB_ROOT)/DEBIAN/control
+	$(call msg,DEB,$(DEB_FILE))
+	$(Q)SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
+		dpkg-deb --root-owner-group --build $(DEB_ROOT) $(DEB_FILE) >/dev/null
+
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
 	$(Q)rm -rf $(OUTPUT) demo-results.json
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/*/*.d $(OUTPUT)/*/*/*.d $(OUTPUT)/*/*/*/*.d)
+
+# --- fuzzing -------------------------------------------------------------------
+# make fuzz [FUZZ_SECONDS=20]   libFuzzer targets for the code that reads outside input, built
+#   with clang (-fsanitize=fuzzer,address,undefined) into $(OUTPUT)/fuzz/: httpclass (captured
+#   write prefixes), results (results JSON), lambda_perf (lambda-perf JSON), elf (elf_inspect on
+#   a file), rapi (the emulator: raw HTTP on loopback TCP). The modules are compiled again with
+#   clang for this (not the gcc objects). Each target runs FUZZ_SECONDS (-max_total_time) on
+#   $(OUTPUT)/fuzz/corpus/<target>/: the committed seeds in fuzz/corpus/<target>/ are copied
+#   there (never modified) and what earlier runs found stays. Every target runs; make fails if
+#   any crashed (sanitizer report, broken invariant, leak, 10 s timeout): the input is saved as
+#   $(OUTPUT)/fuzz/artifacts/<target>-crash-<sha1> (or -leak-, -timeout-, -oom-), the log is
+#   $(OUTPUT)/fuzz/<target>.log; reproduce with `$(OUTPUT)/fuzz/fuzz_<target> FILE`. A crash
+#   found becomes a cmocka regression test in tests/unit/test_<module>.c.
+#   Needs clang's fuzzer runtime: libclang-rt-14-dev on Debian 12 (clang only recommends it).
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := httpclass results lambda_perf elf rapi
+# Every module the targets may need, in one archive: each target links only what it uses.
+FUZZ_MODS    := httpclass timeline stats results util lambda_perf elf_info rapi
+FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
+FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))
+FUZZ_LIBS    := -lcjson -lmicrohttpd -lelf -lz -lpthread -lm
+FUZZ_BINS    := $(patsubst %,$(OUTPUT)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_OBJS    := $(patsubst %,$(OUTPUT)/fuzz/src/%.o,$(FUZZ_MODS))
+FUZZ_AR      := $(OUTPUT)/fuzz/libmods.a
+
+.PHONY: fuzz fuzz-build
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: $(FUZZ_BINS)
+	$(Q)failed=""; mkdir -p $(OUTPUT)/fuzz/artifacts; \
+	for t in $(FUZZ_TARGETS); do \
+		dir=$(OUTPUT)/fuzz/corpus/$$t; log=$(OUTPUT)/fuzz/$$t.log; \
+		mkdir -p $$dir && cp fuzz/corpus/$$t/* $$dir/ || exit 1; \
+		echo "  FUZZ     $$t ($(FUZZ_SECONDS) s, $$(ls fuzz/corpus/$$t | wc -l) seeds)"; \
+		if $(OUTPUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+			-print_final_stats=1 -artifact_prefix=$(OUTPUT)/fuzz/artifacts/$$t- \
+			$$dir >$$log 2>&1; then \
+			awk '/^stat::number_of_executed_units/ { n = $$2 } \
+			     /^stat::average_exec_per_sec/ { s = $$2 } \
+			     /^#[0-9]+[ \t]+DONE/ { for (i = 1; i < NF; i++) if ($$i == "cov:") c = $$(i+1) } \
+			     END { printf "           ok: %s runs, %s exec/s, cov %s, corpus %s files\n", \
+				   n, s, c, "'"$$(ls $$dir | wc -l)"'" }' $$log; \
+		else \
+			echo "  FUZZ     $$t FAILED (log: $$log)"; tail -n 60 $$log; failed="$$failed $$t"; \
+		fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "  FUZZ     crashed:$$failed"; exit 1; fi
+
+$(OUTPUT)/fuzz/src/%.o: src/%.c | $(OUTPUT)/fuzz/src
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) -c $< -o $@
+
+$(FUZZ_AR): $(FUZZ_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUTPUT)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_AR) | $(OUTPUT)/fuzz
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(FUZZ_AR) \
+		$(FUZZ_LIBS) -o $@
+
+$(OUTPUT)/fuzz $(OUTPUT)/fuzz/src:
+	$(Q)mkdir -p $@

@@ -326,6 +326,21 @@ if selected privileges; then
 	fi
 fi
 
+# ------------------------------------------------------------- valgrind ---
+if selected valgrind && command -v valgrind >/dev/null; then
+	echo "== valgrind (a full benchmark under memcheck)"
+	timeout 600 valgrind --suppressions="$TOP/tests/valgrind.supp" --error-exitcode=99 \
+		--leak-check=full --errors-for-leak-kinds=definite,indirect -q \
+		"$P" benchmark -b "$B/keepalive" -n 3 -o "$TMP/vg.json" --log-dir "$TMP/logs-vg" \
+		>"$TMP/vg.out" 2>"$TMP/vg.err"
+	rc=$?
+	if [ $rc -eq 0 ] && jq -e '(.measurements | length) == 3' "$TMP/vg.json" >/dev/null; then
+		ok "valgrind: no memory error, no leak, 3 cold starts measured"
+	else
+		nok "valgrind: no memory error, no leak, 3 cold starts measured" "rc=$rc" "$(grep -v WARNING "$TMP/vg.err" | head -20)"
+	fi
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
