@@ -259,6 +259,17 @@ if selected flood; then
 	log=$(jq -r '.measurements[0].log' "$J")
 	check "flood: the log file holds 1 MiB" test "$(stat -c %s "$log")" -eq 1048576
 fi
+if selected many_writes; then
+	echo "== many_writes (a million writes on the API socket)"
+	bench many_writes -b "$B/many_writes" -n 1 -t 120
+	# either every event arrived and the phases stand, or the loss is counted
+	# and the cold start is flagged: never a silently wrong figure
+	jqcheck "many_writes: all events kept and classified, or the drop counted and flagged" "$J" \
+		'(.events_dropped == 0 and (.measurements | length) == 1 and .measurements[0].bytes_sent > 1000000
+		  and .measurements[0].requests >= 2 and .measurements[0].handler_ms > 0)
+		 or (.events_dropped > 0 and .failures[0].outcome == "trace_incomplete"
+		  and (.failures[0].reason | test("dropped")))' '{events_dropped, failures}'
+fi
 if selected interrupt; then
 	echo "== interrupt"
 	J=$TMP/interrupt.json
