@@ -557,6 +557,9 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	}
 	rapi_status(api, &st);
 	inv->killed_by_profiler = !reaped;
+	inv->api_next_received_ns = st.next_received_ns;
+	inv->api_event_sent_ns = st.event_sent_ns;
+	inv->api_response_received_ns = st.response_received_ns;
 	if (!t && !reaped) {
 		uint64_t hwm = 0;
 

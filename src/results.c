@@ -243,7 +243,7 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 		{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
 		{ "root_exit", offsetof(struct phase_marks, root_exit) },
 	};
-	cJSON *pf, *ex, *kn;
+	cJSON *pf, *ex, *kn, *em;
 	char sig[32];
 	size_t i;
 
@@ -280,6 +280,12 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 	put_u64(e, o, "capture_faults", v->capture_faults);
 	put_u64(e, o, "root_pid", v->root_pid);
 	put_u64_or_null(e, o, "spawn_ns", v->spawn_ns);
+	em = chk(e, cJSON_AddObjectToObject(o, "emulator_ns"));
+	if (em) {
+		put_u64_or_null(e, em, "next_received", v->api_next_received_ns);
+		put_u64_or_null(e, em, "event_sent", v->api_event_sent_ns);
+		put_u64_or_null(e, em, "response_received", v->api_response_received_ns);
+	}
 	put_u64(e, o, "log_bytes", v->log_bytes);
 	put_u64(e, o, "log_dropped_bytes", v->log_dropped);
 	if (with_log)
@@ -662,7 +668,7 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 		{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
 		{ "root_exit", offsetof(struct phase_marks, root_exit) },
 	};
-	const cJSON *pf, *ex, *kn;
+	const cJSON *pf, *ex, *kn, *em;
 	char sub[FNAME_LEN];
 	int64_t i64;
 	uint64_t u64;
@@ -692,6 +698,15 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 	v->root_pid = (uint32_t)u64;
 	if (get_u64(d, o, pfx, "spawn_ns", UINT64_MAX, &v->spawn_ns))
 		return -1;
+	if (get_obj(d, o, pfx, "emulator_ns", &em))
+		return -1;
+	if (em) {
+		fname(sub, sizeof(sub), pfx, "emulator_ns");
+		if (get_u64(d, em, sub, "next_received", UINT64_MAX, &v->api_next_received_ns) ||
+		    get_u64(d, em, sub, "event_sent", UINT64_MAX, &v->api_event_sent_ns) ||
+		    get_u64(d, em, sub, "response_received", UINT64_MAX, &v->api_response_received_ns))
+			return -1;
+	}
 	if (GET_STR(d, o, pfx, "log", v->log_path) ||
 	    get_u64(d, o, pfx, "log_bytes", UINT64_MAX, &v->log_bytes) ||
 	    get_u64(d, o, pfx, "log_dropped_bytes", UINT64_MAX, &v->log_dropped))

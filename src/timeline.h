@@ -97,6 +97,8 @@ struct invocation {
 	int64_t timestamp;		/* unix epoch seconds at start */
 	uint32_t root_pid;
 	uint64_t spawn_ns;		/* spawner's CLOCK_MONOTONIC right before execve (userspace) */
+	/* the emulator's own CLOCK_MONOTONIC readings (userspace), 0 = not seen */
+	uint64_t api_next_received_ns, api_event_sent_ns, api_response_received_ns;
 	struct phase_marks k;		/* kernel marks */
 	/* phases in ms; negative = not available */
 	double exec_ms, connect_ms, init_ms, wait_ms, handler_ms, total_ms;

@@ -40,6 +40,9 @@ static void fill_inv(struct invocation *v, int index, enum inv_outcome o, double
 	v->timestamp = 1700000000 + index;
 	v->root_pid = 4000 + (uint32_t)index;
 	v->spawn_ns = 4999999990000ull + (uint64_t)index * 1000000007ull;
+	v->api_next_received_ns = v->k.exec_enter + 500000;
+	v->api_event_sent_ns = v->k.exec_enter + 510000;
+	v->api_response_received_ns = v->k.exec_enter + 900000;
 	v->log_bytes = 1000u + (uint64_t)index;
 	v->log_dropped = (uint64_t)index;
 	v->k.exec_enter = 5000000000000ull + (uint64_t)index * 1000000007ull;
@@ -175,6 +178,9 @@ static void assert_inv_equal(const struct invocation *a, const struct invocation
 	assert_int_equal(a->timestamp, b->timestamp);
 	assert_int_equal(a->root_pid, b->root_pid);
 	assert_int_equal(a->spawn_ns, b->spawn_ns);
+	assert_int_equal(a->api_next_received_ns, b->api_next_received_ns);
+	assert_int_equal(a->api_event_sent_ns, b->api_event_sent_ns);
+	assert_int_equal(a->api_response_received_ns, b->api_response_received_ns);
 	assert_int_equal(a->log_bytes, b->log_bytes);
 	assert_int_equal(a->log_dropped, b->log_dropped);
 	assert_memory_equal(&a->k, &b->k, sizeof(a->k));
@@ -297,7 +303,7 @@ static void test_json_shape(void **state)
 		"timestamp", "exec_ms", "connect_ms", "wait_ms", "root_memory_kb",
 		"page_faults", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
-		"root_pid", "spawn_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
+		"root_pid", "spawn_ns", "emulator_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
 	};
 	static const char *const stats[] = {
 		"avg_ms", "p50_ms", "p99_ms", "min_ms", "max_ms", "stddev_ms", "n",
