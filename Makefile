@@ -28,7 +28,8 @@ TEST_LIBS := -lcmocka -lcjson -lmicrohttpd -lelf -lz -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(dir $(VMLINUX))
 
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
-                libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps valgrind util-linux
+                libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps valgrind util-linux \
+                dpkg-dev man-db groff-base
 
 ifeq ($(V),1)
 Q :=
@@ -62,7 +63,7 @@ SANFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 # A root shell without sudo runs the bundled sample as root, said on the command line.
 DEMO_USER := $(if $(SUDO_UID),,--run-as-root)
 
-.PHONY: all deps demo test unit unit-asan integration clean vmlinux
+.PHONY: all deps demo test unit unit-asan integration install-test clean vmlinux
 all: $(PROFILER) $(SAMPLE) $(BOOTSTRAPS)
 
 deps:
@@ -81,7 +82,7 @@ demo: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(ASAN_TESTS)
-	$(Q)$(MAKE) --no-print-directory unit unit-asan integration
+	$(Q)$(MAKE) --no-print-directory unit unit-asan integration install-test
 
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "  RUN      $$t"; $$t; done
@@ -91,7 +92,10 @@ unit-asan: $(ASAN_TESTS)
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
 
 integration: all
-	$(Q)bash tests/integration/run.sh
+	$(Q)OUTPUT=$(OUTPUT) bash tests/integration/run.sh
+
+install-test: all
+	$(Q)OUTPUT=$(OUTPUT) bash tests/install/run.sh
 
 vmlinux:
 	tools/gen-vmlinux.sh
