@@ -40,7 +40,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info
+PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory tracer runner
@@ -271,4 +271,39 @@ $(OUTPUT)/fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_AR) | $(OUTPUT)/fuzz
 		$(FUZZ_LIBS) -o $@
 
 $(OUTPUT)/fuzz $(OUTPUT)/fuzz/src:
+	$(Q)mkdir -p $@
+
+# --- benchmarks ------------------------------------------------------------------
+# make bench [BENCH_QUICK=1]   (root) the benchmark suite of tools/bench/run.sh: accuracy,
+#   observer overhead (vs strace and bpftrace), start-up, throughput, emulator round trip,
+#   end to end and scaling. Rewrites BENCHMARKS.md with the figures, the machine and the
+#   commands; BENCH_QUICK=1 is a ~1 minute smoke run written to $(OUTPUT)/bench/BENCHMARKS.quick.md
+#   instead (BENCH_OUT=FILE writes elsewhere). Raw data stays in $(OUTPUT)/bench/data/.
+#   Installs bpftrace and strace with apt-get when missing; mounts tracefs for bpftrace if it
+#   is not mounted (unmounted again at the end). Benchmarks report: they never fail on a figure.
+BENCH_QUICK ?= 0
+BENCH_OUT   ?=
+BENCH_DEB   := bpftrace strace jq procps
+BENCH_BINS  := $(patsubst tools/bench/%.c,$(OUTPUT)/bench/%,$(wildcard tools/bench/*.c))
+
+.PHONY: bench bench-deps
+bench-deps:
+	@missing=""; for p in $(BENCH_DEB); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "  DEPS     installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "  DEPS     bench: all present"; fi
+
+bench: bench-deps
+	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
+	$(Q)OUTPUT=$(OUTPUT) BENCH_QUICK=$(BENCH_QUICK) BENCH_OUT=$(BENCH_OUT) bash tools/bench/run.sh
+
+$(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g $(WARN) $(DEFS) -Itests/bootstraps -Itools/bench $(DEPFLAGS) $< -lpthread -o $@
+
+$(OUTPUT)/bench:
 	$(Q)mkdir -p $@

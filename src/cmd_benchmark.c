@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 #include "elf_info.h"
 #include "rapi.h"
@@ -46,6 +47,7 @@ struct bench_opts {
 	bool run_as_root;
 	bool no_bpf;
 	bool require_bpf;
+	bool strict_limits;
 	bool verbose;
 };
 
@@ -178,8 +180,10 @@ static void usage(FILE *f)
 "  -b, --bootstrap PATH   bootstrap executable (default ./bootstrap, then\n"
 "                         target/release-ultra/bootstrap)\n"
 "  -n, --count N          cold starts (default 10, as lambda-perf)\n"
-"  -m, --memory MB        AWS_LAMBDA_FUNCTION_MEMORY_SIZE, 128..10240 (default 128);\n"
-"                         a label only: no memory or CPU limit is applied\n"
+"  -m, --memory MB        memory size, 128..10240 (default 128): each cold start runs in a\n"
+"                         cgroup of its own limited to MB (no swap) and to Lambda's CPU\n"
+"                         share (1769 MB = 1 vCPU), and gets AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n"
+"      --strict-limits    refuse to run (exit 3) when those limits cannot be applied\n"
 "  -a, --arch ARCH        x86_64 or arm64 (default: the host's); must match the host\n"
 "  -o, --output FILE      write the results JSON there (atomically)\n"
 "      --event FILE       event payload delivered by /next (default {})\n"
@@ -265,6 +269,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "user", required_argument, NULL, 'U' },
 		{ "run-as-root", no_argument, NULL, 'r' },
 		{ "no-bpf", no_argument, NULL, 'N' },
+		{ "strict-limits", no_argument, NULL, 'S' },
 		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -314,6 +319,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'U': o->user = optarg; break;
 		case 'r': o->run_as_root = true; break;
 		case 'N': o->no_bpf = true; break;
+		case 'S': o->strict_limits = true; break;
 		case 'Q': o->require_bpf = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -381,7 +387,7 @@ static void default_runtime(const char *path, char *out, size_t len)
 }
 
 /* Kill the whole tree of root and wait until the kernel reports every process gone. */
-static void end_tree(struct tracer *t, pid_t root, bool *root_reaped, int *status)
+static void end_tree(struct tracer *t, const struct cg *cg, pid_t root, bool *root_reaped, int *status)
 {
 	uint64_t deadline = mono_ns() + KILL_WAIT_NS;
 	pid_t pids[512];
@@ -396,7 +402,7 @@ static void end_tree(struct tracer *t, pid_t root, bool *root_reaped, int *statu
 		for (i = 0; i < n && i < 512; i++)
 			kill(pids[i], SIGKILL);
 		/* orphans (daemons) re-parent to us, the subreaper: the net without BPF */
-		left = runner_kill_children();
+		left = runner_kill_children() + cg_kill_all(cg);
 		if (!*root_reaped && runner_reap(root, status))
 			*root_reaped = true;
 		else
@@ -457,7 +463,7 @@ static void userspace_phases(struct invocation *inv, uint64_t spawn_ns, const st
 /* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
 static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *t, struct collect *c,
 		   const char *api_str, const char *fn_name, const char *log_dir,
-		   const struct run_as *user, struct invocation *inv)
+		   const struct run_as *user, const struct cg_host *cgh, struct invocation *inv)
 {
 	struct spawn_ctx sctx = { .t = t, .c = c };
 	struct spawn_opts so = {
@@ -465,6 +471,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx, .user = user,
 	};
 	struct tracer_counters before, after;
+	struct cg cg = { 0 };
 	struct log_sink log;
 	struct rapi_status st;
 	struct spawned sp;
@@ -481,6 +488,23 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		return 0;
 	}
 	so.out_fd = log.wfd;
+	so.cg_fds[0] = so.cg_fds[1] = -1;
+	if (cgh) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "profiler-%d-%d", (int)getpid(), inv->index);
+		if (cg_create(cgh, name, o->memory_mb, &cg, err, sizeof(err)) ||
+		    cg_join_fds(&cg, so.cg_fds)) {
+			if (!err[0] || cg.version != CG_NONE)
+				snprintf(err, sizeof(err), "cannot join the cold start's cgroup: %s",
+					 strerror(errno));
+			cg_destroy(&cg);
+			inv->outcome = INV_SPAWN_FAILED;
+			strlcpy0(inv->reason, err, sizeof(inv->reason));
+			sink_close(&log);
+			return 0;
+		}
+	}
 	c->n = 0;
 	c->root = 0;
 	rapi_new_invocation(api, NULL);
@@ -489,6 +513,9 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	rc = runner_spawn(&so, &sp, err, sizeof(err));
 	close(log.wfd);		/* only the tree holds the write end now */
 	log.wfd = -1;
+	for (int k = 0; k < 2; k++)
+		if (so.cg_fds[k] >= 0)
+			close(so.cg_fds[k]);
 	if (rc) {
 		inv->outcome = INV_SPAWN_FAILED;
 		strlcpy0(inv->reason, err, sizeof(inv->reason));
@@ -496,6 +523,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 			tracer_forget(t, sp.pid);
 		c->root = 0;
 		sink_close(&log);
+		cg_destroy(&cg);
 		return 0;
 	}
 	inv->root_pid = (uint32_t)sp.pid;
@@ -566,7 +594,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		if (runner_proc_sample(sp.pid, &hwm, &inv->min_flt, &inv->maj_flt) == 0)
 			inv->memory_kb = inv->root_memory_kb = hwm;
 	}
-	end_tree(t, sp.pid, &reaped, &status);
+	end_tree(t, &cg, sp.pid, &reaped, &status);
 	tracer_counters(t, &after);
 	/* every writer is dead: what is left in the pipe ends with EOF */
 	while (!sink_drain(&log))
@@ -635,6 +663,19 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		strlcpy0(inv->reason, "out of memory while collecting events", sizeof(inv->reason));
 	}
 	inv->capture_faults = (uint32_t)(after.capture_faults - before.capture_faults);
+	if (cgh) {
+		uint64_t ooms = cg_oom_kills(&cg);
+
+		if (ooms && inv->outcome != INV_OK && inv->outcome != INV_INTERRUPTED) {
+			inv->outcome = INV_OUT_OF_MEMORY;
+			strlcpy0(inv->error_type, "Runtime.OutOfMemory", sizeof(inv->error_type));
+			snprintf(inv->reason, sizeof(inv->reason),
+				 "Runtime.OutOfMemory: the kernel's OOM killer ended %llu process%s at the "
+				 "%u MB memory limit", (unsigned long long)ooms, ooms > 1 ? "es" : "",
+				 o->memory_mb);
+		}
+		cg_destroy(&cg);
+	}
 	tracer_forget(t, sp.pid);
 	c->root = 0;
 	c->oom = false;
@@ -737,9 +778,34 @@ static void print_summary(const struct results *r)
 		printf("Timing: userspace only (no BPF): the emulator's timestamps, so init and total\n"
 		       "        include its latency; exec, connect and wait are not measured; peak RSS\n"
 		       "        and page faults are the bootstrap process's own (/proc), not its tree's\n");
-	printf("Memory: %u MB is passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE; no memory or CPU limit applied\n",
-	       r->memory_mb);
+	if (r->limits_applied)
+		printf("Limits: %u MB memory (no swap), %.3f vCPU (CFS quota %llu us per %llu us), "
+		       "cgroup %s, one per cold start\n", r->memory_mb, r->vcpus,
+		       (unsigned long long)r->cpu_quota_us, (unsigned long long)r->cpu_period_us, r->cgroup);
+	else
+		printf("Limits: none applied; %u MB is only passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n",
+		       r->memory_mb);
 	printf("Logs: %s\n", r->log_dir);
+}
+
+static void host_cpu_model(char *out, size_t len)
+{
+	char *t = read_file_all("/proc/cpuinfo", 4 << 20, NULL), *p, *e;
+
+	out[0] = '\0';
+	if (!t)
+		return;
+	p = strstr(t, "model name");
+	if (p && (p = strchr(p, ':'))) {
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		e = strchr(p, '\n');
+		if (e)
+			*e = '\0';
+		strlcpy0(out, p, len);
+	}
+	free(t);
 }
 
 static int fill_binary(const char *path, struct binary_info *b, char *err, size_t errlen)
@@ -772,6 +838,7 @@ int cmd_benchmark(int argc, char **argv)
 	size_t event_len = 2;
 	const char *log_dir;
 	struct run_as user;
+	struct cg_host cgh;
 	unsigned i;
 	int ret = 2, rc, drop;
 	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
@@ -862,6 +929,21 @@ int cmd_benchmark(int argc, char **argv)
 		}
 	}
 
+	if (cg_host_detect(&cgh, err, sizeof(err)) == 0) {
+		res.limits_applied = true;
+		strlcpy0(res.cgroup, cgh.version == CG_V2 ? "v2" : "v1", sizeof(res.cgroup));
+		res.vcpus = cg_lambda_vcpus(o.memory_mb);
+		res.cpu_quota_us = cg_cfs_quota_us(o.memory_mb);
+		res.cpu_period_us = CG_CFS_PERIOD_US;
+	} else if (o.strict_limits) {
+		fprintf(stderr, "profiler: cannot apply Lambda's limits (--strict-limits): %s\n", err);
+		ret = 3;
+		goto out;
+	} else {
+		fprintf(stderr, "profiler: warning: Lambda's memory and CPU limits not applied: %s\n", err);
+	}
+	host_cpu_model(res.host_cpu, sizeof(res.host_cpu));
+
 	api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
 	if (!api) {
 		fprintf(stderr, "profiler: cannot start the Runtime API emulator: %s\n", err);
@@ -935,7 +1017,8 @@ int cmd_benchmark(int argc, char **argv)
 		int stop;
 
 		inv->index = (int)i + 1;
-		stop = run_one(&o, api, t, &c, api_str, res.runtime, log_dir, drop ? &user : NULL, inv);
+		stop = run_one(&o, api, t, &c, api_str, res.runtime, log_dir, drop ? &user : NULL,
+			       res.limits_applied ? &cgh : NULL, inv);
 		res.n_inv = i + 1;
 		print_invocation(inv);
 		if (stop)

@@ -422,6 +422,19 @@ char *results_to_json(const struct results *r)
 	PUT_STR(&e, root, "log_dir", r->log_dir);
 	put_bool(&e, root, "incomplete", r->incomplete);
 	put_bool(&e, root, "limits_applied", r->limits_applied);
+	o = chk(&e, cJSON_AddObjectToObject(root, "limits"));
+	if (o) {
+		if (r->limits_applied) {
+			PUT_STR(&e, o, "cgroup", r->cgroup);
+			put_u64(&e, o, "memory_mb", r->memory_mb);
+			chk(&e, cJSON_AddNumberToObject(o, "vcpus", round(r->vcpus * 1000) / 1000));
+			put_u64(&e, o, "cpu_quota_us", r->cpu_quota_us);
+			put_u64(&e, o, "cpu_period_us", r->cpu_period_us);
+		} else {
+			chk(&e, cJSON_AddNullToObject(o, "cgroup"));
+		}
+	}
+	PUT_STR(&e, root, "host_cpu", r->host_cpu);
 	o = chk(&e, cJSON_AddObjectToObject(root, "run_as"));
 	if (o) {
 		PUT_STR(&e, o, "user", r->run_as_user);
@@ -918,6 +931,20 @@ static int decode_root(struct dec *d, const cJSON *root, struct results *r)
 		return -1;
 	r->memory_mb = mem;
 
+	if (get_obj(d, root, NULL, "limits", &c))
+		return -1;
+	if (c) {
+		double v;
+
+		if (GET_STR(d, c, "limits", "cgroup", r->cgroup) ||
+		    get_ms(d, c, "limits", "vcpus", &v) ||
+		    get_u64(d, c, "limits", "cpu_quota_us", UINT64_MAX, &r->cpu_quota_us) ||
+		    get_u64(d, c, "limits", "cpu_period_us", UINT64_MAX, &r->cpu_period_us))
+			return -1;
+		r->vcpus = v > 0 ? v : 0;
+	}
+	if (GET_STR(d, root, NULL, "host_cpu", r->host_cpu))
+		return -1;
 	if (get_obj(d, root, NULL, "run_as", &c))
 		return -1;
 	if (c && (GET_STR(d, c, "run_as", "user", r->run_as_user) ||

@@ -27,6 +27,10 @@ struct results {
 	char log_dir[512];
 	bool incomplete;	/* run interrupted */
 	bool limits_applied;	/* memory/CPU limits of -m enforced (cgroup) */
+	char cgroup[8];		/* "v1", "v2" or "" when no limits */
+	double vcpus;		/* CPU share applied (Lambda: memory / 1769 MB) */
+	uint64_t cpu_quota_us, cpu_period_us;
+	char host_cpu[128];	/* model name */
 	char run_as_user[64];	/* who the bootstrap ran as */
 	uint32_t run_as_uid;
 	uint64_t events_dropped;

@@ -150,6 +150,7 @@ struct child_args {
 	int out_fd;
 	int info_fd;
 	const struct run_as *user;
+	const int *cg_fds;
 };
 
 /*
@@ -255,6 +256,10 @@ static int child_fn(void *p)
 	}
 	if (dup2(a->out_fd, 1) < 0 || dup2(a->out_fd, 2) < 0)
 		goto fail;
+	/* into the cold start's cgroup(s) before the image exists: "0" is "me" */
+	for (int i = 0; i < 2; i++)
+		if (a->cg_fds[i] >= 0 && write(a->cg_fds[i], "0", 1) != 1)
+			goto fail;
 	if (a->user && drop_to(a->user))
 		goto fail;
 	if (chdir(a->dir) != 0)
@@ -297,7 +302,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
-				 .out_fd = o->out_fd, .info_fd = info[1], .user = o->user };
+				 .out_fd = o->out_fd, .info_fd = info[1], .user = o->user,
+				 .cg_fds = o->cg_fds };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;

@@ -29,6 +29,7 @@ struct spawn_opts {
 	unsigned memory_mb;
 	int out_fd;			/* the child's stdout and stderr (a pipe the caller drains) */
 	const struct run_as *user;	/* drop to this user before execve; NULL: stay */
+	int cg_fds[2];			/* cgroup.procs files the child joins (-1: none) */
 	/* called with true right before the child is created and false right
 	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
 	 * Non-zero return aborts the spawn. */

@@ -30,6 +30,8 @@ const char *inv_outcome_name(enum inv_outcome o)
 		return "trace_incomplete";
 	case INV_INTERRUPTED:
 		return "interrupted";
+	case INV_OUT_OF_MEMORY:
+		return "out_of_memory";
 	}
 	return "unknown";
 }

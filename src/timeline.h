@@ -84,7 +84,8 @@ enum inv_outcome {
 	INV_SPAWN_FAILED,
 	INV_TRACE_INCOMPLETE,	/* response seen by the emulator but the trace misses a mark */
 	INV_INTERRUPTED,	/* the run was interrupted (SIGINT/SIGTERM) during this cold start */
-	INV_OUTCOME_LAST = INV_INTERRUPTED,
+	INV_OUT_OF_MEMORY,	/* the kernel's OOM killer struck at the -m limit */
+	INV_OUTCOME_LAST = INV_OUT_OF_MEMORY,
 };
 
 const char *inv_outcome_name(enum inv_outcome o);

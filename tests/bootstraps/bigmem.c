@@ -9,7 +9,9 @@
 #include "keepalive.c"
 #undef main
 
+#ifndef BIGMEM_BYTES
 #define BIGMEM_BYTES (64u << 20)
+#endif
 
 int main(void)
 {

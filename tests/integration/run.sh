@@ -248,6 +248,36 @@ if selected faulty; then
 	check "daemon: the daemon did not outlive the cold start" no_process 'sleep 62'
 fi
 
+# --------------------------------------------------------------- limits ---
+if selected limits; then
+	echo "== limits (-m: a cgroup per cold start)"
+	bench hog-128 -b "$B/hog300" -n 1 -m 128
+	check "hog300 at -m 128: exit status 1" test "$RC" -eq 1
+	jqcheck "hog300 at -m 128: out of memory, as Lambda reports it" "$J" \
+		'.limits_applied == true and .failures[0].outcome == "out_of_memory"
+		 and .failures[0].error_type == "Runtime.OutOfMemory" and (.failures[0].reason | test("128 MB"))' .failures
+	bench hog-512 -b "$B/hog300" -n 1 -m 512
+	check "hog300 at -m 512: exit status 0" test "$RC" -eq 0
+	jqcheck "hog300 at -m 512: succeeds, its 300 MiB in the peak RSS" "$J" \
+		'(.measurements | length) == 1 and .measurements[0].memory_kb >= 307200 and .limits.memory_mb == 512'
+	bench cpu-128 -b "$B/cpuinit" -n 2 -m 128
+	slow=$(jq '[.measurements[].init_ms] | add / length' "$J")
+	jqcheck "-m 128: 0.072 vCPU applied" "$J" '.limits.vcpus == 0.072 and .limits.cpu_quota_us == 7236'
+	bench cpu-1769 -b "$B/cpuinit" -n 2 -m 1769
+	fast=$(jq '[.measurements[].init_ms] | add / length' "$J")
+	jqcheck "-m 1769: one vCPU applied" "$J" '.limits.vcpus == 1 and .limits.cpu_quota_us == 100000'
+	if awk -v s="$slow" -v f="$fast" 'BEGIN { exit !(s > f && f > 0) }'; then
+		ok "a CPU-bound init is slower at -m 128 than at -m 1769 (${slow} ms vs ${fast} ms)"
+	else
+		nok "a CPU-bound init is slower at -m 128 than at -m 1769" "128: $slow ms, 1769: $fast ms"
+	fi
+	bench whoami-cg -b "$TB/whoami.sh" -n 1 -m 256
+	check "the bootstrap runs inside its own cgroup" \
+		grep -q "^cgroup: .*/profiler-[0-9]*-1$" "$(jq -r '.measurements[0].log' "$J")"
+	check "its cgroups are removed afterwards" \
+		test -z "$(find /sys/fs/cgroup -maxdepth 4 -type d -name 'profiler-*' 2>/dev/null)"
+fi
+
 # ------------------------------------------------------- flood, SIGINT ---
 if selected flood; then
 	echo "== flood (96 MiB of output)"

@@ -99,6 +99,12 @@ static struct results *make_results(void)
 	strlcpy0(r->log_dir, "/var/log/p", sizeof(r->log_dir));
 	r->incomplete = true;
 	strlcpy0(r->run_as_user, "nobody", sizeof(r->run_as_user));
+	r->limits_applied = true;
+	strlcpy0(r->cgroup, "v1", sizeof(r->cgroup));
+	r->vcpus = 0.072;
+	r->cpu_quota_us = 7236;
+	r->cpu_period_us = 100000;
+	strlcpy0(r->host_cpu, "Test CPU @ 2.0GHz", sizeof(r->host_cpu));
 	r->run_as_uid = 65534;
 	r->events_dropped = 7;
 	r->capture_faults = 3;
@@ -296,7 +302,7 @@ static void test_json_shape(void **state)
 		"runtime", "memory_mb", "arch", "measurements", "failures", "stats",
 		"binary", "invocations", "timing_source", "host", "kernel",
 		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
-		"run_as", "events_dropped", "capture_faults",
+		"limits", "host_cpu", "run_as", "events_dropped", "capture_faults",
 	};
 	static const char *const meas[] = {
 		"invocation", "init_ms", "handler_ms", "total_ms", "memory_kb",
@@ -540,6 +546,11 @@ static void test_round_trip(void **state)
 	assert_int_equal(back.incomplete, r->incomplete);
 	assert_int_equal(back.limits_applied, r->limits_applied);
 	assert_string_equal(back.run_as_user, r->run_as_user);
+	assert_string_equal(back.cgroup, r->cgroup);
+	assert_true(fabs(back.vcpus - r->vcpus) < 1e-9);
+	assert_int_equal(back.cpu_quota_us, r->cpu_quota_us);
+	assert_int_equal(back.cpu_period_us, r->cpu_period_us);
+	assert_string_equal(back.host_cpu, r->host_cpu);
 	assert_int_equal(back.run_as_uid, r->run_as_uid);
 	assert_int_equal(back.events_dropped, r->events_dropped);
 	assert_int_equal(back.capture_faults, r->capture_faults);

@@ -600,6 +600,7 @@ static void test_outcome_names(void **state)
 	assert_string_equal(inv_outcome_name(INV_SPAWN_FAILED), "spawn_failed");
 	assert_string_equal(inv_outcome_name(INV_TRACE_INCOMPLETE), "trace_incomplete");
 	assert_string_equal(inv_outcome_name(INV_INTERRUPTED), "interrupted");
+	assert_string_equal(inv_outcome_name(INV_OUT_OF_MEMORY), "out_of_memory");
 	assert_string_equal(inv_outcome_name((enum inv_outcome)99), "unknown");
 }
 
