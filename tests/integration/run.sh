@@ -367,6 +367,48 @@ if selected privileges; then
 	fi
 fi
 
+# ------------------------------------- compare, report, memory on real runs ---
+if selected commands; then
+	echo "== compare, report, memory on real results"
+	bench cmd-a -b "$B/keepalive" -n 10
+	A=$J
+	bench cmd-b -b "$B/cpuinit" -n 10 -m 1769
+	Bj=$J
+	"$P" compare -i "$A" >"$TMP/cmp1.out" 2>&1
+	check "compare: the target is met by a ~1 ms cold start (exit 0)" test $? -eq 0
+	check "compare: the indicative-comparison line is printed" grep -q "indicative" "$TMP/cmp1.out"
+	check "compare: no hype, facts only" bash -c "! grep -qiE 'world record|🎉' '$TMP/cmp1.out'"
+	"$P" compare -i "$A" --target 0.001 >/dev/null 2>&1
+	check "compare --target 0.001: not met (exit 1)" test $? -eq 1
+	"$P" compare -i "$A" -i "$Bj" --json >"$TMP/ab.json" 2>/dev/null
+	check "compare A/B: a much slower B is a significant regression (exit 1)" test $? -eq 1
+	jqcheck "compare A/B --json parses" "$TMP/ab.json" 'type == "object"' .
+	"$P" compare -i "$A" -i "$A" >/dev/null 2>&1
+	check "compare A/A: no regression (exit 0)" test $? -eq 0
+	"$P" report -i "$A" -i "$Bj" -o "$TMP/lp.json" >/dev/null 2>&1
+	check "report: exit 0" test $? -eq 0
+	inits=$(jq -c '[.measurements[].init_ms]' "$A")
+	jqcheck "report: lambda-perf format, one entry per input, i = the init durations" "$TMP/lp.json" \
+		"(.metadata.generatedAt | type) == \"string\" and (.runtimeData | length) == 2
+		 and .runtimeData[0].i == $inits and .runtimeData[0].m == 128 and .runtimeData[0].p == \"zip\"
+		 and .runtimeData[1].m == 1769" .
+	"$P" compare -i "$A" --baseline "$TMP/lp.json" >/dev/null 2>&1
+	check "report's output is read back by compare --baseline" test $? -eq 0
+	"$P" memory -b "$OUT/sample/bootstrap" --json >"$TMP/mem.json"
+	check "memory: the sample is within 100 KB (exit 0)" test $? -eq 0
+	jqcheck "memory --json: size and ELF facts" "$TMP/mem.json" \
+		'.size_bytes > 0 and .within_target == true and .elf.type == "dynamic" and .deflated_bytes > 0' .
+	"$P" memory -b "$OUT/sample/bootstrap" --target-kb 1 >/dev/null
+	check "memory --target-kb 1: over (exit 1)" test $? -eq 1
+	"$P" memory -b "$TMP/nope" >/dev/null 2>&1
+	check "memory on a missing file: exit 2" test $? -eq 2
+	echo '{"measurements": []}' >"$TMP/empty.json"
+	"$P" compare -i "$TMP/empty.json" 2>"$TMP/empty.err"
+	rc=$?
+	check "compare on an empty results file: exit 2, the guide's message" \
+		bash -c "[ $rc -eq 2 ] && grep -q 'No measurements found in results file' '$TMP/empty.err'"
+fi
+
 # ------------------------------------------------------------- valgrind ---
 if selected valgrind && command -v valgrind >/dev/null; then
 	echo "== valgrind (a full benchmark under memcheck)"
