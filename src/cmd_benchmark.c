@@ -30,11 +30,14 @@
 
 #define EVENT_MAX (6u << 20)
 #define KILL_WAIT_NS (5ull * 1000000000ull)
+#define MAX_CONFIGS 16
 
 struct bench_opts {
 	const char *bootstrap;
 	unsigned n;
-	unsigned memory_mb;
+	unsigned memory_mb;		/* the configuration being run */
+	unsigned mems[MAX_CONFIGS];	/* -m list: a sweep when more than one */
+	unsigned n_mems;
 	const char *arch;
 	const char *output;
 	const char *event_file;
@@ -180,12 +183,15 @@ static void usage(FILE *f)
 "  -b, --bootstrap PATH   bootstrap executable (default ./bootstrap, then\n"
 "                         target/release-ultra/bootstrap)\n"
 "  -n, --count N          cold starts (default 10, as lambda-perf)\n"
-"  -m, --memory MB        memory size, 128..10240 (default 128): each cold start runs in a\n"
+"  -m, --memory MB[,MB..] memory size, 128..10240 (default 128): each cold start runs in a\n"
 "                         cgroup of its own limited to MB (no swap) and to Lambda's CPU\n"
 "                         share (1769 MB = 1 vCPU), and gets AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n"
+"                         A list runs every size in one command (a sweep): one results\n"
+"                         file each and a summary table\n"
 "      --strict-limits    refuse to run (exit 3) when those limits cannot be applied\n"
 "  -a, --arch ARCH        x86_64 or arm64 (default: the host's); must match the host\n"
-"  -o, --output FILE      write the results JSON there (atomically)\n"
+"  -o, --output FILE      write the results JSON there (atomically); {mem} and {arch} are\n"
+"                         replaced; in a sweep, FILE without {mem} becomes NAME-{mem}mb.EXT\n"
 "      --event FILE       event payload delivered by /next (default {})\n"
 "      --runtime NAME     runtime name in the results (default: the bootstrap's folder)\n"
 "  -t, --timeout SEC      invocation timeout after the event is delivered (default 3)\n"
@@ -219,7 +225,8 @@ static void usage(FILE *f)
 "\n"
 "Examples:\n"
 "  sudo profiler benchmark -b ./bootstrap -n 10 -o results.json\n"
-"  jq '.stats.avg_ms' results.json\n");
+"  jq '.stats.avg_ms' results.json\n"
+"  sudo profiler benchmark -m 128,256,512,1024 -o 'results-{mem}mb.json'\n");
 }
 
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
@@ -252,6 +259,92 @@ static int parse_secs(const char *s, double lo, double hi, double *out)
 	return 0;
 }
 
+/* "128,256,512": each 128..10240, no duplicates */
+static int parse_mem_list(const char *s, struct bench_opts *o)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned i;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strlcpy0(buf, s, sizeof(buf));
+	o->n_mems = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		unsigned v;
+
+		if (o->n_mems == MAX_CONFIGS || parse_uint(tok, 128, 10240, &v))
+			return -1;
+		for (i = 0; i < o->n_mems; i++)
+			if (o->mems[i] == v)
+				return -1;
+		o->mems[o->n_mems++] = v;
+	}
+	return o->n_mems ? 0 : -1;
+}
+
+static int check_arch_list(const char *s)
+{
+	char buf[128], *tok, *save = NULL;
+	int n = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strlcpy0(buf, s, sizeof(buf));
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), n++)
+		if (strcmp(tok, "x86_64") && strcmp(tok, "arm64"))
+			return -1;
+	return n ? 0 : -1;
+}
+
+/* The first architecture of an -a list that is not the host's, or NULL. */
+static const char *foreign_arch(const char *list, char *buf, size_t len)
+{
+	char *tok, *save = NULL;
+
+	strlcpy0(buf, list, len);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		if (strcmp(tok, host_arch()))
+			return tok;
+	return NULL;
+}
+
+/*
+ * The results file of one configuration: {mem} and {arch} in -o are replaced;
+ * in a sweep, an -o without {mem} gets "-{mem}mb" before its extension.
+ */
+static void output_path(const char *pattern, unsigned mem, const char *arch, bool sweep, char *out,
+			size_t len)
+{
+	char pat[PATH_MAX + 16];
+	const char *p;
+	size_t n = 0;
+
+	if (sweep && !strstr(pattern, "{mem}")) {
+		const char *slash = strrchr(pattern, '/'), *dot = strrchr(pattern, '.');
+
+		if (dot && (!slash || dot > slash) && dot != pattern && (!slash || dot > slash + 1))
+			snprintf(pat, sizeof(pat), "%.*s-{mem}mb%s", (int)(dot - pattern), pattern, dot);
+		else
+			snprintf(pat, sizeof(pat), "%s-{mem}mb", pattern);
+	} else {
+		strlcpy0(pat, pattern, sizeof(pat));
+	}
+	for (p = pat; *p && n + 1 < len;) {
+		if (!strncmp(p, "{mem}", 5)) {
+			n += (size_t)snprintf(out + n, len - n, "%u", mem);
+			p += 5;
+		} else if (!strncmp(p, "{arch}", 6)) {
+			n += (size_t)snprintf(out + n, len - n, "%s", arch);
+			p += 6;
+		} else {
+			out[n++] = *p++;
+		}
+		if (n >= len)
+			n = len - 1;
+	}
+	out[n] = '\0';
+}
+
 static int parse_opts(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option longopts[] = {
@@ -279,6 +372,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 
 	o->n = 10;
 	o->memory_mb = 128;
+	o->mems[0] = 128;
+	o->n_mems = 1;
 	o->timeout_s = 3;
 	o->init_timeout_s = 10;
 	o->log_limit_mb = 16;
@@ -292,12 +387,14 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 				return err_usage("-n must be a whole number from 1 to 1000000, not '%s'", optarg);
 			break;
 		case 'm':
-			if (parse_uint(optarg, 128, 10240, &o->memory_mb))
-				return err_usage("-m must be a memory size in MB from 128 to 10240, not '%s'", optarg);
+			if (parse_mem_list(optarg, o))
+				return err_usage("-m must be memory sizes in MB from 128 to 10240, comma-separated "
+						 "(at most %d), not '%s'", MAX_CONFIGS, optarg);
 			break;
 		case 'a':
-			if (strcmp(optarg, "x86_64") && strcmp(optarg, "arm64"))
-				return err_usage("-a must be x86_64 or arm64, not '%s'", optarg);
+			if (check_arch_list(optarg))
+				return err_usage("-a must be x86_64 or arm64 (or a comma-separated list), not '%s'",
+						 optarg);
 			o->arch = optarg;
 			break;
 		case 'o': o->output = optarg; break;
@@ -822,141 +919,320 @@ static int fill_binary(const char *path, struct binary_info *b, char *err, size_
 	return 0;
 }
 
-int cmd_benchmark(int argc, char **argv)
-{
-	struct bench_opts o = { 0 };
-	struct results res = { 0 };
-	struct collect c = { 0 };
-	struct tracer_opts to = { 0 };
-	struct tracer *t = NULL;
-	struct rapi *api = NULL;
+/* What every configuration of a run shares. */
+struct bench_env {
+	struct bench_opts o;
+	struct tracer *t;
+	struct rapi *api;
+	struct collect c;
 	struct elf_facts ef;
-	struct utsname u;
-	struct sigaction sa;
-	char err[512], api_str[64], log_tmpl[] = "/tmp/profiler-logs-XXXXXX";
-	char *event = NULL, *json = NULL;
-	size_t event_len = 2;
-	const char *log_dir;
 	struct run_as user;
 	struct cg_host cgh;
-	unsigned i;
-	int ret = 2, rc, drop;
-	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
+	bool drop, limits_ok;
+	char api_str[64];
+	char log_dir[PATH_MAX];
+	char host_cpu[128];
+};
 
-	rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return rc;
-	rc = find_bootstrap(&o);
-	if (rc)
-		return rc;
-	drop = runner_pick_user(o.user, o.run_as_root, &user, err, sizeof(err));
-	if (drop < 0)
-		return err_usage("%s", err);
-	drop = drop == 0;
-	if (drop && (rc = runner_user_can_exec(&user, o.bootstrap)) != 0)
-		return err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
-				 "or choose --user NAME or --run-as-root", user.name, o.bootstrap, strerror(rc));
-	if (elf_inspect(o.bootstrap, &ef, err, sizeof(err))) {
+/* One row of a sweep's summary. */
+struct config_summary {
+	unsigned memory_mb;
+	size_t n_ok, n_failed;
+	struct stats total;
+	double init_avg, handler_avg;
+	uint64_t rss_max;
+	char output[PATH_MAX];
+};
+
+static double mean_phase(const struct results *r, size_t off)
+{
+	size_t n;
+	double m = mean_of(r, off, &n);
+
+	return n ? m : -1;
+}
+
+/* N cold starts of one configuration; fills res and writes its file. Returns
+ * 0, or -1 when the results could not be written. */
+static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, const char *out_path,
+		      struct results *res)
+{
+	struct bench_opts *o = &env->o;
+	struct tracer_counters before, after;
+	char log_dir[PATH_MAX + 16], err[256];
+	struct utsname u;
+	char *json;
+	unsigned i;
+	int rc;
+
+	o->memory_mb = memory_mb;
+	memset(res, 0, sizeof(*res));
+	if (sweep) {
+		snprintf(log_dir, sizeof(log_dir), "%s/%umb", env->log_dir, memory_mb);
+		if (mkdir(log_dir, 0700) && errno != EEXIST) {
+			fprintf(stderr, "profiler: cannot create %s: %s\n", log_dir, strerror(errno));
+			return -1;
+		}
+	} else {
+		strlcpy0(log_dir, env->log_dir, sizeof(log_dir));
+	}
+	if (env->limits_ok) {
+		res->limits_applied = true;
+		strlcpy0(res->cgroup, env->cgh.version == CG_V2 ? "v2" : "v1", sizeof(res->cgroup));
+		res->vcpus = cg_lambda_vcpus(memory_mb);
+		res->cpu_quota_us = cg_cfs_quota_us(memory_mb);
+		res->cpu_period_us = CG_CFS_PERIOD_US;
+	}
+	strlcpy0(res->host_cpu, env->host_cpu, sizeof(res->host_cpu));
+	if (o->runtime)
+		strlcpy0(res->runtime, o->runtime, sizeof(res->runtime));
+	else
+		default_runtime(o->bootstrap, res->runtime, sizeof(res->runtime));
+	res->memory_mb = memory_mb;
+	strlcpy0(res->arch, host_arch(), sizeof(res->arch));
+	strlcpy0(res->timing_source, env->t ? "ebpf" : "userspace", sizeof(res->timing_source));
+	if (uname(&u) == 0) {
+		strlcpy0(res->host, u.nodename, sizeof(res->host));
+		snprintf(res->kernel, sizeof(res->kernel), "%s %s", u.sysname, u.release);
+	}
+	strlcpy0(res->tool_version, PROFILER_VERSION, sizeof(res->tool_version));
+	strlcpy0(res->bootstrap, o->bootstrap, sizeof(res->bootstrap));
+	strlcpy0(res->log_dir, log_dir, sizeof(res->log_dir));
+	if (env->drop) {
+		strlcpy0(res->run_as_user, env->user.name, sizeof(res->run_as_user));
+		res->run_as_uid = env->user.uid;
+	} else {
+		strlcpy0(res->run_as_user, geteuid() ? "" : "root", sizeof(res->run_as_user));
+		res->run_as_uid = geteuid();
+	}
+	if (fill_binary(o->bootstrap, &res->binary, err, sizeof(err))) {
 		fprintf(stderr, "profiler: %s\n", err);
+		return -1;
+	}
+	res->inv = calloc(o->n, sizeof(*res->inv));
+	if (!res->inv) {
+		fprintf(stderr, "profiler: out of memory\n");
+		return -1;
+	}
+
+	printf("Running benchmark: %uMB memory, %s arch\n", memory_mb, res->arch);
+	printf("Bootstrap: %s (%s%s%s)\n", o->bootstrap,
+	       env->ef.is_elf ? (env->ef.is_static ? "static ELF" : "dynamic ELF")
+			      : (env->ef.is_script ? "script: " : "not ELF"),
+	       env->ef.is_script ? env->ef.interpreter : "",
+	       env->ef.is_elf ? (env->ef.stripped ? ", stripped" : ", not stripped") : "");
+	printf("Runtime API emulator: %s\n", env->api_str);
+	if (env->drop)
+		printf("Bootstrap runs as: %s (uid %u, gid %u)\n", env->user.name, (unsigned)env->user.uid,
+		       (unsigned)env->user.gid);
+	else
+		printf("Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
+		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
+	printf("Collecting %u cold start measurements...\n\n", o->n);
+	fflush(stdout);
+
+	tracer_counters(env->t, &before);
+	for (i = 0; i < o->n; i++) {
+		struct invocation *inv = &res->inv[i];
+		int stop;
+
+		inv->index = (int)i + 1;
+		stop = run_one(o, env->api, env->t, &env->c, env->api_str, res->runtime, log_dir,
+			       env->drop ? &env->user : NULL, env->limits_ok ? &env->cgh : NULL, inv);
+		res->n_inv = i + 1;
+		print_invocation(inv);
+		if (stop)
+			break;
+	}
+	tracer_counters(env->t, &after);
+	res->events_dropped = after.dropped - before.dropped;
+	res->capture_faults = after.capture_faults - before.capture_faults;
+	res->incomplete = g_stop != 0;
+	results_compute_stats(res);
+	print_summary(res);
+
+	if (!out_path)
+		return 0;
+	json = results_to_json(res);
+	if (!json) {
+		fprintf(stderr, "profiler: cannot encode the results\n");
+		return -1;
+	}
+	rc = write_file_atomic(out_path, json, strlen(json));
+	free(json);
+	if (rc) {
+		fprintf(stderr, "profiler: cannot write %s: %s\n", out_path, strerror(-rc));
+		return -1;
+	}
+	printf("\nResults saved to: %s\n", out_path);
+	return 0;
+}
+
+static void print_sweep(const struct config_summary *cs, size_t n)
+{
+	size_t i;
+
+	printf("\n=== Sweep summary (cold start total, ms; init and handler means) ===\n");
+	printf("%-8s %4s %4s %9s %9s %9s %9s %9s %9s  %s\n", "Memory", "ok", "fail", "Average", "P50",
+	       "P99", "Init", "Handler", "PeakRSS", "Results");
+	for (i = 0; i < n; i++) {
+		char rss[32], mem[16];
+
+		if (cs[i].rss_max)
+			snprintf(rss, sizeof(rss), "%lluKB", (unsigned long long)cs[i].rss_max);
+		else
+			snprintf(rss, sizeof(rss), "n/a");
+		snprintf(mem, sizeof(mem), "%uMB", cs[i].memory_mb);
+		if (cs[i].n_ok)
+			printf("%-8s %4zu %4zu %9.3f %9.3f %9.3f %9.3f %9.3f %9s  %s\n", mem,
+			       cs[i].n_ok, cs[i].n_failed, cs[i].total.avg, cs[i].total.p50, cs[i].total.p99,
+			       cs[i].init_avg, cs[i].handler_avg, rss, cs[i].output[0] ? cs[i].output : "-");
+		else
+			printf("%-8s %4zu %4zu %9s %9s %9s %9s %9s %9s  %s\n", mem, cs[i].n_ok,
+			       cs[i].n_failed, "n/a", "n/a", "n/a", "n/a", "n/a", rss,
+			       cs[i].output[0] ? cs[i].output : "-");
+	}
+}
+
+int cmd_benchmark(int argc, char **argv)
+{
+	struct bench_env *env = calloc(1, sizeof(*env));
+	struct config_summary cs[MAX_CONFIGS];
+	struct tracer_opts to = { 0 };
+	struct sigaction sa;
+	char err[512], log_tmpl[] = "/tmp/profiler-logs-XXXXXX", abuf[128];
+	char *event = NULL;
+	size_t event_len = 2, k, n_done = 0;
+	const char *bad;
+	int ret = 2, rc, drop;
+	bool any_failed = false, sweep;
+	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
+	struct bench_opts *o;
+
+	if (!env) {
+		fprintf(stderr, "profiler: out of memory\n");
 		return 2;
 	}
-	if (ef.is_elf && strcmp(ef.arch, host_arch())) {
+	o = &env->o;
+	rc = parse_opts(argc, argv, o);
+	if (rc)
+		goto early;
+	sweep = o->n_mems > 1;
+	rc = find_bootstrap(o);
+	if (rc)
+		goto early;
+	drop = runner_pick_user(o->user, o->run_as_root, &env->user, err, sizeof(err));
+	if (drop < 0) {
+		rc = err_usage("%s", err);
+		goto early;
+	}
+	env->drop = drop == 0;
+	if (env->drop && (rc = runner_user_can_exec(&env->user, o->bootstrap)) != 0) {
+		rc = err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
+			       "or choose --user NAME or --run-as-root", env->user.name, o->bootstrap,
+			       strerror(rc));
+		goto early;
+	}
+	rc = 2;
+	if (elf_inspect(o->bootstrap, &env->ef, err, sizeof(err))) {
+		fprintf(stderr, "profiler: %s\n", err);
+		goto early;
+	}
+	if (env->ef.is_elf && strcmp(env->ef.arch, host_arch())) {
 		fprintf(stderr, "profiler: %s is built for %s (ELF machine %u) but this host is %s\n",
-			o.bootstrap, ef.arch[0] ? ef.arch : "another architecture", ef.machine, host_arch());
-		return 2;
+			o->bootstrap, env->ef.arch[0] ? env->ef.arch : "another architecture",
+			env->ef.machine, host_arch());
+		goto early;
 	}
-	if (o.arch && strcmp(o.arch, host_arch())) {
+	if (o->arch && (bad = foreign_arch(o->arch, abuf, sizeof(abuf)))) {
 		fprintf(stderr, "profiler: -a %s does not match this host (%s): cold starts run natively\n",
-			o.arch, host_arch());
-		return 2;
+			bad, host_arch());
+		goto early;
 	}
-	if (o.event_file) {
+	if (o->event_file) {
 		cJSON *probe;
 
-		event = read_file_all(o.event_file, EVENT_MAX, &event_len);
+		event = read_file_all(o->event_file, EVENT_MAX, &event_len);
 		if (!event) {
-			fprintf(stderr, "profiler: cannot read --event %s: %s\n", o.event_file,
+			fprintf(stderr, "profiler: cannot read --event %s: %s\n", o->event_file,
 				errno == EFBIG ? "larger than 6 MiB" : strerror(errno));
-			return 2;
+			goto early;
 		}
 		probe = cJSON_ParseWithLength(event, event_len);
 		if (!probe) {
-			fprintf(stderr, "profiler: --event %s is not valid JSON\n", o.event_file);
-			free(event);
-			return 2;
+			fprintf(stderr, "profiler: --event %s is not valid JSON\n", o->event_file);
+			goto early;
 		}
 		cJSON_Delete(probe);
 	}
 
-	/* a results file we cannot write is found out before the run, not after */
-	if (o.output) {
-		char tmp[PATH_MAX + 16];
+	/* results files we cannot write are found out before the run, not after */
+	for (k = 0; o->output && k < o->n_mems; k++) {
+		char path[PATH_MAX], tmp[PATH_MAX + 16];
 
-		snprintf(tmp, sizeof(tmp), "%s.probe-XXXXXX", o.output);
+		output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
+		snprintf(tmp, sizeof(tmp), "%s.probe-XXXXXX", path);
 		rc = mkstemp(tmp);
 		if (rc < 0) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", o.output, strerror(errno));
-			goto out;
+			fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(errno));
+			rc = 2;
+			goto early;
 		}
 		close(rc);
 		unlink(tmp);
+		rc = 2;
 	}
-	to.verbose = o.verbose;
+	to.verbose = o->verbose;
 	to.on_event = on_event;
-	to.ctx = &c;
-	if (!o.no_bpf) {
-		t = tracer_open(&to, err, sizeof(err));
-		if (!t && o.require_bpf) {
+	to.ctx = &env->c;
+	if (!o->no_bpf) {
+		env->t = tracer_open(&to, err, sizeof(err));
+		if (!env->t && o->require_bpf) {
 			fprintf(stderr, "profiler: %s\n", err);
 			ret = 3;
 			goto out;
 		}
-		if (!t)
+		if (!env->t)
 			fprintf(stderr, "profiler: warning: %s; measuring from userspace instead "
 				"(--require-bpf refuses)\n", err);
 	}
-	if (o.log_dir) {
-		if (mkdir(o.log_dir, 0700) && errno != EEXIST) {
-			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", o.log_dir, strerror(errno));
+	if (o->log_dir) {
+		if (mkdir(o->log_dir, 0700) && errno != EEXIST) {
+			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", o->log_dir, strerror(errno));
 			goto out;
 		}
-		log_dir = o.log_dir;
+		strlcpy0(env->log_dir, o->log_dir, sizeof(env->log_dir));
 	} else {
-		log_dir = mkdtemp(log_tmpl);
-		if (!log_dir) {
+		if (!mkdtemp(log_tmpl)) {
 			fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
 			goto out;
 		}
+		strlcpy0(env->log_dir, log_tmpl, sizeof(env->log_dir));
 	}
-
-	if (cg_host_detect(&cgh, err, sizeof(err)) == 0) {
-		res.limits_applied = true;
-		strlcpy0(res.cgroup, cgh.version == CG_V2 ? "v2" : "v1", sizeof(res.cgroup));
-		res.vcpus = cg_lambda_vcpus(o.memory_mb);
-		res.cpu_quota_us = cg_cfs_quota_us(o.memory_mb);
-		res.cpu_period_us = CG_CFS_PERIOD_US;
-	} else if (o.strict_limits) {
+	if (cg_host_detect(&env->cgh, err, sizeof(err)) == 0) {
+		env->limits_ok = true;
+	} else if (o->strict_limits) {
 		fprintf(stderr, "profiler: cannot apply Lambda's limits (--strict-limits): %s\n", err);
 		ret = 3;
 		goto out;
 	} else {
 		fprintf(stderr, "profiler: warning: Lambda's memory and CPU limits not applied: %s\n", err);
 	}
-	host_cpu_model(res.host_cpu, sizeof(res.host_cpu));
+	host_cpu_model(env->host_cpu, sizeof(env->host_cpu));
 
-	api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
-	if (!api) {
+	env->api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
+	if (!env->api) {
 		fprintf(stderr, "profiler: cannot start the Runtime API emulator: %s\n", err);
 		goto out;
 	}
-	rapi_set_timeout_ms(api, (unsigned)(o.timeout_s * 1000));
-	if (t && (tracer_add_api_addr(t, AF_INET, &lo4, rapi_port(api)) ||
-		  (rapi_has_ipv6(api) &&
-		   tracer_add_api_addr(t, AF_INET6, &in6addr_loopback, rapi_port(api))))) {
+	rapi_set_timeout_ms(env->api, (unsigned)(o->timeout_s * 1000));
+	if (env->t && (tracer_add_api_addr(env->t, AF_INET, &lo4, rapi_port(env->api)) ||
+		       (rapi_has_ipv6(env->api) &&
+			tracer_add_api_addr(env->t, AF_INET6, &in6addr_loopback, rapi_port(env->api))))) {
 		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
 		goto out;
 	}
-	snprintf(api_str, sizeof(api_str), "127.0.0.1:%u", rapi_port(api));
+	snprintf(env->api_str, sizeof(env->api_str), "127.0.0.1:%u", rapi_port(env->api));
 	if (runner_init())
 		fprintf(stderr, "profiler: warning: cannot become a child subreaper: %s\n", strerror(errno));
 
@@ -966,98 +1242,50 @@ int cmd_benchmark(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* results header */
-	if (o.runtime)
-		strlcpy0(res.runtime, o.runtime, sizeof(res.runtime));
-	else
-		default_runtime(o.bootstrap, res.runtime, sizeof(res.runtime));
-	res.memory_mb = o.memory_mb;
-	strlcpy0(res.arch, host_arch(), sizeof(res.arch));
-	strlcpy0(res.timing_source, t ? "ebpf" : "userspace", sizeof(res.timing_source));
-	if (uname(&u) == 0) {
-		strlcpy0(res.host, u.nodename, sizeof(res.host));
-		snprintf(res.kernel, sizeof(res.kernel), "%s %s", u.sysname, u.release);
-	}
-	strlcpy0(res.tool_version, PROFILER_VERSION, sizeof(res.tool_version));
-	strlcpy0(res.bootstrap, o.bootstrap, sizeof(res.bootstrap));
-	strlcpy0(res.log_dir, log_dir, sizeof(res.log_dir));
-	if (drop) {
-		strlcpy0(res.run_as_user, user.name, sizeof(res.run_as_user));
-		res.run_as_uid = user.uid;
-	} else {
-		strlcpy0(res.run_as_user, geteuid() ? "" : "root", sizeof(res.run_as_user));
-		res.run_as_uid = geteuid();
-	}
-	if (fill_binary(o.bootstrap, &res.binary, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		goto out;
-	}
-	res.inv = calloc(o.n, sizeof(*res.inv));
-	if (!res.inv) {
-		fprintf(stderr, "profiler: out of memory\n");
-		goto out;
-	}
+	for (k = 0; k < o->n_mems && !g_stop; k++) {
+		struct results res;
+		char path[PATH_MAX];
 
-	printf("Running benchmark: %uMB memory, %s arch\n", o.memory_mb, res.arch);
-	printf("Bootstrap: %s (%s%s%s)\n", o.bootstrap,
-	       ef.is_elf ? (ef.is_static ? "static ELF" : "dynamic ELF") : (ef.is_script ? "script: " : "not ELF"),
-	       ef.is_script ? ef.interpreter : "", ef.is_elf ? (ef.stripped ? ", stripped" : ", not stripped") : "");
-	printf("Runtime API emulator: %s\n", api_str);
-	if (drop)
-		printf("Bootstrap runs as: %s (uid %u, gid %u)\n", user.name, (unsigned)user.uid,
-		       (unsigned)user.gid);
-	else
-		printf("Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
-		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
-	printf("Collecting %u cold start measurements...\n\n", o.n);
-	fflush(stdout);
-
-	for (i = 0; i < o.n; i++) {
-		struct invocation *inv = &res.inv[i];
-		int stop;
-
-		inv->index = (int)i + 1;
-		stop = run_one(&o, api, t, &c, api_str, res.runtime, log_dir, drop ? &user : NULL,
-			       res.limits_applied ? &cgh : NULL, inv);
-		res.n_inv = i + 1;
-		print_invocation(inv);
-		if (stop)
-			break;
-	}
-	{
-		struct tracer_counters tc;
-
-		tracer_counters(t, &tc);
-		res.events_dropped = tc.dropped;
-		res.capture_faults = tc.capture_faults;
-	}
-	res.incomplete = g_stop != 0;
-	results_compute_stats(&res);
-	print_summary(&res);
-
-	if (o.output) {
-		json = results_to_json(&res);
-		if (!json) {
-			fprintf(stderr, "profiler: cannot encode the results\n");
-			goto out;
-		}
-		rc = write_file_atomic(o.output, json, strlen(json));
+		path[0] = '\0';
+		if (o->output)
+			output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
+		if (sweep && k)
+			printf("\n");
+		rc = run_config(env, o->mems[k], sweep, o->output ? path : NULL, &res);
+		memset(&cs[k], 0, sizeof(cs[k]));
+		cs[k].memory_mb = o->mems[k];
+		cs[k].n_ok = res.n_ok;
+		cs[k].n_failed = res.n_failed;
+		cs[k].total = res.total;
+		cs[k].init_avg = mean_phase(&res, offsetof(struct invocation, init_ms));
+		cs[k].handler_avg = mean_phase(&res, offsetof(struct invocation, handler_ms));
+		for (size_t i = 0; i < res.n_inv; i++)
+			if (res.inv[i].outcome == INV_OK && res.inv[i].memory_kb > cs[k].rss_max)
+				cs[k].rss_max = res.inv[i].memory_kb;
+		strlcpy0(cs[k].output, path, sizeof(cs[k].output));
+		any_failed |= res.n_failed > 0;
+		results_free(&res);
+		n_done = k + 1;
 		if (rc) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", o.output, strerror(-rc));
+			ret = 2;
 			goto out;
 		}
-		printf("\nResults saved to: %s\n", o.output);
 	}
+	if (sweep)
+		print_sweep(cs, n_done);
 	if (g_stop)
 		ret = 130;
 	else
-		ret = res.n_failed ? 1 : 0;
+		ret = any_failed ? 1 : 0;
 out:
-	free(json);
-	rapi_stop(api);
-	tracer_close(t);
-	results_free(&res);
-	free(c.ev);
+	rapi_stop(env->api);
+	tracer_close(env->t);
+	free(env->c.ev);
 	free(event);
+	free(env);
 	return ret;
+early:
+	free(event);
+	free(env);
+	return rc;
 }

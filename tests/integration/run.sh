@@ -248,6 +248,30 @@ if selected faulty; then
 	check "daemon: the daemon did not outlive the cold start" no_process 'sleep 62'
 fi
 
+# ---------------------------------------------------------------- sweep ---
+if selected sweep; then
+	echo "== sweep (-m list)"
+	mkdir -p "$TMP/sweep" "$TMP/sweep2"
+	"$P" benchmark -b "$BD/sample/bootstrap" -n 2 -m 128,256,512 -o "$TMP/sweep/results-{mem}mb.json" \
+		--log-dir "$TMP/logs-sweep" >"$TMP/sweep.out" 2>&1
+	rc=$?
+	check "sweep: exit status 0" test $rc -eq 0
+	for m in 128 256 512; do
+		jqcheck "sweep: results-${m}mb.json written with its memory size and limit" "$TMP/sweep/results-${m}mb.json" \
+			".memory_mb == $m and .limits.memory_mb == $m and (.measurements | length) == 2" '{memory_mb, limits}'
+	done
+	check "sweep: a summary table with a row per size" \
+		bash -c "grep -q '^=== Sweep summary' '$TMP/sweep.out' && [ \$(grep -cE '^(128|256|512)MB ' '$TMP/sweep.out') -eq 3 ]"
+	"$P" report -i "$TMP/sweep/results-128mb.json" -i "$TMP/sweep/results-256mb.json" \
+		-i "$TMP/sweep/results-512mb.json" -o "$TMP/sweep/lambda-perf.json" >/dev/null 2>&1
+	jqcheck "sweep: report turns the files into one lambda-perf file" "$TMP/sweep/lambda-perf.json" \
+		'[.runtimeData[].m] == [128, 256, 512]' .
+	"$P" benchmark -b "$BD/sample/bootstrap" -n 1 -m 128,256 -o "$TMP/sweep2/r.json" \
+		--log-dir "$TMP/logs-sweep2" >/dev/null 2>&1
+	check "sweep: -o without {mem} becomes NAME-{mem}mb.json" \
+		test -s "$TMP/sweep2/r-128mb.json" -a -s "$TMP/sweep2/r-256mb.json"
+fi
+
 # --------------------------------------------------------------- limits ---
 if selected limits; then
 	echo "== limits (-m: a cgroup per cold start)"
