@@ -40,7 +40,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup
+PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup coldcache
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory tracer runner
@@ -213,8 +213,9 @@ clean:
 # --- fuzzing -------------------------------------------------------------------
 # make fuzz [FUZZ_SECONDS=20]   libFuzzer targets for the code that reads outside input, built
 #   with clang (-fsanitize=fuzzer,address,undefined) into $(OUTPUT)/fuzz/: httpclass (captured
-#   write prefixes), results (results JSON), lambda_perf (lambda-perf JSON), elf (elf_inspect on
-#   a file), rapi (the emulator: raw HTTP on loopback TCP). The modules are compiled again with
+#   write prefixes), results (results JSON), lambda_perf (lambda-perf JSON), elf (the ELF
+#   inspector, on a file and in memory), rapi (the emulator: raw HTTP on loopback TCP), each
+#   checking the module's documented invariants as well. The modules are compiled again with
 #   clang for this (not the gcc objects). Each target runs FUZZ_SECONDS (-max_total_time) on
 #   $(OUTPUT)/fuzz/corpus/<target>/: the committed seeds in fuzz/corpus/<target>/ are copied
 #   there (never modified) and what earlier runs found stays. Every target runs; make fails if

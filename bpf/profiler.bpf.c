@@ -33,6 +33,7 @@ struct prof_track {
 	__u64 rss_max_pages;	/* largest RSS sampled since the last exec */
 	__u64 min_flt;		/* faults of threads that already exited */
 	__u64 maj_flt;
+	__u64 read_bytes;	/* storage reads of threads that already exited */
 	__u32 root;
 	__u32 io_uring_seen;
 };
@@ -489,6 +490,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		return 0;
 	__sync_fetch_and_add(&t->min_flt, BPF_CORE_READ(p, min_flt));
 	__sync_fetch_and_add(&t->maj_flt, BPF_CORE_READ(p, maj_flt));
+	if (bpf_core_field_exists(p->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
+		__sync_fetch_and_add(&t->read_bytes, BPF_CORE_READ(p, ioac.read_bytes));
 	/* signal->live has been decremented before this tracepoint: 0 = last thread */
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return 0;
@@ -510,6 +513,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		e->rss_peak_kb = peak * page_kb;
 		e->min_flt = t->min_flt;
 		e->maj_flt = t->maj_flt;
+		e->read_bytes = t->read_bytes;
 		e->arg = (__u32)BPF_CORE_READ(p, exit_code);
 		e->threads = BPF_CORE_READ(p, signal, nr_threads);
 		ev_submit(e);

@@ -38,6 +38,7 @@ struct prof_event {
 	__u64 rss_peak_kb;	/* EXIT: peak resident set of that process, KiB (0 = unknown) */
 	__u64 min_flt;		/* EXIT: minor faults summed over all threads of the process */
 	__u64 maj_flt;		/* EXIT: major faults, likewise */
+	__u64 read_bytes;	/* EXIT: bytes its threads caused to be read from storage */
 	__u32 type;		/* enum prof_event_type */
 	__u32 root;		/* tgid of the cold start's root process (the bootstrap) */
 	__u32 tgid;

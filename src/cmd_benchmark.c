@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "cgroup.h"
+#include "coldcache.h"
 #include "cmd.h"
 #include "elf_info.h"
 #include "rapi.h"
@@ -51,6 +52,8 @@ struct bench_opts {
 	bool no_bpf;
 	bool require_bpf;
 	bool strict_limits;
+	bool cold_cache;
+	struct cold_cache cc;		/* the files --cold-cache evicts */
 	bool verbose;
 };
 
@@ -189,6 +192,10 @@ static void usage(FILE *f)
 "                         A list runs every size in one command (a sweep): one results\n"
 "                         file each and a summary table\n"
 "      --strict-limits    refuse to run (exit 3) when those limits cannot be applied\n"
+"      --cold-cache       before each cold start, evict the bootstrap, its interpreter, its\n"
+"                         libraries and the files of its folder from the page cache (fsync +\n"
+"                         POSIX_FADV_DONTNEED), so it reads from disk as a fresh sandbox does;\n"
+"                         default: warm (cached by earlier runs)\n"
 "  -a, --arch ARCH        x86_64 or arm64 (default: the host's); must match the host\n"
 "  -o, --output FILE      write the results JSON there (atomically); {mem} and {arch} are\n"
 "                         replaced; in a sweep, FILE without {mem} becomes NAME-{mem}mb.EXT\n"
@@ -363,6 +370,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "run-as-root", no_argument, NULL, 'r' },
 		{ "no-bpf", no_argument, NULL, 'N' },
 		{ "strict-limits", no_argument, NULL, 'S' },
+		{ "cold-cache", no_argument, NULL, 'C' },
 		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -417,6 +425,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'r': o->run_as_root = true; break;
 		case 'N': o->no_bpf = true; break;
 		case 'S': o->strict_limits = true; break;
+		case 'C': o->cold_cache = true; break;
 		case 'Q': o->require_bpf = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -607,6 +616,14 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	rapi_new_invocation(api, NULL);
 	tracer_counters(t, &before);
 
+	if (o->cold_cache) {
+		struct cold_cache_result ccr;
+
+		cold_cache_evict(&o->cc, &ccr);
+		inv->evicted_files = (uint32_t)ccr.files;
+		inv->evicted_pages = ccr.pages;
+		inv->still_cached_pages = ccr.resident_after;
+	}
 	rc = runner_spawn(&so, &sp, err, sizeof(err));
 	close(log.wfd);		/* only the tree holds the write end now */
 	log.wfd = -1;
@@ -817,7 +834,7 @@ static void print_summary(const struct results *r)
 		{ "handler", offsetof(struct invocation, handler_ms) },
 		{ "total", offsetof(struct invocation, total_ms) },
 	};
-	uint64_t mem_max = 0, mem_sum = 0, minf = 0, majf = 0;
+	uint64_t mem_max = 0, mem_sum = 0, minf = 0, majf = 0, rdb = 0;
 	size_t i, n_mem = 0;
 
 	printf("\n=== Benchmark Results ===\n");
@@ -850,6 +867,7 @@ static void print_summary(const struct results *r)
 				continue;
 			minf += r->inv[i].min_flt;
 			majf += r->inv[i].maj_flt;
+			rdb += r->inv[i].read_bytes;
 			if (r->inv[i].memory_kb) {
 				mem_sum += r->inv[i].memory_kb;
 				n_mem++;
@@ -864,8 +882,26 @@ static void print_summary(const struct results *r)
 								: "largest process of the tree");
 		else
 			printf("Peak RSS: unavailable\n");
-		printf("Page faults (mean per cold start): minor %llu, major %llu\n",
-		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok));
+		printf("Page faults (mean per cold start): minor %llu, major %llu; storage read: %llu KB\n",
+		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok),
+		       (unsigned long long)(rdb / r->n_ok / 1024));
+	}
+	if (r->cold_cache) {
+		uint64_t files = 0, pages = 0, kept = 0;
+
+		for (i = 0; i < r->n_inv; i++) {
+			files += r->inv[i].evicted_files;
+			pages += r->inv[i].evicted_pages;
+			kept += r->inv[i].still_cached_pages;
+		}
+		printf("Page cache: cold (--cold-cache): %llu files, %llu pages evicted before each cold "
+		       "start; %llu pages stayed cached (mapped by running processes)\n",
+		       (unsigned long long)(r->n_inv ? files / r->n_inv : 0),
+		       (unsigned long long)(r->n_inv ? pages / r->n_inv : 0),
+		       (unsigned long long)(r->n_inv ? kept / r->n_inv : 0));
+	} else {
+		printf("Page cache: warm (the default): files read by earlier runs stay cached; "
+		       "--cold-cache evicts them\n");
 	}
 	printf("Cold starts: %zu succeeded, %zu failed of %zu\n", r->n_ok, r->n_failed, r->n_inv);
 	if (!strcmp(r->timing_source, "ebpf"))
@@ -984,6 +1020,7 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 		res->cpu_period_us = CG_CFS_PERIOD_US;
 	}
 	strlcpy0(res->host_cpu, env->host_cpu, sizeof(res->host_cpu));
+	res->cold_cache = o->cold_cache;
 	if (o->runtime)
 		strlcpy0(res->runtime, o->runtime, sizeof(res->runtime));
 	else
@@ -1166,6 +1203,11 @@ int cmd_benchmark(int argc, char **argv)
 		cJSON_Delete(probe);
 	}
 
+	if (o->cold_cache && cold_cache_plan(o->bootstrap, 10000, &o->cc, err, sizeof(err))) {
+		fprintf(stderr, "profiler: --cold-cache: %s\n", err);
+		goto early;
+	}
+
 	/* results files we cannot write are found out before the run, not after */
 	for (k = 0; o->output && k < o->n_mems; k++) {
 		char path[PATH_MAX], tmp[PATH_MAX + 16];
@@ -1278,6 +1320,7 @@ int cmd_benchmark(int argc, char **argv)
 	else
 		ret = any_failed ? 1 : 0;
 out:
+	cold_cache_free(&o->cc);
 	rapi_stop(env->api);
 	tracer_close(env->t);
 	free(env->c.ev);
@@ -1285,6 +1328,7 @@ out:
 	free(env);
 	return ret;
 early:
+	cold_cache_free(&env->o.cc);
 	free(event);
 	free(env);
 	return rc;

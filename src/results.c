@@ -256,6 +256,18 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 		put_u64(e, pf, "minor", v->min_flt);
 		put_u64(e, pf, "major", v->maj_flt);
 	}
+	put_u64(e, o, "block_read_bytes", v->read_bytes);
+	if (v->evicted_files) {
+		cJSON *cc = chk(e, cJSON_AddObjectToObject(o, "cold_cache"));
+
+		if (cc) {
+			put_u64(e, cc, "files", v->evicted_files);
+			put_u64(e, cc, "pages", v->evicted_pages);
+			put_u64(e, cc, "still_cached_pages", v->still_cached_pages);
+		}
+	} else {
+		chk(e, cJSON_AddNullToObject(o, "cold_cache"));
+	}
 	put_u64(e, o, "processes", v->processes);
 	put_u64(e, o, "threads", v->threads);
 	put_u64(e, o, "connections", v->connections);
@@ -435,6 +447,7 @@ char *results_to_json(const struct results *r)
 		}
 	}
 	PUT_STR(&e, root, "host_cpu", r->host_cpu);
+	chk(&e, cJSON_AddStringToObject(root, "page_cache", r->cold_cache ? "cold" : "warm"));
 	o = chk(&e, cJSON_AddObjectToObject(root, "run_as"));
 	if (o) {
 		PUT_STR(&e, o, "user", r->run_as_user);
@@ -733,6 +746,23 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 		    get_u64(d, pf, sub, "major", UINT64_MAX, &v->maj_flt))
 			return -1;
 	}
+	if (get_u64(d, o, pfx, "block_read_bytes", UINT64_MAX, &v->read_bytes))
+		return -1;
+	{
+		const cJSON *cc;
+		uint64_t files = 0;
+
+		if (get_obj(d, o, pfx, "cold_cache", &cc))
+			return -1;
+		if (cc) {
+			fname(sub, sizeof(sub), pfx, "cold_cache");
+			if (get_u64(d, cc, sub, "files", UINT32_MAX, &files) ||
+			    get_u64(d, cc, sub, "pages", UINT64_MAX, &v->evicted_pages) ||
+			    get_u64(d, cc, sub, "still_cached_pages", UINT64_MAX, &v->still_cached_pages))
+				return -1;
+			v->evicted_files = (uint32_t)files;
+		}
+	}
 
 	v->exit_code = -1;
 	if (get_obj(d, o, pfx, "exit", &ex))
@@ -945,6 +975,13 @@ static int decode_root(struct dec *d, const cJSON *root, struct results *r)
 	}
 	if (GET_STR(d, root, NULL, "host_cpu", r->host_cpu))
 		return -1;
+	{
+		char pc[16];
+
+		if (GET_STR(d, root, NULL, "page_cache", pc))
+			return -1;
+		r->cold_cache = !strcmp(pc, "cold");
+	}
 	if (get_obj(d, root, NULL, "run_as", &c))
 		return -1;
 	if (c && (GET_STR(d, c, "run_as", "user", r->run_as_user) ||

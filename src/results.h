@@ -31,6 +31,7 @@ struct results {
 	double vcpus;		/* CPU share applied (Lambda: memory / 1769 MB) */
 	uint64_t cpu_quota_us, cpu_period_us;
 	char host_cpu[128];	/* model name */
+	bool cold_cache;	/* --cold-cache: page cache emptied of the bootstrap's files */
 	char run_as_user[64];	/* who the bootstrap ran as */
 	uint32_t run_as_uid;
 	uint64_t events_dropped;

@@ -186,6 +186,7 @@ static void reset_outputs(struct invocation *inv, uint32_t root, size_t n)
 	inv->root_memory_kb = 0;
 	inv->min_flt = 0;
 	inv->maj_flt = 0;
+	inv->read_bytes = 0;
 	inv->processes = 1;
 	inv->threads = 1;
 	inv->connections = 0;
@@ -231,6 +232,7 @@ static int first_pass(const struct prof_event *const *s, size_t n, uint32_t root
 				inv->memory_kb = e->rss_peak_kb;
 			inv->min_flt += e->min_flt;
 			inv->maj_flt += e->maj_flt;
+			inv->read_bytes += e->read_bytes;
 			if (e->tgid == root && !root_exit_seen) {
 				int st = (int)e->arg;
 

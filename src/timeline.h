@@ -107,6 +107,10 @@ struct invocation {
 	uint64_t memory_kb;
 	uint64_t root_memory_kb;	/* peak RSS of the bootstrap process itself */
 	uint64_t min_flt, maj_flt;	/* summed over the tree */
+	uint64_t read_bytes;		/* storage reads the tree caused (task I/O accounting) */
+	/* --cold-cache: what was evicted before this cold start (files 0 = not asked) */
+	uint32_t evicted_files;
+	uint64_t evicted_pages, still_cached_pages;
 	unsigned processes, threads;	/* created by the tree, root included */
 	unsigned connections, requests;
 	uint64_t bytes_sent, bytes_received;	/* on Runtime API sockets */

@@ -140,7 +140,7 @@ int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t
 
 /* Must match struct prof_track in bpf/profiler.bpf.c. */
 struct track_val {
-	__u64 rss_max_pages, min_flt, maj_flt;
+	__u64 rss_max_pages, min_flt, maj_flt, read_bytes;
 	__u32 root, io_uring_seen;
 };
 

@@ -248,6 +248,20 @@ if selected faulty; then
 	check "daemon: the daemon did not outlive the cold start" no_process 'sleep 62'
 fi
 
+# ----------------------------------------------------------- cold cache ---
+if selected cold_cache; then
+	echo "== --cold-cache"
+	bench warm-cache -b "$B/keepalive" -n 3
+	jqcheck "default (warm page cache): no major fault once the files are cached" "$J" \
+		'.page_cache == "warm" and all(.measurements[1:][]; .page_faults.major == 0 and .cold_cache == null)' \
+		'[.measurements[] | .page_faults]'
+	bench cold-cache -b "$B/keepalive" -n 3 --cold-cache
+	jqcheck "--cold-cache: every cold start reads from storage (major faults, bytes read)" "$J" \
+		'.page_cache == "cold" and all(.measurements[]; .page_faults.major > 0 and .block_read_bytes > 0
+		 and .cold_cache.files > 0 and .cold_cache.pages > 0)' \
+		'[.measurements[] | {f: .page_faults, b: .block_read_bytes, c: .cold_cache}]'
+fi
+
 # ---------------------------------------------------------------- sweep ---
 if selected sweep; then
 	echo "== sweep (-m list)"

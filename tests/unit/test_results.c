@@ -43,6 +43,10 @@ static void fill_inv(struct invocation *v, int index, enum inv_outcome o, double
 	v->api_next_received_ns = v->k.exec_enter + 500000;
 	v->api_event_sent_ns = v->k.exec_enter + 510000;
 	v->api_response_received_ns = v->k.exec_enter + 900000;
+	v->read_bytes = 4096u * (uint64_t)index;
+	v->evicted_files = (uint32_t)index;
+	v->evicted_pages = 100u * (uint64_t)index;
+	v->still_cached_pages = (uint64_t)index;
 	v->log_bytes = 1000u + (uint64_t)index;
 	v->log_dropped = (uint64_t)index;
 	v->k.exec_enter = 5000000000000ull + (uint64_t)index * 1000000007ull;
@@ -105,6 +109,7 @@ static struct results *make_results(void)
 	r->cpu_quota_us = 7236;
 	r->cpu_period_us = 100000;
 	strlcpy0(r->host_cpu, "Test CPU @ 2.0GHz", sizeof(r->host_cpu));
+	r->cold_cache = true;
 	r->run_as_uid = 65534;
 	r->events_dropped = 7;
 	r->capture_faults = 3;
@@ -187,6 +192,10 @@ static void assert_inv_equal(const struct invocation *a, const struct invocation
 	assert_int_equal(a->api_next_received_ns, b->api_next_received_ns);
 	assert_int_equal(a->api_event_sent_ns, b->api_event_sent_ns);
 	assert_int_equal(a->api_response_received_ns, b->api_response_received_ns);
+	assert_int_equal(a->read_bytes, b->read_bytes);
+	assert_int_equal(a->evicted_files, b->evicted_files);
+	assert_int_equal(a->evicted_pages, b->evicted_pages);
+	assert_int_equal(a->still_cached_pages, b->still_cached_pages);
 	assert_int_equal(a->log_bytes, b->log_bytes);
 	assert_int_equal(a->log_dropped, b->log_dropped);
 	assert_memory_equal(&a->k, &b->k, sizeof(a->k));
@@ -302,12 +311,12 @@ static void test_json_shape(void **state)
 		"runtime", "memory_mb", "arch", "measurements", "failures", "stats",
 		"binary", "invocations", "timing_source", "host", "kernel",
 		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
-		"limits", "host_cpu", "run_as", "events_dropped", "capture_faults",
+		"limits", "host_cpu", "page_cache", "run_as", "events_dropped", "capture_faults",
 	};
 	static const char *const meas[] = {
 		"invocation", "init_ms", "handler_ms", "total_ms", "memory_kb",
 		"timestamp", "exec_ms", "connect_ms", "wait_ms", "root_memory_kb",
-		"page_faults", "processes", "threads", "connections", "requests",
+		"page_faults", "block_read_bytes", "cold_cache", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
 		"root_pid", "spawn_ns", "emulator_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
 	};
@@ -551,6 +560,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(back.cpu_quota_us, r->cpu_quota_us);
 	assert_int_equal(back.cpu_period_us, r->cpu_period_us);
 	assert_string_equal(back.host_cpu, r->host_cpu);
+	assert_int_equal(back.cold_cache, r->cold_cache);
 	assert_int_equal(back.run_as_uid, r->run_as_uid);
 	assert_int_equal(back.events_dropped, r->events_dropped);
 	assert_int_equal(back.capture_faults, r->capture_faults);

@@ -117,6 +117,7 @@ static void exit_ev(struct evs *b, uint32_t tgid, uint64_t ts, uint64_t status, 
 	e->rss_peak_kb = rss;
 	e->min_flt = min_flt;
 	e->maj_flt = maj_flt;
+	e->read_bytes = maj_flt * 4096 + 512;	/* distinct per process, so sums show */
 	e->threads = 1;
 }
 
@@ -199,6 +200,7 @@ static void assert_keepalive(const struct invocation *inv, size_t n)
 	assert_int_equal(inv->root_memory_kb, 5000);
 	assert_int_equal(inv->min_flt, 100);
 	assert_int_equal(inv->maj_flt, 2);
+	assert_int_equal(inv->read_bytes, 2 * 4096 + 512);
 	assert_true(inv->io_uring);
 	assert_int_equal(inv->capture_faults, 0);
 	assert_int_equal(inv->events, n);
@@ -430,6 +432,7 @@ static void test_shell_script(void **state)
 	assert_int_equal(inv.root_memory_kb, 3000);
 	assert_int_equal(inv.min_flt, 2100);
 	assert_int_equal(inv.maj_flt, 4);
+	assert_int_equal(inv.read_bytes, 4 * 4096 + 3 * 512);	/* summed over the 3 processes */
 	assert_int_equal(inv.exit_code, 3);
 	assert_int_equal(inv.exit_signal, 0);
 }
