@@ -54,6 +54,8 @@ struct bench_opts {
 	bool strict_limits;
 	bool cold_cache;
 	struct cold_cache cc;		/* the files --cold-cache evicts */
+	unsigned warm;			/* --warm N */
+	unsigned freeze_ms;		/* --freeze MS */
 	bool verbose;
 };
 
@@ -196,6 +198,10 @@ static void usage(FILE *f)
 "                         libraries and the files of its folder from the page cache (fsync +\n"
 "                         POSIX_FADV_DONTNEED), so it reads from disk as a fresh sandbox does;\n"
 "                         default: warm (cached by earlier runs)\n"
+"      --warm N           after each cold invocation, N warm ones on the same process\n"
+"                         (0..64); their handler times get statistics of their own\n"
+"      --freeze MS        with --warm: stop the process tree (SIGSTOP) for MS ms between\n"
+"                         invocations, then continue it (SIGCONT), as Lambda freezes it\n"
 "  -a, --arch ARCH        x86_64 or arm64 (default: the host's); must match the host\n"
 "  -o, --output FILE      write the results JSON there (atomically); {mem} and {arch} are\n"
 "                         replaced; in a sweep, FILE without {mem} becomes NAME-{mem}mb.EXT\n"
@@ -371,6 +377,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "no-bpf", no_argument, NULL, 'N' },
 		{ "strict-limits", no_argument, NULL, 'S' },
 		{ "cold-cache", no_argument, NULL, 'C' },
+		{ "warm", required_argument, NULL, 'W' },
+		{ "freeze", required_argument, NULL, 'F' },
 		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -426,6 +434,15 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'N': o->no_bpf = true; break;
 		case 'S': o->strict_limits = true; break;
 		case 'C': o->cold_cache = true; break;
+		case 'W':
+			if (parse_uint(optarg, 0, TIMELINE_MAX_WARM, &o->warm))
+				return err_usage("--warm must be a whole number from 0 to %d, not '%s'",
+						 TIMELINE_MAX_WARM, optarg);
+			break;
+		case 'F':
+			if (parse_uint(optarg, 1, 60000, &o->freeze_ms))
+				return err_usage("--freeze must be milliseconds from 1 to 60000, not '%s'", optarg);
+			break;
 		case 'Q': o->require_bpf = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(0);
@@ -437,6 +454,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		return err_usage("unexpected argument '%s'", argv[optind]);
 	if (o->user && o->run_as_root)
 		return err_usage("--user and --run-as-root exclude each other");
+	if (o->freeze_ms && !o->warm)
+		return err_usage("--freeze needs --warm N: it freezes the process between invocations");
 	if (o->no_bpf && o->require_bpf)
 		return err_usage("--no-bpf and --require-bpf exclude each other");
 	return 0;
@@ -546,6 +565,84 @@ static void describe_exit(const struct invocation *inv, char *buf, size_t len)
 		snprintf(buf, len, "exited with code %d", inv->exit_code);
 	else
 		snprintf(buf, len, "ended");
+}
+
+/* Send sig to the whole tree: its process group, what the tracer follows, its cgroup. */
+static void signal_tree(struct tracer *t, pid_t root, int sig)
+{
+	pid_t pids[512];
+	size_t n, i;
+
+	kill(-root, sig);
+	n = tracer_tree(t, root, pids, 512);
+	for (i = 0; i < n && i < 512; i++)
+		kill(pids[i], sig);
+}
+
+/* Wait until the emulator has the answer of the armed invocation, the root dies, the
+ * deadline passes or the run is interrupted, draining the log and the ring meanwhile. */
+static void wait_answer(struct rapi *api, struct tracer *t, struct log_sink *log, pid_t pid,
+			bool *reaped, int *status, uint64_t deadline, struct rapi_status *st)
+{
+	for (;;) {
+		struct pollfd pfd[3] = {
+			{ .fd = tracer_fd(t), .events = POLLIN },
+			{ .fd = rapi_notify_fd(api), .events = POLLIN },
+			{ .fd = log->rfd, .events = POLLIN },
+		};
+
+		poll(pfd, 3, 20);
+		sink_drain(log);
+		tracer_poll(t, 0);
+		rapi_status(api, st);
+		if (st->state == RAPI_RESPONDED || st->state == RAPI_ERRORED || st->state == RAPI_INIT_ERRORED)
+			return;
+		if (runner_reap(pid, status)) {
+			*reaped = true;
+			return;
+		}
+		if (g_stop || mono_ns() > deadline)
+			return;
+	}
+}
+
+/* --warm: more invocations on the process of a cold start that answered. */
+static void warm_run(const struct bench_opts *o, struct rapi *api, struct tracer *t,
+		     struct log_sink *log, pid_t pid, bool *reaped, int *status, struct invocation *inv)
+{
+	unsigned k;
+
+	inv->n_warm = o->warm;
+	for (k = 0; k < o->warm; k++)
+		inv->warm_handler_ms[k] = -1;
+	for (k = 0; k < o->warm && !g_stop && !*reaped; k++) {
+		struct rapi_status wst;
+
+		if (o->freeze_ms) {
+			uint64_t thaw = mono_ns() + (uint64_t)o->freeze_ms * 1000000ull;
+
+			signal_tree(t, pid, SIGSTOP);
+			while (mono_ns() < thaw && !g_stop) {
+				poll(NULL, 0, 5);
+				sink_drain(log);
+				tracer_poll(t, 0);
+			}
+			signal_tree(t, pid, SIGCONT);
+		}
+		rapi_warm_invocation(api, NULL);
+		wait_answer(api, t, log, pid, reaped, status,
+			    mono_ns() + (uint64_t)(o->timeout_s * 1e9), &wst);
+		if (wst.state == RAPI_RESPONDED && !t && wst.event_sent_ns &&
+		    wst.response_received_ns > wst.event_sent_ns)
+			inv->warm_handler_ms[k] = (double)(wst.response_received_ns - wst.event_sent_ns) / 1e6;
+		if (wst.state != RAPI_RESPONDED) {
+			fprintf(stderr, "profiler: cold start %d: warm invocation %u got no response (%s); "
+				"its series ends there\n", inv->index, k + 1,
+				wst.state == RAPI_ERRORED ? "it posted an error" :
+				*reaped ? "the process ended" : "timeout");
+			break;
+		}
+	}
 }
 
 /*
@@ -702,6 +799,8 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	inv->api_next_received_ns = st.next_received_ns;
 	inv->api_event_sent_ns = st.event_sent_ns;
 	inv->api_response_received_ns = st.response_received_ns;
+	if (o->warm && st.state == RAPI_RESPONDED && !reaped && !g_stop)
+		warm_run(o, api, t, &log, sp.pid, &reaped, &status, inv);
 	if (!t && !reaped) {
 		uint64_t hwm = 0;
 
@@ -886,6 +985,16 @@ static void print_summary(const struct results *r)
 		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok),
 		       (unsigned long long)(rdb / r->n_ok / 1024));
 	}
+	if (r->warm) {
+		if (r->warm_handler.n)
+			printf("\nWarm invocations (%u after each cold start%s), handler ms over %zu: "
+			       "Average %.3f, P50 %.3f, P99 %.3f, Min %.3f, Max %.3f, StdDev %.3f\n",
+			       r->warm, r->freeze_ms ? ", frozen between" : "", r->warm_handler.n,
+			       r->warm_handler.avg, r->warm_handler.p50, r->warm_handler.p99,
+			       r->warm_handler.min, r->warm_handler.max, r->warm_handler.stddev);
+		else
+			printf("\nWarm invocations: none measured\n");
+	}
 	if (r->cold_cache) {
 		uint64_t files = 0, pages = 0, kept = 0;
 
@@ -1021,6 +1130,8 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	}
 	strlcpy0(res->host_cpu, env->host_cpu, sizeof(res->host_cpu));
 	res->cold_cache = o->cold_cache;
+	res->warm = o->warm;
+	res->freeze_ms = o->freeze_ms;
 	if (o->runtime)
 		strlcpy0(res->runtime, o->runtime, sizeof(res->runtime));
 	else

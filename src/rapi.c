@@ -645,6 +645,32 @@ void rapi_new_invocation(struct rapi *r, const char *function_arn)
 	pthread_mutex_unlock(&r->lock);
 }
 
+void rapi_warm_invocation(struct rapi *r, const char *function_arn)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	memset(&r->st, 0, sizeof(r->st));
+	r->st.state = RAPI_WAITING;
+	make_uuid(r->st.request_id);
+	make_trace_id(r->trace_id, sizeof(r->trace_id));
+	strlcpy0(r->arn, function_arn ? function_arn : DEFAULT_ARN, sizeof(r->arn));
+	r->armed = true;
+	r->delivered = false;
+	if (r->waiters)
+		r->st.next_received_ns = mono_ns();	/* it has been waiting: the event is due now */
+	/* resumed with no answer set, a waiter's handler runs again and takes the event */
+	while (r->waiters) {
+		struct req *q = r->waiters;
+
+		unlink_waiter_locked(r, q);
+		q->answer = 0;
+		MHD_resume_connection(q->conn);
+	}
+	notify_locked(r);
+	pthread_mutex_unlock(&r->lock);
+}
+
 int rapi_notify_fd(const struct rapi *r)
 {
 	return r ? r->efd : -1;

@@ -50,6 +50,10 @@ bool rapi_has_ipv6(const struct rapi *r);
  * arn:aws:lambda:us-east-1:000000000000:function:profiler-bench. */
 void rapi_new_invocation(struct rapi *r, const char *function_arn);
 
+/* Arm the next invocation for the SAME process (--warm): like rapi_new_invocation,
+ * but a /next already waiting (long poll) receives the new event instead of a 410. */
+void rapi_warm_invocation(struct rapi *r, const char *function_arn);
+
 /* eventfd that becomes readable whenever the status changes (a request
  * arrived, the event was sent, a response/error/init error arrived, a 4xx was
  * answered); rapi_status() reads and clears it. */

@@ -43,6 +43,30 @@ static void stats_over(const struct invocation *inv, size_t n, size_t off,
 		memset(out, 0, sizeof(*out));
 }
 
+static void warm_stats(struct results *r)
+{
+	size_t i, n = 0;
+	unsigned k;
+	double *v;
+
+	memset(&r->warm_handler, 0, sizeof(r->warm_handler));
+	v = malloc((r->n_inv * TIMELINE_MAX_WARM + 1) * sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < r->n_inv; i++) {
+		const struct invocation *x = &r->inv[i];
+
+		if (x->outcome != INV_OK)
+			continue;
+		for (k = 0; k < x->n_warm && k < TIMELINE_MAX_WARM; k++)
+			if (x->warm_handler_ms[k] >= 0)
+				v[n++] = x->warm_handler_ms[k];
+	}
+	if (n)
+		stats_compute(v, n, &r->warm_handler);
+	free(v);
+}
+
 void results_compute_stats(struct results *r)
 {
 	double *buf;
@@ -69,6 +93,7 @@ void results_compute_stats(struct results *r)
 	stats_over(r->inv, r->n_inv, offsetof(struct invocation, init_ms), buf, &r->init);
 	stats_over(r->inv, r->n_inv, offsetof(struct invocation, handler_ms), buf, &r->handler);
 	free(buf);
+	warm_stats(r);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -257,6 +282,17 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 		put_u64(e, pf, "major", v->maj_flt);
 	}
 	put_u64(e, o, "block_read_bytes", v->read_bytes);
+	{
+		cJSON *wa = chk(e, cJSON_AddArrayToObject(o, "warm_handler_ms"));
+
+		for (unsigned k = 0; wa && k < v->n_warm && k < TIMELINE_MAX_WARM; k++) {
+			double ms = v->warm_handler_ms[k];
+
+			chk(e, cJSON_AddItemToArray(wa, ms < 0 ? cJSON_CreateNull()
+							      : cJSON_CreateNumber(round(ms * 1000) / 1000))
+				? wa : NULL);
+		}
+	}
 	if (v->evicted_files) {
 		cJSON *cc = chk(e, cJSON_AddObjectToObject(o, "cold_cache"));
 
@@ -448,6 +484,22 @@ char *results_to_json(const struct results *r)
 	}
 	PUT_STR(&e, root, "host_cpu", r->host_cpu);
 	chk(&e, cJSON_AddStringToObject(root, "page_cache", r->cold_cache ? "cold" : "warm"));
+	if (r->warm) {
+		o = chk(&e, cJSON_AddObjectToObject(root, "warm"));
+		if (o) {
+			cJSON *h;
+
+			put_u64(&e, o, "per_cold_start", r->warm);
+			put_u64(&e, o, "freeze_ms", r->freeze_ms);
+			h = chk(&e, cJSON_AddObjectToObject(o, "handler"));
+			if (h) {
+				put_stats6(&e, h, &r->warm_handler);
+				put_u64(&e, h, "n", r->warm_handler.n);
+			}
+		}
+	} else {
+		chk(&e, cJSON_AddNullToObject(root, "warm"));
+	}
 	o = chk(&e, cJSON_AddObjectToObject(root, "run_as"));
 	if (o) {
 		PUT_STR(&e, o, "user", r->run_as_user);
@@ -749,6 +801,25 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 	if (get_u64(d, o, pfx, "block_read_bytes", UINT64_MAX, &v->read_bytes))
 		return -1;
 	{
+		const cJSON *wa = item(o, "warm_handler_ms"), *x;
+
+		v->n_warm = 0;
+		if (wa && !cJSON_IsArray(wa))
+			return fail(d, "field '%s' must be an array", fname(sub, sizeof(sub), pfx, "warm_handler_ms"));
+		cJSON_ArrayForEach(x, wa) {
+			if (v->n_warm == TIMELINE_MAX_WARM)
+				return fail(d, "field '%s' has more than %d entries",
+					    fname(sub, sizeof(sub), pfx, "warm_handler_ms"), TIMELINE_MAX_WARM);
+			if (cJSON_IsNull(x))
+				v->warm_handler_ms[v->n_warm++] = -1;
+			else if (cJSON_IsNumber(x) && isfinite(x->valuedouble) && x->valuedouble >= 0)
+				v->warm_handler_ms[v->n_warm++] = x->valuedouble;
+			else
+				return fail(d, "field '%s' must hold numbers or null",
+					    fname(sub, sizeof(sub), pfx, "warm_handler_ms"));
+		}
+	}
+	{
 		const cJSON *cc;
 		uint64_t files = 0;
 
@@ -982,6 +1053,11 @@ static int decode_root(struct dec *d, const cJSON *root, struct results *r)
 			return -1;
 		r->cold_cache = !strcmp(pc, "cold");
 	}
+	if (get_obj(d, root, NULL, "warm", &c))
+		return -1;
+	if (c && (get_u32(d, c, "warm", "per_cold_start", &r->warm) ||
+		  get_u32(d, c, "warm", "freeze_ms", &r->freeze_ms)))
+		return -1;
 	if (get_obj(d, root, NULL, "run_as", &c))
 		return -1;
 	if (c && (GET_STR(d, c, "run_as", "user", r->run_as_user) ||

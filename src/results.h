@@ -32,6 +32,9 @@ struct results {
 	uint64_t cpu_quota_us, cpu_period_us;
 	char host_cpu[128];	/* model name */
 	bool cold_cache;	/* --cold-cache: page cache emptied of the bootstrap's files */
+	unsigned warm;		/* --warm: invocations after each cold one (0: none) */
+	unsigned freeze_ms;	/* --freeze: the tree stopped this long between them */
+	struct stats warm_handler;	/* over every measured warm handler of the successes */
 	char run_as_user[64];	/* who the bootstrap ran as */
 	uint32_t run_as_uid;
 	uint64_t events_dropped;

@@ -313,6 +313,46 @@ static void request_marks(const struct prof_event *const *s, size_t n, struct in
 	}
 }
 
+static void warm_marks(const struct prof_event *const *s, size_t n, struct invocation *inv,
+		       const struct builder *b)
+{
+	unsigned k = 0, want = inv->n_warm > TIMELINE_MAX_WARM ? TIMELINE_MAX_WARM : inv->n_warm;
+	bool first = true;
+
+	for (unsigned i = 0; i < want; i++)
+		inv->warm_handler_ms[i] = -1;
+	for (size_t i = 0; i < b->n_req && k < want; i++) {
+		const struct request *next = &b->req[i];
+		uint64_t got = 0;
+
+		if (next->type != RAPI_REQ_NEXT)
+			continue;
+		if (first) {		/* the cold invocation's */
+			first = false;
+			continue;
+		}
+		for (size_t j = 0; j < n; j++) {
+			const struct prof_event *e = s[j];
+
+			if (e->type == PROF_EV_READ && e->ret > 0 && e->conn_id == next->conn &&
+			    e->ts_ns >= next->last_ts) {
+				got = e->end_ns;
+				break;
+			}
+		}
+		for (size_t j = i + 1; got && j < b->n_req; j++) {
+			const struct request *r = &b->req[j];
+
+			if ((r->type == RAPI_REQ_RESPONSE || r->type == RAPI_REQ_ERROR) &&
+			    r->first_ts >= got) {
+				inv->warm_handler_ms[k] = phase_ms(got, r->last_ts);
+				break;
+			}
+		}
+		k++;
+	}
+}
+
 int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct invocation *inv)
 {
 	const struct prof_event **s = NULL;
@@ -343,6 +383,7 @@ int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct 
 		goto cleanup;
 	}
 	request_marks(s, n, inv, &b);
+	warm_marks(s, n, inv, &b);
 	ret = 0;
 cleanup:
 	if (ret)

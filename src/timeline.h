@@ -61,6 +61,8 @@
 #include <linux/types.h>
 #include "profiler_events.h"
 
+#define TIMELINE_MAX_WARM 64
+
 /* Kernel timestamps (CLOCK_MONOTONIC ns) of the phase boundaries; 0 = not seen. */
 struct phase_marks {
 	uint64_t exec_enter;	/* first execve entry of the root */
@@ -121,6 +123,10 @@ struct invocation {
 	bool io_uring;			/* tree used io_uring: traffic may be invisible */
 	uint32_t capture_faults;	/* payload reads that faulted */
 	uint64_t events;		/* events consumed for this invocation */
+	/* --warm: invocations of the same process after the cold one; handler phase of each
+	 * (kernel marks, or the emulator's clock without BPF), -1 = not measured */
+	unsigned n_warm;
+	double warm_handler_ms[TIMELINE_MAX_WARM];
 	char log_path[512];
 	uint64_t log_bytes;		/* bytes the tree wrote to stdout/stderr */
 	uint64_t log_dropped;		/* of which not kept: over the log limit */
@@ -134,6 +140,14 @@ struct invocation {
  * ENOENT when there is no EXEC_ENTER of root (marks are then all zero and the
  * phases -1, counters still filled), EINVAL for a NULL inv, ENOMEM. */
 int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct invocation *inv);
+
+/*
+ * Warm invocations (inv->n_warm of them, set by the caller before timeline_build): the k-th
+ * warm one is the (k+1)-th GET next request; its handler runs from the exit of the first read
+ * returning data on that request's connection (entered at/after the request's last write) to
+ * the entry of the last write of the first response/error request that starts after it.
+ * timeline_build fills warm_handler_ms[0..n_warm-1] (-1 where a mark is missing).
+ */
 
 /* Derive the *_ms fields from inv->k (-1.0 where a mark is missing or the
  * difference would be negative). Touches nothing else. */

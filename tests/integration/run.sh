@@ -262,6 +262,21 @@ if selected cold_cache; then
 		'[.measurements[] | {f: .page_faults, b: .block_read_bytes, c: .cold_cache}]'
 fi
 
+# ----------------------------------------------------------------- warm ---
+if selected warm; then
+	echo "== --warm"
+	bench warm -b "$BD/sample/bootstrap" -n 2 --warm 5
+	check "--warm 5: exit status 0" test "$RC" -eq 0
+	jqcheck "--warm 5: 5 warm handler measurements per cold start, with their own stats" "$J" \
+		'.warm.per_cold_start == 5 and .warm.handler.n == 10 and (.warm.handler.avg_ms | type) == "number"
+		 and all(.measurements[]; (.warm_handler_ms | length) == 5 and all(.warm_handler_ms[]; . > 0))' \
+		'{warm, w: [.measurements[].warm_handler_ms]}'
+	bench warm-freeze -b "$BD/keepalive" -n 1 --warm 3 --freeze 20
+	jqcheck "--warm 3 --freeze 20: the process is frozen and thawed between, still measured" "$J" \
+		'.warm.freeze_ms == 20 and (.measurements[0].warm_handler_ms | length) == 3
+		 and all(.measurements[0].warm_handler_ms[]; . > 0)' '{warm, w: [.measurements[].warm_handler_ms]}'
+fi
+
 # ---------------------------------------------------------------- sweep ---
 if selected sweep; then
 	echo "== sweep (-m list)"

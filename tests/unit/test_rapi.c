@@ -851,6 +851,46 @@ static void test_long_poll_gone(void **state)
 	assert_int_equal(st.bad_requests, 0);
 }
 
+/* --warm: the same process's waiting /next gets the next event, not a 410. */
+static void test_warm_invocation(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc a;
+	char id1[64], path[160];
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&a, AF_INET, rapi_port(r)), 0);
+	get_next(&a, &resp, id1, sizeof(id1));
+	resp_path(path, sizeof(path), id1, "response");
+	post(&a, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&a, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	hc_sendf(&a, "GET " NEXT_PATH " HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_false(fd_readable(a.fd, 200));	/* long poll */
+
+	rapi_warm_invocation(r, NULL);
+	assert_int_equal(hc_read(&a, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_string_equal(resp.body, EVENT);
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_EVENT_SENT);
+	assert_string_not_equal(st.request_id, id1);
+	assert_true(st.next_received_ns > 0 && st.next_received_ns <= st.event_sent_ns);
+	/* the old id is now unknown; the new one takes its response */
+	post(&a, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&a, &resp), 0);
+	assert_int_equal(resp.status, 400);
+	resp_path(path, sizeof(path), st.request_id, "response");
+	post(&a, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&a, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_RESPONDED);
+	hc_close(&a);
+}
+
 static void test_next_before_arm(void **state)
 {
 	struct rapi *r = *state;
@@ -989,6 +1029,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_init_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_found_bad_method, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_poll_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warm_invocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_before_arm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_with_long_poll, setup, teardown),

@@ -44,6 +44,9 @@ static void fill_inv(struct invocation *v, int index, enum inv_outcome o, double
 	v->api_event_sent_ns = v->k.exec_enter + 510000;
 	v->api_response_received_ns = v->k.exec_enter + 900000;
 	v->read_bytes = 4096u * (uint64_t)index;
+	v->n_warm = 2;
+	v->warm_handler_ms[0] = 0.5 + index;
+	v->warm_handler_ms[1] = -1;
 	v->evicted_files = (uint32_t)index;
 	v->evicted_pages = 100u * (uint64_t)index;
 	v->still_cached_pages = (uint64_t)index;
@@ -110,6 +113,8 @@ static struct results *make_results(void)
 	r->cpu_period_us = 100000;
 	strlcpy0(r->host_cpu, "Test CPU @ 2.0GHz", sizeof(r->host_cpu));
 	r->cold_cache = true;
+	r->warm = 2;
+	r->freeze_ms = 50;
 	r->run_as_uid = 65534;
 	r->events_dropped = 7;
 	r->capture_faults = 3;
@@ -193,6 +198,9 @@ static void assert_inv_equal(const struct invocation *a, const struct invocation
 	assert_int_equal(a->api_event_sent_ns, b->api_event_sent_ns);
 	assert_int_equal(a->api_response_received_ns, b->api_response_received_ns);
 	assert_int_equal(a->read_bytes, b->read_bytes);
+	assert_int_equal(a->n_warm, b->n_warm);
+	for (unsigned k = 0; k < a->n_warm; k++)
+		assert_true(fabs(a->warm_handler_ms[k] - b->warm_handler_ms[k]) < 1e-9);
 	assert_int_equal(a->evicted_files, b->evicted_files);
 	assert_int_equal(a->evicted_pages, b->evicted_pages);
 	assert_int_equal(a->still_cached_pages, b->still_cached_pages);
@@ -311,12 +319,12 @@ static void test_json_shape(void **state)
 		"runtime", "memory_mb", "arch", "measurements", "failures", "stats",
 		"binary", "invocations", "timing_source", "host", "kernel",
 		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
-		"limits", "host_cpu", "page_cache", "run_as", "events_dropped", "capture_faults",
+		"limits", "host_cpu", "page_cache", "warm", "run_as", "events_dropped", "capture_faults",
 	};
 	static const char *const meas[] = {
 		"invocation", "init_ms", "handler_ms", "total_ms", "memory_kb",
 		"timestamp", "exec_ms", "connect_ms", "wait_ms", "root_memory_kb",
-		"page_faults", "block_read_bytes", "cold_cache", "processes", "threads", "connections", "requests",
+		"page_faults", "block_read_bytes", "warm_handler_ms", "cold_cache", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
 		"root_pid", "spawn_ns", "emulator_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
 	};
@@ -561,6 +569,8 @@ static void test_round_trip(void **state)
 	assert_int_equal(back.cpu_period_us, r->cpu_period_us);
 	assert_string_equal(back.host_cpu, r->host_cpu);
 	assert_int_equal(back.cold_cache, r->cold_cache);
+	assert_int_equal(back.warm, r->warm);
+	assert_int_equal(back.freeze_ms, r->freeze_ms);
 	assert_int_equal(back.run_as_uid, r->run_as_uid);
 	assert_int_equal(back.events_dropped, r->events_dropped);
 	assert_int_equal(back.capture_faults, r->capture_faults);

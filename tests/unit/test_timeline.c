@@ -607,6 +607,33 @@ static void test_outcome_names(void **state)
 	assert_string_equal(inv_outcome_name((enum inv_outcome)99), "unknown");
 }
 
+/* --warm: two more invocations on the same process and connection. */
+static void test_warm(void **state)
+{
+	struct invocation inv;
+	struct evs b;
+
+	(void)state;
+	keepalive(&b);
+	b.n--;	/* drop the exit: the process lives on */
+	rd(&b, ROOT, ROOT, 1, 13100000, 14000000, 300);		/* warm event 1 */
+	wr(&b, ROOT, ROOT, 1, 15000000, 15010000, POST_RESP);
+	wr(&b, ROOT, ROOT, 1, 15100000, 15150000, BODY);	/* its last write */
+	rd(&b, ROOT, ROOT, 1, 15200000, 15300000, 100);
+	wr(&b, ROOT, ROOT, 1, 16000000, 16010000, GET_NEXT);
+	rd(&b, ROOT, ROOT, 1, 16100000, 17000000, 300);		/* warm event 2 */
+	wr(&b, ROOT, ROOT, 1, 17600000, 17700000, POST_RESP);
+	wr(&b, ROOT, ROOT, 1, 18000000, 18010000, GET_NEXT);	/* warm 3: never served */
+	memset(&inv, 0, sizeof(inv));
+	inv.n_warm = 3;
+	assert_int_equal(timeline_build(b.ev, b.n, ROOT, &inv), 0);
+	assert_ms(inv.handler_ms, 2.2);			/* the cold one is unchanged */
+	assert_ms(inv.warm_handler_ms[0], 1.1);		/* 15.1 - 14.0 */
+	assert_ms(inv.warm_handler_ms[1], 0.6);		/* 17.6 - 17.0 */
+	assert_true(inv.warm_handler_ms[2] < 0);	/* no event read: not measured */
+	assert_int_equal(inv.n_warm, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_connection_per_request),
 		cmocka_unit_test(test_multithreaded),
 		cmocka_unit_test(test_shell_script),
+		cmocka_unit_test(test_warm),
 		cmocka_unit_test(test_function_error),
 		cmocka_unit_test(test_init_error),
 		cmocka_unit_test(test_no_response_exited),
