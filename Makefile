@@ -29,7 +29,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror 
 
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
                 libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps valgrind util-linux \
-                dpkg-dev man-db groff-base
+                dpkg-dev man-db groff-base libclang-rt-14-dev
 
 ifeq ($(V),1)
 Q :=

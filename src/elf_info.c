@@ -78,6 +78,10 @@ static int bad(char *err, size_t errlen, const char *what, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* names come from the file: keep the message one printable line */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			*p = '?';
 	snprintf(err, errlen, "%s: invalid or truncated ELF: %s", what, msg);
 	return -1;
 }

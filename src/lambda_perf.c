@@ -310,12 +310,15 @@ void lp_free(struct lp_data *d)
 
 static double round_to(double v, double scale)
 {
+	/* a value too large to scale is kept as it is (rounding would overflow to inf) */
+	if (!isfinite(v * scale))
+		return v;
 	return round(v * scale) / scale;
 }
 
 static bool add_num(cJSON *o, const char *key, double v, double scale)
 {
-	if (!isfinite(v) || !isfinite(v * scale))
+	if (!isfinite(v))
 		return cJSON_AddNullToObject(o, key) != NULL;
 	return cJSON_AddNumberToObject(o, key, round_to(v, scale)) != NULL;
 }

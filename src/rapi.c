@@ -501,6 +501,8 @@ static void release_waiters_locked(struct rapi *r, unsigned code)
 	}
 }
 
+#define RAPI_IDLE_TIMEOUT_S 120
+
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	(void)cls;
@@ -521,6 +523,10 @@ static struct MHD_Daemon *start_daemon(struct rapi *r, const struct sockaddr *sa
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, sa,
 				MHD_OPTION_NOTIFY_COMPLETED, completed, r,
+				/* a client that goes silent mid-request must not hold a
+				 * connection (and a descriptor) forever; longer than any
+				 * --freeze, and suspended long polls are not timed out */
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)RAPI_IDLE_TIMEOUT_S,
 				MHD_OPTION_END);
 }
 

@@ -1093,9 +1093,23 @@ static void test_names(void **state)
 	assert_string_equal(elf_type_name(0x1234), "OTHER");
 }
 
+/* Found by fuzzing: a section name with a newline made a two-line error message. */
+static void test_regress_multiline_error(void **state)
+{
+	struct elf_facts f;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(elf_inspect("fuzz/corpus/elf/regress-multiline-error", &f, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "invalid or truncated ELF"));
+	assert_null(strchr(err, '\n'));
+	assert_null(strchr(err, '\r'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_regress_multiline_error),
 		cmocka_unit_test(test_dynamic_vs_readelf),
 		cmocka_unit_test(test_dynamic_facts),
 		cmocka_unit_test(test_static_vs_readelf),
