@@ -16,11 +16,10 @@ BPFTOOL  ?= $(shell command -v bpftool 2>/dev/null || echo /usr/sbin/bpftool)
 ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64le/powerpc/' -e 's/s390x/s390/')
 VMLINUX  := vmlinux/$(ARCH)/vmlinux.h
 VERSION  := 0.1.0
-GITREV   := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Werror=unused-function -Wno-format-truncation
-DEFS     := -D_GNU_SOURCE -DPROFILER_VERSION='"$(VERSION)"' -DPROFILER_GITREV='"$(GITREV)"'
+DEFS     := -D_GNU_SOURCE -DPROFILER_VERSION='"$(VERSION)"'
 INCLUDES := -Iinclude -Isrc -I$(OUTPUT)
 DEPFLAGS  = -MMD -MP
 LDLIBS   := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
@@ -113,6 +112,17 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 
 # --- userspace ---------------------------------------------------------------
 $(OUTPUT)/src/tracer.o: $(SKELS)
+
+# The git revision --version prints: rewritten only when it changes, so main.o is
+# rebuilt exactly then (a -D flag computed at parse time went stale).
+$(OUTPUT)/gitrev.h: FORCE | $(OUTPUT)
+	$(Q)rev=$$(git rev-parse --short HEAD 2>/dev/null || echo unknown); \
+	git diff --quiet HEAD -- 2>/dev/null || rev="$$rev-dirty"; \
+	line="#define PROFILER_GITREV \"$$rev\""; \
+	[ -f $@ ] && [ "$$(cat $@)" = "$$line" ] || echo "$$line" > $@
+$(OUTPUT)/src/main.o: $(OUTPUT)/gitrev.h
+.PHONY: FORCE
+FORCE:
 
 $(OUTPUT)/src/%.o: src/%.c | $(OUTPUT)/src
 	$(call msg,CC,$@)
@@ -287,7 +297,7 @@ BENCH_OUT   ?=
 BENCH_DEB   := bpftrace strace jq procps
 BENCH_BINS  := $(patsubst tools/bench/%.c,$(OUTPUT)/bench/%,$(wildcard tools/bench/*.c))
 
-.PHONY: bench bench-deps
+.PHONY: bench bench-deps bench-build
 bench-deps:
 	@missing=""; for p in $(BENCH_DEB); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -299,8 +309,10 @@ bench-deps:
 	else echo "  DEPS     bench: all present"; fi
 
 bench: bench-deps
-	$(Q)$(MAKE) --no-print-directory all $(BENCH_BINS)
+	$(Q)$(MAKE) --no-print-directory bench-build
 	$(Q)OUTPUT=$(OUTPUT) BENCH_QUICK=$(BENCH_QUICK) BENCH_OUT=$(BENCH_OUT) bash tools/bench/run.sh
+
+bench-build: all $(BENCH_BINS)
 
 $(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)

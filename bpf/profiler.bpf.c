@@ -28,6 +28,9 @@ const volatile long nr_write = -1, nr_writev = -1, nr_sendto = -1, nr_sendmsg = 
 const volatile long nr_read = -1, nr_readv = -1, nr_recvfrom = -1, nr_recvmsg = -1;
 const volatile long nr_close = -1, nr_io_uring_setup = -1, nr_io_uring_enter = -1;
 const volatile __u32 page_kb = 4;
+/* Sample RSS at every traced system call: needed where sched_process_exit fires after the
+ * mm is gone (before 6.16); set false by userspace where the mm is still there at exit. */
+const volatile bool sample_rss_on_syscalls = true;
 
 struct prof_track {
 	__u64 rss_max_pages;	/* largest RSS sampled since the last exec */
@@ -128,8 +131,8 @@ static __always_inline struct prof_event *ev_reserve(__u32 type, __u32 root, __u
 		count(PROF_CNT_DROPPED);
 		return NULL;
 	}
-	/* zero what is not always written, so no stale ring bytes leak */
-	__builtin_memset(e, 0, sizeof(*e));
+	/* zero the fixed fields; data[] is read only up to cap_len */
+	__builtin_memset(e, 0, offsetof(struct prof_event, data));
 	e->type = type;
 	e->root = root;
 	e->tgid = pid_tgid >> 32;
@@ -237,7 +240,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
-	sample_rss(t);
+	if (sample_rss_on_syscalls)
+		sample_rss(t);
 
 	if (id == nr_execve || id == nr_execveat) {
 		const char *fname = (const char *)(id == nr_execve ? PT_REGS_PARM1_CORE_SYSCALL(regs)

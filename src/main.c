@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 
 #include "cmd.h"
+#include "gitrev.h"
 
 static const struct cmd {
 	const char *name;

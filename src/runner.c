@@ -104,53 +104,18 @@ void runner_free_env(char **env)
 	free(env);
 }
 
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static ssize_t read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = read(fd, p + got, len - got);
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
-}
-
 struct child_args {
 	const char *path;
 	char *const *argv;
 	char *const *env;
 	const char *dir;
 	int out_fd;
-	int info_fd;
 	const struct run_as *user;
 	const int *cg_fds;
+	/* written by the child in the memory it shares with us until its execve: no
+	 * system call (and so no wake-up of the parent) between the clock read and execve */
+	volatile uint64_t spawn_ns;
+	volatile int exec_errno;
 };
 
 /*
@@ -239,10 +204,9 @@ int runner_user_can_exec(const struct run_as *u, const char *path)
  */
 static int child_fn(void *p)
 {
-	const struct child_args *a = p;
+	struct child_args *a = p;
 	struct sigaction dfl;
-	uint64_t ts;
-	int fd, e, sig;
+	int fd, sig;
 
 	setsid();
 	memset(&dfl, 0, sizeof(dfl));
@@ -264,12 +228,10 @@ static int child_fn(void *p)
 		goto fail;
 	if (chdir(a->dir) != 0)
 		goto fail;
-	ts = mono_ns();
-	if (write_all(a->info_fd, &ts, sizeof(ts)) == 0)
-		execve(a->path, a->argv, a->env);
+	a->spawn_ns = mono_ns();
+	execve(a->path, a->argv, a->env);
 fail:
-	e = errno;
-	write_all(a->info_fd, &e, sizeof(e));
+	a->exec_errno = errno ? errno : EINVAL;
 	_exit(127);
 }
 
@@ -280,11 +242,9 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	char task_root[PATH_MAX], abs_path[PATH_MAX];
 	char *argv[2] = { abs_path, NULL };
 	struct child_args a;
-	int info[2] = { -1, -1 };
 	char **env = NULL;
 	sigset_t all, old;
 	char *stack = NULL;
-	ssize_t r;
 	pid_t pid;
 	int e, ret = -1;
 
@@ -297,13 +257,12 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	strlcpy0(task_root, dirname(task_root), sizeof(task_root));
 	env = runner_build_env(o->api, task_root, o->function_name, o->memory_mb);
 	stack = malloc(CHILD_STACK);
-	if (!env || !stack || pipe2(info, O_CLOEXEC)) {
+	if (!env || !stack) {
 		snprintf(err, errlen, "cannot prepare the bootstrap: %s", strerror(errno));
 		goto out;
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
-				 .out_fd = o->out_fd, .info_fd = info[1], .user = o->user,
-				 .cg_fds = o->cg_fds };
+				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;
@@ -321,27 +280,12 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	out->pid = pid;
-	close(info[1]);
-	info[1] = -1;
-	/* the child's pre-exec timestamp, then EOF (exec succeeded: CLOEXEC)
-	 * or the errno of what failed */
-	r = read_full(info[0], &out->spawn_ns, sizeof(out->spawn_ns));
-	if (r == (ssize_t)sizeof(out->spawn_ns)) {
-		r = read_full(info[0], &e, sizeof(e));
-		if (r == (ssize_t)sizeof(e))
-			out->exec_errno = e;
-	} else if (r == (ssize_t)sizeof(int)) {
-		/* failed before the timestamp: the bytes are an errno */
-		memcpy(&e, &out->spawn_ns, sizeof(e));
-		out->spawn_ns = 0;
-		out->exec_errno = e;
-	}
+	/* CLONE_VFORK: we run again only once the child has exec'd or exited, so
+	 * what it stored is final (spawn_ns 0: it failed before reading the clock) */
+	out->spawn_ns = a.spawn_ns;
+	out->exec_errno = a.exec_errno;
 	ret = 0;
 out:
-	if (info[0] >= 0)
-		close(info[0]);
-	if (info[1] >= 0)
-		close(info[1]);
 	free(stack);
 	runner_free_env(env);
 	return ret;

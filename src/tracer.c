@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -36,6 +37,19 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!g_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+/* Since 6.16 sched_process_exit fires before exit_mm(), so the peak RSS can be read from
+ * the mm at exit (hiwater_rss is kept up to date at every unmap) and per-syscall sampling
+ * is not needed. */
+static bool kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma = 0, mi = 0;
+
+	if (uname(&u) != 0 || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma > major || (ma == major && mi >= minor);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -102,6 +116,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	t->skel->rodata->nr_io_uring_setup = SYS_io_uring_setup;
 	t->skel->rodata->nr_io_uring_enter = SYS_io_uring_enter;
 	t->skel->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
+	t->skel->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
 
 	e = profiler_bpf__load(t->skel);
 	if (e) {
