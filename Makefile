@@ -39,7 +39,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup coldcache
+PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup coldcache \
+             svg html_report trace_event
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory tracer runner

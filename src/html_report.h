@@ -1,0 +1,3 @@
+#ifndef HTML_REPORT_H
+#define HTML_REPORT_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef SVG_H
+#define SVG_H
+#endif

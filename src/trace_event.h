@@ -1,0 +1,3 @@
+#ifndef TRACE_EVENT_H
+#define TRACE_EVENT_H
+#endif
