@@ -52,6 +52,8 @@ struct bench_opts {
 	bool no_bpf;
 	bool require_bpf;
 	bool strict_limits;
+	bool json;			/* --json: the results JSON on stdout */
+	bool quiet;			/* -q */
 	bool cold_cache;
 	struct cold_cache cc;		/* the files --cold-cache evicts */
 	unsigned warm;			/* --warm N */
@@ -76,6 +78,10 @@ struct log_sink {
 };
 
 static volatile sig_atomic_t g_stop;
+/* Where the human-readable report goes: stdout, or stderr with --json (stdout then
+ * carries the JSON alone), or nowhere with -q. */
+static FILE *g_txt;
+static bool g_progress;		/* a progress line on the terminal */
 
 static void on_signal(int sig)
 {
@@ -219,6 +225,9 @@ static void usage(FILE *f)
 "                         (\"timing_source\": \"userspace\"; exec, connect, wait unavailable)\n"
 "      --require-bpf      fail (exit 3) instead of falling back to userspace timing\n"
 "                         when BPF cannot be used\n"
+"      --json             print the results JSON on stdout (the report goes to stderr);\n"
+"                         a sweep prints {\"configurations\": [...]}\n"
+"  -q, --quiet            no report, no progress: only errors, warnings and --json\n"
 "  -v, --verbose          libbpf's own log on stderr\n"
 "  -h, --help             this text\n"
 "\n"
@@ -381,6 +390,8 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "freeze", required_argument, NULL, 'F' },
 		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -395,7 +406,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 	o->log_limit_mb = 16;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":b:n:m:a:o:t:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":b:n:m:a:o:t:vqh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b': o->bootstrap = optarg; break;
 		case 'n':
@@ -445,9 +456,11 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 			break;
 		case 'Q': o->require_bpf = true; break;
 		case 'v': o->verbose = true; break;
+		case 'J': o->json = true; break;
+		case 'q': o->quiet = true; break;
 		case 'h': usage(stdout); exit(0);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
-		default: return err_usage("unknown option '%s' (see 'profiler benchmark --help')", argv[optind - 1]);
+		default: return err_unknown_option("benchmark", argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc)
@@ -898,12 +911,12 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 static void print_invocation(const struct invocation *inv)
 {
 	if (inv->outcome == INV_OK)
-		printf("  Invocation %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv->index,
+		fprintf(g_txt, "  Invocation %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv->index,
 		       inv->total_ms, inv->init_ms, inv->handler_ms);
 	else
-		printf("  Invocation %d: FAILED (%s: %s)\n", inv->index, inv_outcome_name(inv->outcome),
+		fprintf(g_txt, "  Invocation %d: FAILED (%s: %s)\n", inv->index, inv_outcome_name(inv->outcome),
 		       inv->reason);
-	fflush(stdout);
+	fflush(g_txt);
 }
 
 static double mean_of(const struct results *r, size_t off, size_t *n_out)
@@ -936,30 +949,30 @@ static void print_summary(const struct results *r)
 	uint64_t mem_max = 0, mem_sum = 0, minf = 0, majf = 0, rdb = 0;
 	size_t i, n_mem = 0;
 
-	printf("\n=== Benchmark Results ===\n");
+	fprintf(g_txt, "\n=== Benchmark Results ===\n");
 	if (!r->n_ok) {
-		printf("No successful cold start: no statistics (see the failures above).\n");
+		fprintf(g_txt, "No successful cold start: no statistics (see the failures above).\n");
 	} else {
-		printf("Average:  %.3fms\n", r->total.avg);
-		printf("P50:      %.3fms\n", r->total.p50);
-		printf("P99:      %.3fms%s\n", r->total.p99,
+		fprintf(g_txt, "Average:  %.3fms\n", r->total.avg);
+		fprintf(g_txt, "P50:      %.3fms\n", r->total.p50);
+		fprintf(g_txt, "P99:      %.3fms%s\n", r->total.p99,
 		       r->n_ok < 100 ? "  (fewer than 100 samples: close to Max)" : "");
-		printf("Min:      %.3fms\n", r->total.min);
-		printf("Max:      %.3fms\n", r->total.max);
-		printf("StdDev:   %.3fms\n", r->total.stddev);
+		fprintf(g_txt, "Min:      %.3fms\n", r->total.min);
+		fprintf(g_txt, "Max:      %.3fms\n", r->total.max);
+		fprintf(g_txt, "StdDev:   %.3fms\n", r->total.stddev);
 	}
-	printf("Binary:   %lluKB (%s)\n", (unsigned long long)r->binary.size_kb, r->binary.path);
+	fprintf(g_txt, "Binary:   %lluKB (%s)\n", (unsigned long long)r->binary.size_kb, r->binary.path);
 
 	if (r->n_ok) {
-		printf("\nPhases (mean of %zu successful cold starts, ms):\n", r->n_ok);
+		fprintf(g_txt, "\nPhases (mean of %zu successful cold starts, ms):\n", r->n_ok);
 		for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
 			size_t n;
 			double m = mean_of(r, phases[i].off, &n);
 
 			if (n)
-				printf("  %-8s %9.3f\n", phases[i].name, m);
+				fprintf(g_txt, "  %-8s %9.3f\n", phases[i].name, m);
 			else
-				printf("  %-8s %9s\n", phases[i].name, "n/a");
+				fprintf(g_txt, "  %-8s %9s\n", phases[i].name, "n/a");
 		}
 		for (i = 0; i < r->n_inv; i++) {
 			if (r->inv[i].outcome != INV_OK)
@@ -975,25 +988,25 @@ static void print_summary(const struct results *r)
 			}
 		}
 		if (n_mem)
-			printf("Peak RSS: mean %llu KB, max %llu KB (%s)\n",
+			fprintf(g_txt, "Peak RSS: mean %llu KB, max %llu KB (%s)\n",
 			       (unsigned long long)(mem_sum / n_mem), (unsigned long long)mem_max,
 			       strcmp(r->timing_source, "ebpf") ? "the bootstrap process, VmHWM"
 								: "largest process of the tree");
 		else
-			printf("Peak RSS: unavailable\n");
-		printf("Page faults (mean per cold start): minor %llu, major %llu; storage read: %llu KB\n",
+			fprintf(g_txt, "Peak RSS: unavailable\n");
+		fprintf(g_txt, "Page faults (mean per cold start): minor %llu, major %llu; storage read: %llu KB\n",
 		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok),
 		       (unsigned long long)(rdb / r->n_ok / 1024));
 	}
 	if (r->warm) {
 		if (r->warm_handler.n)
-			printf("\nWarm invocations (%u after each cold start%s), handler ms over %zu: "
+			fprintf(g_txt, "\nWarm invocations (%u after each cold start%s), handler ms over %zu: "
 			       "Average %.3f, P50 %.3f, P99 %.3f, Min %.3f, Max %.3f, StdDev %.3f\n",
 			       r->warm, r->freeze_ms ? ", frozen between" : "", r->warm_handler.n,
 			       r->warm_handler.avg, r->warm_handler.p50, r->warm_handler.p99,
 			       r->warm_handler.min, r->warm_handler.max, r->warm_handler.stddev);
 		else
-			printf("\nWarm invocations: none measured\n");
+			fprintf(g_txt, "\nWarm invocations: none measured\n");
 	}
 	if (r->cold_cache) {
 		uint64_t files = 0, pages = 0, kept = 0;
@@ -1003,31 +1016,31 @@ static void print_summary(const struct results *r)
 			pages += r->inv[i].evicted_pages;
 			kept += r->inv[i].still_cached_pages;
 		}
-		printf("Page cache: cold (--cold-cache): %llu files, %llu pages evicted before each cold "
+		fprintf(g_txt, "Page cache: cold (--cold-cache): %llu files, %llu pages evicted before each cold "
 		       "start; %llu pages stayed cached (mapped by running processes)\n",
 		       (unsigned long long)(r->n_inv ? files / r->n_inv : 0),
 		       (unsigned long long)(r->n_inv ? pages / r->n_inv : 0),
 		       (unsigned long long)(r->n_inv ? kept / r->n_inv : 0));
 	} else {
-		printf("Page cache: warm (the default): files read by earlier runs stay cached; "
+		fprintf(g_txt, "Page cache: warm (the default): files read by earlier runs stay cached; "
 		       "--cold-cache evicts them\n");
 	}
-	printf("Cold starts: %zu succeeded, %zu failed of %zu\n", r->n_ok, r->n_failed, r->n_inv);
+	fprintf(g_txt, "Cold starts: %zu succeeded, %zu failed of %zu\n", r->n_ok, r->n_failed, r->n_inv);
 	if (!strcmp(r->timing_source, "ebpf"))
-		printf("Timing: eBPF kernel timestamps; events dropped: %llu\n",
+		fprintf(g_txt, "Timing: eBPF kernel timestamps; events dropped: %llu\n",
 		       (unsigned long long)r->events_dropped);
 	else
-		printf("Timing: userspace only (no BPF): the emulator's timestamps, so init and total\n"
+		fprintf(g_txt, "Timing: userspace only (no BPF): the emulator's timestamps, so init and total\n"
 		       "        include its latency; exec, connect and wait are not measured; peak RSS\n"
 		       "        and page faults are the bootstrap process's own (/proc), not its tree's\n");
 	if (r->limits_applied)
-		printf("Limits: %u MB memory (no swap), %.3f vCPU (CFS quota %llu us per %llu us), "
+		fprintf(g_txt, "Limits: %u MB memory (no swap), %.3f vCPU (CFS quota %llu us per %llu us), "
 		       "cgroup %s, one per cold start\n", r->memory_mb, r->vcpus,
 		       (unsigned long long)r->cpu_quota_us, (unsigned long long)r->cpu_period_us, r->cgroup);
 	else
-		printf("Limits: none applied; %u MB is only passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n",
+		fprintf(g_txt, "Limits: none applied; %u MB is only passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n",
 		       r->memory_mb);
-	printf("Logs: %s\n", r->log_dir);
+	fprintf(g_txt, "Logs: %s\n", r->log_dir);
 }
 
 static void host_cpu_model(char *out, size_t len)
@@ -1077,6 +1090,8 @@ struct bench_env {
 	char api_str[64];
 	char log_dir[PATH_MAX];
 	char host_cpu[128];
+	char **json;			/* --json: each configuration's results */
+	size_t n_json;
 };
 
 /* One row of a sweep's summary. */
@@ -1106,8 +1121,10 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	struct tracer_counters before, after;
 	char log_dir[PATH_MAX + 16], err[256];
 	struct utsname u;
+	double sum_total = 0;
+	uint64_t start;
+	unsigned i, n_ok = 0;
 	char *json;
-	unsigned i;
 	int rc;
 
 	o->memory_mb = memory_mb;
@@ -1163,23 +1180,24 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 		return -1;
 	}
 
-	printf("Running benchmark: %uMB memory, %s arch\n", memory_mb, res->arch);
-	printf("Bootstrap: %s (%s%s%s)\n", o->bootstrap,
+	fprintf(g_txt, "Running benchmark: %uMB memory, %s arch\n", memory_mb, res->arch);
+	fprintf(g_txt, "Bootstrap: %s (%s%s%s)\n", o->bootstrap,
 	       env->ef.is_elf ? (env->ef.is_static ? "static ELF" : "dynamic ELF")
 			      : (env->ef.is_script ? "script: " : "not ELF"),
 	       env->ef.is_script ? env->ef.interpreter : "",
 	       env->ef.is_elf ? (env->ef.stripped ? ", stripped" : ", not stripped") : "");
-	printf("Runtime API emulator: %s\n", env->api_str);
+	fprintf(g_txt, "Runtime API emulator: %s\n", env->api_str);
 	if (env->drop)
-		printf("Bootstrap runs as: %s (uid %u, gid %u)\n", env->user.name, (unsigned)env->user.uid,
+		fprintf(g_txt, "Bootstrap runs as: %s (uid %u, gid %u)\n", env->user.name, (unsigned)env->user.uid,
 		       (unsigned)env->user.gid);
 	else
-		printf("Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
+		fprintf(g_txt, "Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
 		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
-	printf("Collecting %u cold start measurements...\n\n", o->n);
-	fflush(stdout);
+	fprintf(g_txt, "Collecting %u cold start measurements...\n\n", o->n);
+	fflush(g_txt);
 
 	tracer_counters(env->t, &before);
+	start = mono_ns();
 	for (i = 0; i < o->n; i++) {
 		struct invocation *inv = &res->inv[i];
 		int stop;
@@ -1188,10 +1206,27 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 		stop = run_one(o, env->api, env->t, &env->c, env->api_str, res->runtime, log_dir,
 			       env->drop ? &env->user : NULL, env->limits_ok ? &env->cgh : NULL, inv);
 		res->n_inv = i + 1;
+		if (inv->outcome == INV_OK) {
+			sum_total += inv->total_ms;
+			n_ok++;
+		}
+		if (g_progress)
+			fputs("\r\033[K", stderr);
 		print_invocation(inv);
+		if (g_progress && i + 1 < o->n) {
+			double per = (double)(mono_ns() - start) / 1e9 / (double)(i + 1);
+			char avg[32] = "n/a";
+
+			if (n_ok)
+				snprintf(avg, sizeof(avg), "%.3f ms", sum_total / (double)n_ok);
+			fprintf(stderr, "  %u of %u cold starts, running average %s, about %.0f s left",
+				i + 1, o->n, avg, per * (double)(o->n - i - 1));
+		}
 		if (stop)
 			break;
 	}
+	if (g_progress)
+		fputs("\r\033[K", stderr);
 	tracer_counters(env->t, &after);
 	res->events_dropped = after.dropped - before.dropped;
 	res->capture_faults = after.capture_faults - before.capture_faults;
@@ -1199,12 +1234,28 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	results_compute_stats(res);
 	print_summary(res);
 
-	if (!out_path)
+	if (!out_path && !o->json)
 		return 0;
 	json = results_to_json(res);
 	if (!json) {
 		fprintf(stderr, "profiler: cannot encode the results\n");
 		return -1;
+	}
+	if (o->json) {
+		/* gathered and printed once the run is over: one document on stdout */
+		char **nj = realloc(env->json, (env->n_json + 1) * sizeof(*nj));
+
+		if (!nj) {
+			free(json);
+			fprintf(stderr, "profiler: out of memory\n");
+			return -1;
+		}
+		env->json = nj;
+		env->json[env->n_json++] = strdup(json);
+	}
+	if (!out_path) {
+		free(json);
+		return 0;
 	}
 	rc = write_file_atomic(out_path, json, strlen(json));
 	free(json);
@@ -1212,7 +1263,7 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 		fprintf(stderr, "profiler: cannot write %s: %s\n", out_path, strerror(-rc));
 		return -1;
 	}
-	printf("\nResults saved to: %s\n", out_path);
+	fprintf(g_txt, "\nResults saved to: %s\n", out_path);
 	return 0;
 }
 
@@ -1220,8 +1271,8 @@ static void print_sweep(const struct config_summary *cs, size_t n)
 {
 	size_t i;
 
-	printf("\n=== Sweep summary (cold start total, ms; init and handler means) ===\n");
-	printf("%-8s %4s %4s %9s %9s %9s %9s %9s %9s  %s\n", "Memory", "ok", "fail", "Average", "P50",
+	fprintf(g_txt, "\n=== Sweep summary (cold start total, ms; init and handler means) ===\n");
+	fprintf(g_txt, "%-8s %4s %4s %9s %9s %9s %9s %9s %9s  %s\n", "Memory", "ok", "fail", "Average", "P50",
 	       "P99", "Init", "Handler", "PeakRSS", "Results");
 	for (i = 0; i < n; i++) {
 		char rss[32], mem[16];
@@ -1232,11 +1283,11 @@ static void print_sweep(const struct config_summary *cs, size_t n)
 			snprintf(rss, sizeof(rss), "n/a");
 		snprintf(mem, sizeof(mem), "%uMB", cs[i].memory_mb);
 		if (cs[i].n_ok)
-			printf("%-8s %4zu %4zu %9.3f %9.3f %9.3f %9.3f %9.3f %9s  %s\n", mem,
+			fprintf(g_txt, "%-8s %4zu %4zu %9.3f %9.3f %9.3f %9.3f %9.3f %9s  %s\n", mem,
 			       cs[i].n_ok, cs[i].n_failed, cs[i].total.avg, cs[i].total.p50, cs[i].total.p99,
 			       cs[i].init_avg, cs[i].handler_avg, rss, cs[i].output[0] ? cs[i].output : "-");
 		else
-			printf("%-8s %4zu %4zu %9s %9s %9s %9s %9s %9s  %s\n", mem, cs[i].n_ok,
+			fprintf(g_txt, "%-8s %4zu %4zu %9s %9s %9s %9s %9s %9s  %s\n", mem, cs[i].n_ok,
 			       cs[i].n_failed, "n/a", "n/a", "n/a", "n/a", "n/a", rss,
 			       cs[i].output[0] ? cs[i].output : "-");
 	}
@@ -1262,9 +1313,20 @@ int cmd_benchmark(int argc, char **argv)
 		return 2;
 	}
 	o = &env->o;
+	g_txt = stdout;
 	rc = parse_opts(argc, argv, o);
 	if (rc)
 		goto early;
+	if (o->json)
+		g_txt = stderr;
+	if (o->quiet) {
+		g_txt = fopen("/dev/null", "we");
+		if (!g_txt) {
+			fprintf(stderr, "profiler: cannot open /dev/null: %s\n", strerror(errno));
+			goto early;
+		}
+	}
+	g_progress = !o->quiet && isatty(STDERR_FILENO) && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
 	sweep = o->n_mems > 1;
 	rc = find_bootstrap(o);
 	if (rc)
@@ -1403,7 +1465,7 @@ int cmd_benchmark(int argc, char **argv)
 		if (o->output)
 			output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
 		if (sweep && k)
-			printf("\n");
+			fprintf(g_txt, "\n");
 		rc = run_config(env, o->mems[k], sweep, o->output ? path : NULL, &res);
 		memset(&cs[k], 0, sizeof(cs[k]));
 		cs[k].memory_mb = o->mems[k];
@@ -1426,11 +1488,27 @@ int cmd_benchmark(int argc, char **argv)
 	}
 	if (sweep)
 		print_sweep(cs, n_done);
+	if (o->json && env->n_json) {
+		if (!sweep) {
+			fputs(env->json[0], stdout);
+		} else {
+			fputs("{\"configurations\": [\n", stdout);
+			for (k = 0; k < env->n_json; k++)
+				printf("%s%s", env->json[k], k + 1 < env->n_json ? ",\n" : "");
+			fputs("]}\n", stdout);
+		}
+		fflush(stdout);
+	}
 	if (g_stop)
 		ret = 130;
 	else
 		ret = any_failed ? 1 : 0;
 out:
+	for (k = 0; k < env->n_json; k++)
+		free(env->json[k]);
+	free(env->json);
+	if (g_txt && g_txt != stdout && g_txt != stderr)
+		fclose(g_txt);
 	cold_cache_free(&o->cc);
 	rapi_stop(env->api);
 	tracer_close(env->t);
@@ -1439,6 +1517,8 @@ out:
 	free(env);
 	return ret;
 early:
+	if (g_txt && g_txt != stdout && g_txt != stderr)
+		fclose(g_txt);
 	cold_cache_free(&env->o.cc);
 	free(event);
 	free(env);

@@ -466,6 +466,21 @@ if selected commands; then
 		bash -c "[ $rc -eq 2 ] && grep -q 'No measurements found in results file' '$TMP/empty.err'"
 fi
 
+# ----------------------------------------------------- output conventions ---
+if selected conventions; then
+	echo "== output conventions (--json, -q, NO_COLOR)"
+	"$P" benchmark -b "$BD/sample/bootstrap" -n 2 --json --log-dir "$TMP/logs-json" >"$TMP/j.out" 2>"$TMP/j.err"
+	check "--json: exit 0" test $? -eq 0
+	jqcheck "--json: stdout is the results JSON alone" "$TMP/j.out" '(.measurements | length) == 2 and .stats.n == 2' .
+	check "--json: the report went to stderr" grep -q '^=== Benchmark Results ===' "$TMP/j.err"
+	"$P" benchmark -b "$BD/sample/bootstrap" -n 2 -q --log-dir "$TMP/logs-q" -o "$TMP/q.json" >"$TMP/q.out" 2>"$TMP/q.err"
+	check "-q: nothing on stdout or stderr, the results file written" \
+		test ! -s "$TMP/q.out" -a ! -s "$TMP/q.err" -a -s "$TMP/q.json"
+	NO_COLOR=1 "$P" benchmark -b "$BD/sample/bootstrap" -n 1 --log-dir "$TMP/logs-nc" >"$TMP/nc.out" 2>&1
+	check "no escape sequence in the output (no colour; NO_COLOR honoured)" \
+		bash -c "! grep -q \$'\\033' '$TMP/nc.out'"
+fi
+
 # ------------------------------------------------------------- valgrind ---
 if selected valgrind && command -v valgrind >/dev/null; then
 	echo "== valgrind (a full benchmark under memcheck)"
@@ -512,6 +527,8 @@ if selected badinput; then
 	printf '\267\000' | dd of="$BD/arm64-bootstrap" bs=1 seek=18 conv=notrunc status=none
 	expect_usage "a bootstrap built for another architecture" -b "$BD/arm64-bootstrap"
 	grep -q "built for arm64" "$TMP/bad.err" && ok "... named in the message" || nok "... named in the message" "$(cat "$TMP/bad.err")"
+	expect_usage "a misspelt option" -b "$B/keepalive" --timeot 3
+	grep -q "did you mean '--timeout'" "$TMP/bad.err" && ok "... names the closest valid one" || nok "... names the closest valid one" "$(cat "$TMP/bad.err")"
 	expect_usage "-a for another architecture" -b "$B/keepalive" -a arm64
 	expect_usage "--user with --run-as-root" -b "$B/keepalive" --user nobody --run-as-root
 	"$P" benchmark -b "$TMP/does-not-exist" 2>&1 | grep -q "^Binary not found: $TMP/does-not-exist" &&
