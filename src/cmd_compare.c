@@ -145,8 +145,7 @@ static int parse_opts(int argc, char **argv, struct cmp_opts *o)
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return err_usage("unknown option '%s' (see 'profiler compare --help')",
-					 argv[optind - 1]);
+			return err_unknown_option("compare", argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc)

@@ -125,7 +125,7 @@ static int parse_opts(int argc, char **argv, struct mem_opts *o)
 		case 'J': o->json = true; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
-		default: return err_usage("unknown option '%s' (see 'profiler memory --help')", argv[optind - 1]);
+		default: return err_unknown_option("memory", argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc)
