@@ -43,7 +43,7 @@ PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info 
              svg html_report trace_event
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
-MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory tracer runner
+MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory cmd_trace tracer runner
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler
@@ -63,7 +63,7 @@ SANFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 # A root shell without sudo runs the bundled sample as root, said on the command line.
 DEMO_USER := $(if $(SUDO_UID),,--run-as-root)
 
-.PHONY: all deps demo test unit unit-asan integration install-test clean vmlinux
+.PHONY: all deps demo test unit unit-asan integration install-test examples-test clean vmlinux
 all: $(PROFILER) $(SAMPLE) $(BOOTSTRAPS)
 
 deps:
@@ -82,7 +82,7 @@ demo: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(ASAN_TESTS)
-	$(Q)$(MAKE) --no-print-directory unit unit-asan integration install-test
+	$(Q)$(MAKE) --no-print-directory unit unit-asan integration install-test examples-test
 
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "  RUN      $$t"; $$t; done
@@ -96,6 +96,9 @@ integration: all
 
 install-test: all
 	$(Q)OUTPUT=$(OUTPUT) bash tests/install/run.sh
+
+examples-test: all
+	$(Q)OUTPUT=$(OUTPUT) bash tests/examples/run.sh
 
 vmlinux:
 	tools/gen-vmlinux.sh

@@ -32,6 +32,17 @@ const volatile __u32 page_kb = 4;
  * mm is gone (before 6.16); set false by userspace where the mm is still there at exit. */
 const volatile bool sample_rss_on_syscalls = true;
 
+/*
+ * Attach mode (profiler trace): new processes are selected at their exec by
+ * comm, by the inode of the executable, by cgroup (v2 id) or by descent from a
+ * watched pid (the watch map), and become roots of their own.
+ */
+const volatile bool trace_mode = false;
+const volatile bool any_api_addr = false;	/* follow every TCP connect of a tree */
+const volatile char sel_comm[16] = {};
+const volatile __u64 sel_ino = 0, sel_dev = 0;	/* executable: inode and st_dev */
+const volatile __u64 sel_cgroup = 0;		/* cgroup v2 id */
+
 struct prof_track {
 	__u64 rss_max_pages;	/* largest RSS sampled since the last exec */
 	__u64 min_flt;		/* faults of threads that already exited */
@@ -93,6 +104,22 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } spawner SEC(".maps");
+
+/* trace mode: execve entry times of every process, for a root selected at its exec */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);		/* pid_tgid */
+	__type(value, __u64);		/* ts */
+} exec_start SEC(".maps");
+
+/* trace mode, --pid: the watched process and its descendants (tgid -> 1) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TRACKED);
+	__type(key, __u32);
+	__type(value, __u8);
+} watch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -207,7 +234,7 @@ static __always_inline bool is_api_addr(const void *uaddr, int alen, __u32 *v6)
 	} else {
 		return false;
 	}
-	return bpf_map_lookup_elem(&api_addrs, &key) != NULL;
+	return any_api_addr || bpf_map_lookup_elem(&api_addrs, &key) != NULL;
 }
 
 static __always_inline __u32 *api_conn(__u32 tgid, long fd)
@@ -237,6 +264,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	__u32 *conn;
 	long fd;
 
+	if (trace_mode && (id == nr_execve || id == nr_execveat)) {
+		__u64 now = bpf_ktime_get_ns();
+
+		bpf_map_update_elem(&exec_start, &pid_tgid, &now, BPF_ANY);
+	}
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
@@ -268,7 +300,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		if (is_api_addr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs),
 				(int)PT_REGS_PARM3_CORE_SYSCALL(regs), &v6))
-			stash(pid_tgid, K_CONNECT, fd, 0, 0, 0, v6 ? PROF_F_IPV6 : 0);
+			stash(pid_tgid, K_CONNECT, fd, 0, PT_REGS_PARM2_CORE_SYSCALL(regs),
+			      PT_REGS_PARM3_CORE_SYSCALL(regs), v6 ? PROF_F_IPV6 : 0);
 		return 0;
 	}
 	if (id == nr_close) {
@@ -410,6 +443,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	e->arg = f->len;
 	if (type == PROF_EV_WRITE && ret > 0)
 		capture(e, f, ret);
+	if (type == PROF_EV_CONNECT && f->buf) {
+		/* the destination, so userspace can tell which connection is the API's */
+		__u32 n = f->len > 28 ? 28 : (__u32)f->len;
+
+		if (bpf_probe_read_user(e->data, n & 31, (void *)f->buf) == 0)
+			e->cap_len = n & 31;
+	}
 	ev_submit(e);
 out:
 	bpf_map_delete_elem(&inflight, &pid_tgid);
@@ -436,6 +476,11 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 			if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY))
 				count(PROF_CNT_TRACK_FULL);
 		}
+		if (trace_mode && ctgid != ptgid && bpf_map_lookup_elem(&watch, &ptgid)) {
+			__u8 one = 1;
+
+			bpf_map_update_elem(&watch, &ctgid, &one, BPF_ANY);
+		}
 		return 0;
 	}
 	if (ctgid != ptgid) {
@@ -455,6 +500,31 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	return 0;
 }
 
+static __always_inline bool selected(struct task_struct *p, struct linux_binprm *bprm, __u32 tgid)
+{
+	if (sel_comm[0]) {
+		char comm[16];
+
+		bpf_probe_read_kernel_str(comm, sizeof(comm), p->comm);
+		for (int i = 0; i < 16; i++) {
+			if (comm[i] != sel_comm[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+		return true;
+	}
+	if (sel_ino) {
+		struct inode *ino = BPF_CORE_READ(bprm, file, f_inode);
+
+		return BPF_CORE_READ(ino, i_ino) == sel_ino &&
+		       (__u64)BPF_CORE_READ(ino, i_sb, s_dev) == sel_dev;
+	}
+	if (sel_cgroup)
+		return bpf_get_current_cgroup_id() == sel_cgroup;
+	return bpf_map_lookup_elem(&watch, &tgid) != NULL;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -465,6 +535,30 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	long n;
 
 	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t && trace_mode && selected(p, bprm, tgid)) {
+		struct prof_track nt = { .root = tgid };
+		__u64 *st = bpf_map_lookup_elem(&exec_start, &pid_tgid);
+
+		if (bpf_map_update_elem(&tracked, &tgid, &nt, BPF_NOEXIST)) {
+			count(PROF_CNT_TRACK_FULL);
+			return 0;
+		}
+		t = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!t)
+			return 0;
+		e = ev_reserve(PROF_EV_EXEC_ENTER, tgid, pid_tgid);
+		if (e) {
+			/* its execve entry, recorded before we knew it was one of ours */
+			if (st)
+				e->ts_ns = *st;
+			else
+				e->flags |= PROF_F_CAPTURE_FAULT;
+			n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
+			e->cap_len = n > 0 ? n : 0;
+			ev_submit(e);
+		}
+		bpf_map_delete_elem(&watch, &tgid);
+	}
 	if (!t)
 		return 0;
 	/* a new image: what was resident before the exec was not its memory */

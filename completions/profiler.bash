@@ -41,11 +41,11 @@ _profiler()
 		prev=${words[cword - 2]}
 	fi
 
-	local commands="benchmark compare report memory"
+	local commands="benchmark compare report memory trace"
 	local cmd='' i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		benchmark | compare | report | memory)
+		benchmark | compare | report | memory | trace)
 			cmd=${words[i]}
 			break
 			;;
@@ -66,7 +66,7 @@ _profiler()
 	case $cmd in
 	benchmark)
 		case $prev in
-		-b | --bootstrap | -o | --output | --event)
+		-b | --bootstrap | -o | --output | --event | --trace-out)
 			_profiler_files
 			return 0
 			;;
@@ -92,7 +92,7 @@ _profiler()
 		esac
 		opts="-b --bootstrap -n --count -m --memory -a --arch -o --output --event
 		      --runtime -t --timeout --init-timeout --log-dir --log-limit --user
-		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --json -q --quiet -v --verbose -h --help"
+		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --trace-out --json -q --quiet -v --verbose -h --help"
 		;;
 	compare)
 		case $prev in
@@ -129,6 +129,23 @@ _profiler()
 			;;
 		esac
 		opts="-b --binary --bootstrap --target-kb --json -h --help"
+		;;
+	trace)
+		case $prev in
+		--exe | -o | --output | --trace-out)
+			_profiler_files
+			return 0
+			;;
+		--cgroup)
+			_profiler_files -d
+			return 0
+			;;
+		--comm | --pid | --api | --count | --duration)
+			return 0
+			;;
+		esac
+		opts="--exe --comm --pid --cgroup --api --count --duration -o --output --trace-out
+		      -q --quiet -v --verbose -h --help"
 		;;
 	esac
 

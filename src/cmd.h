@@ -17,6 +17,7 @@ int cmd_benchmark(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_memory(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 /* "unknown option 'X' for CMD (did you mean '--Y'?)": the closest long option by edit
  * distance, when one is close. Returns EXIT_USAGE. */

@@ -26,6 +26,7 @@
 #include "runner.h"
 #include "stats.h"
 #include "timeline.h"
+#include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -56,6 +57,8 @@ struct bench_opts {
 	bool quiet;			/* -q */
 	bool cold_cache;
 	struct cold_cache cc;		/* the files --cold-cache evicts */
+	const char *trace_out;		/* --trace-out FILE */
+	struct trace_writer *tw;	/* the configuration being run's trace, or NULL */
 	unsigned warm;			/* --warm N */
 	unsigned freeze_ms;		/* --freeze MS */
 	bool verbose;
@@ -204,6 +207,8 @@ static void usage(FILE *f)
 "                         libraries and the files of its folder from the page cache (fsync +\n"
 "                         POSIX_FADV_DONTNEED), so it reads from disk as a fresh sandbox does;\n"
 "                         default: warm (cached by earlier runs)\n"
+"      --trace-out FILE   Chrome Trace Event Format JSON of every cold start (Perfetto UI,\n"
+"                         chrome://tracing); {mem} as in -o\n"
 "      --warm N           after each cold invocation, N warm ones on the same process\n"
 "                         (0..64); their handler times get statistics of their own\n"
 "      --freeze MS        with --warm: stop the process tree (SIGSTOP) for MS ms between\n"
@@ -387,6 +392,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "strict-limits", no_argument, NULL, 'S' },
 		{ "cold-cache", no_argument, NULL, 'C' },
 		{ "warm", required_argument, NULL, 'W' },
+		{ "trace-out", required_argument, NULL, 'X' },
 		{ "freeze", required_argument, NULL, 'F' },
 		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -445,6 +451,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'N': o->no_bpf = true; break;
 		case 'S': o->strict_limits = true; break;
 		case 'C': o->cold_cache = true; break;
+		case 'X': o->trace_out = optarg; break;
 		case 'W':
 			if (parse_uint(optarg, 0, TIMELINE_MAX_WARM, &o->warm))
 				return err_usage("--warm must be a whole number from 0 to %d, not '%s'",
@@ -889,6 +896,8 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		strlcpy0(inv->reason, "out of memory while collecting events", sizeof(inv->reason));
 	}
 	inv->capture_faults = (uint32_t)(after.capture_faults - before.capture_faults);
+	if (o->tw && t)
+		trace_add_cold_start(o->tw, inv->index, c->ev, c->n, inv);
 	if (cgh) {
 		uint64_t ooms = cg_oom_kills(&cg);
 
@@ -1196,6 +1205,10 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	fprintf(g_txt, "Collecting %u cold start measurements...\n\n", o->n);
 	fflush(g_txt);
 
+	if (o->trace_out && env->t && !(o->tw = trace_open())) {
+		fprintf(stderr, "profiler: out of memory\n");
+		return -1;
+	}
 	tracer_counters(env->t, &before);
 	start = mono_ns();
 	for (i = 0; i < o->n; i++) {
@@ -1233,6 +1246,23 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	res->incomplete = g_stop != 0;
 	results_compute_stats(res);
 	print_summary(res);
+	if (o->tw) {
+		char path[PATH_MAX];
+		char *tj = trace_to_json(o->tw);
+
+		output_path(o->trace_out, memory_mb, host_arch(), sweep, path, sizeof(path));
+		rc = tj ? write_file_atomic(path, tj, strlen(tj)) : -ENOMEM;
+		free(tj);
+		trace_free(o->tw);
+		o->tw = NULL;
+		if (rc) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(-rc));
+			return -1;
+		}
+		fprintf(g_txt, "Trace saved to: %s\n", path);
+	} else if (o->trace_out) {
+		fprintf(g_txt, "Trace: not written (--trace-out needs the eBPF tracer)\n");
+	}
 
 	if (!out_path && !o->json)
 		return 0;

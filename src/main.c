@@ -18,6 +18,7 @@ static const struct cmd {
 	{ "compare", cmd_compare, "compare results with lambda-perf baselines, or two results (A/B)" },
 	{ "report", cmd_report, "write results in lambda-perf's data format" },
 	{ "memory", cmd_memory, "binary size, ELF facts and what loads at a cold start" },
+	{ "trace", cmd_trace, "attach to bootstraps that something else starts, and measure them" },
 };
 
 static void strlcpy_trunc(char *dst, const char *src, size_t n)

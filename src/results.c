@@ -409,6 +409,24 @@ static void put_stats6(struct enc *e, cJSON *o, const struct stats *s)
 	}
 }
 
+char *results_invocation_json(const struct invocation *v)
+{
+	struct enc e = { 0 };
+	cJSON *arr = cJSON_CreateArray();
+	char *txt = NULL;
+
+	if (!arr)
+		return NULL;
+	if (v->outcome == INV_OK)
+		put_measurement(&e, arr, v);
+	else
+		put_failure(&e, arr, v);
+	if (!e.oom && cJSON_GetArraySize(arr) == 1)
+		txt = cJSON_PrintUnformatted(cJSON_GetArrayItem(arr, 0));
+	cJSON_Delete(arr);
+	return txt;
+}
+
 char *results_to_json(const struct results *r)
 {
 	struct enc e = { 0 };

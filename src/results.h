@@ -61,6 +61,10 @@ char *results_to_json(const struct results *r);
 int results_from_json(const char *text, struct results *r, char *err, size_t errlen);
 int results_read_file(const char *path, struct results *r, char *err, size_t errlen);
 
+/* One invocation as the JSON object results_to_json puts in measurements[] (or, when it
+ * failed, in failures[]), on one line: an NDJSON record. malloc'd; NULL when out of memory. */
+char *results_invocation_json(const struct invocation *v);
+
 void results_free(struct results *r);	/* frees inv; accepts zeroed struct */
 
 /* Write data to path atomically: temp file in the same directory, fsync,

@@ -118,6 +118,16 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	t->skel->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
 	t->skel->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
 
+	if (o->select) {
+		const struct tracer_select *s = o->select;
+
+		t->skel->rodata->trace_mode = true;
+		t->skel->rodata->any_api_addr = s->any_addr;
+		memcpy((char *)t->skel->rodata->sel_comm, s->comm, sizeof(s->comm));
+		t->skel->rodata->sel_ino = s->ino;
+		t->skel->rodata->sel_dev = s->dev;
+		t->skel->rodata->sel_cgroup = s->cgroup_id;
+	}
 	e = profiler_bpf__load(t->skel);
 	if (e) {
 		explain_failure(e, err, errlen);
@@ -127,6 +137,15 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	if (e) {
 		explain_failure(e, err, errlen);
 		goto fail;
+	}
+	if (o->select && o->select->watch_pid > 0) {
+		__u32 k = (__u32)o->select->watch_pid;
+		__u8 one = 1;
+
+		if (bpf_map__update_elem(t->skel->maps.watch, &k, sizeof(k), &one, sizeof(one), BPF_ANY)) {
+			snprintf(err, errlen, "cannot watch pid %d: %s", (int)k, strerror(errno));
+			goto fail;
+		}
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_event, t, NULL);
 	if (!t->rb) {

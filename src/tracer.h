@@ -13,7 +13,17 @@ struct tracer;
 /* Called for every event, in ring-buffer order. Return non-zero to stop polling. */
 typedef int (*tracer_event_fn)(void *ctx, const struct prof_event *e);
 
+/* profiler trace: which new processes become roots (at their exec). One of them. */
+struct tracer_select {
+	char comm[16];		/* the comm after exec */
+	uint64_t ino, dev;	/* the executable's inode and device (kernel encoding) */
+	uint64_t cgroup_id;	/* a cgroup v2 id */
+	pid_t watch_pid;	/* this process's descendants */
+	bool any_addr;		/* follow every TCP connection (the API address is found later) */
+};
+
 struct tracer_opts {
+	const struct tracer_select *select;	/* NULL: benchmark mode */
 	bool verbose;		/* route libbpf's own log to stderr */
 	tracer_event_fn on_event;
 	void *ctx;

@@ -102,7 +102,7 @@ if [ -z "$long" ]; then ok "rendered page fits 80 columns"; else ko "rendered pa
 
 # A top-level section of the rendered page (header line to the next header line).
 man_section() { awk -v h="$1" '/^[A-Z]/ { on = ($0 == h); next } on' "$tmp/man.txt"; }
-for c in benchmark compare report memory; do
+for c in benchmark compare report memory trace; do
 	H="PROFILER ${c^^}"
 	sec=$(man_section "$H")
 	if [ -n "$sec" ] && grep -q '^   Options' <<<"$sec" && grep -q '^   Exit status' <<<"$sec" &&
@@ -167,7 +167,7 @@ expect_completion "profiler benchmark --user = roo" root
 expect_completion "profiler memory --target" --target-kb
 
 # Every option a command's --help lists is in the man page's section and in the completion.
-for c in benchmark compare report memory; do
+for c in benchmark compare report memory trace; do
 	if ! help=$("$OUTPUT/profiler" "$c" --help 2>/dev/null); then
 		sk "options of '$c' (profiler $c --help fails: not implemented yet?)"
 		continue

@@ -253,6 +253,10 @@ fi
 # ----------------------------------------------------------- cold cache ---
 if selected cold_cache; then
 	echo "== --cold-cache"
+	bench trace-out -b "$B/keepalive" -n 2 --trace-out "$TMP/bench.trace.json"
+	jqcheck "benchmark --trace-out: a valid trace with a total slice per cold start" "$TMP/bench.trace.json" \
+		'all(.traceEvents[]; (.name | type) == "string" and (.pid | type) == "number")
+		 and ([.traceEvents[] | select(.ph == "X" and .cat == "phase" and .name == "total")] | length) == 2' .otherData
 	bench warm-cache -b "$B/keepalive" -n 3
 	jqcheck "default (warm page cache): no major fault once the files are cached" "$J" \
 		'.page_cache == "warm" and all(.measurements[1:][]; .page_faults.major == 0 and .cold_cache == null)' \
@@ -479,6 +483,102 @@ if selected conventions; then
 	NO_COLOR=1 "$P" benchmark -b "$BD/sample/bootstrap" -n 1 --log-dir "$TMP/logs-nc" >"$TMP/nc.out" 2>&1
 	check "no escape sequence in the output (no colour; NO_COLOR honoured)" \
 		bash -c "! grep -q \$'\\033' '$TMP/nc.out'"
+fi
+
+# ---------------------------------------------------------------- trace ---
+if selected trace; then
+	echo "== trace (attach mode, with a Runtime API server of the test's own)"
+	python3 "$TOP/tests/integration/rapi_stub.py" "$TMP/stubport" >/dev/null 2>&1 &
+	stub=$!
+	for _ in $(seq 100); do [ -s "$TMP/stubport" ] && break; sleep 0.05; done
+	API=127.0.0.1:$(cat "$TMP/stubport")
+	cp -p "$B/keepalive" "$BD/tracee"
+	# start_trace NAME ARGS...: profiler trace in the background, once it is attached
+	start_trace() {
+		local name=$1
+		shift
+		"$P" trace "$@" -o "$TMP/$name.ndjson" --trace-out "$TMP/$name.trace.json" \
+			>"$TMP/$name.out" 2>"$TMP/$name.err" &
+		TP=$!
+		for _ in $(seq 200); do grep -q '^Tracing cold starts' "$TMP/$name.err" && break; sleep 0.05; done
+	}
+	# end_trace: wait (bounded) for the tracer to stop by itself, then stop the bootstraps
+	end_trace() {
+		for _ in $(seq 200); do kill -0 $TP 2>/dev/null || break; sleep 0.05; done
+		kill -INT $TP 2>/dev/null
+		wait $TP
+		TRC=$?
+		pkill -f "$BD/tracee" 2>/dev/null
+	}
+	run_tracee() { AWS_LAMBDA_RUNTIME_API=$API "$BD/tracee" >/dev/null 2>&1 & }
+	# ndcheck NAME FILE EXPR: EXPR on the NDJSON records as one array
+	ndcheck() {
+		if jq -e -s "$3" "$2" >/dev/null 2>&1; then ok "$1"
+		else nok "$1" "jq -s '$3' $2" "got: $(head -c 600 "$2" 2>&1)"; fi
+	}
+	TRACE_OK='all(.[]; .init_ms > 0 and .handler_ms > 0 and .total_ms > .init_ms and .exec_ms > 0
+		and .memory_kb > 0 and .connections == 1 and .kernel_ns.exec_enter < .kernel_ns.next_sent)'
+
+	start_trace exe --exe "$BD/tracee" --count 3
+	for i in 1 2 3; do run_tracee; sleep 0.2; done
+	end_trace
+	check "trace --exe: exit status 0" test "$TRC" -eq 0
+	ndcheck "trace --exe: 3 NDJSON records with the benchmark's phases" "$TMP/exe.ndjson" \
+		"length == 3 and (map(.root_pid) | unique | length) == 3 and $TRACE_OK"
+	check "trace --exe: one line per cold start" test "$(grep -c '^  Cold start [0-9]: pid' "$TMP/exe.out")" -eq 3
+
+	start_trace comm --comm tracee --count 4
+	for i in 1 2 3 4; do run_tracee; done	# four cold starts at the same time
+	end_trace
+	ndcheck "trace --comm: four concurrent cold starts kept apart" "$TMP/comm.ndjson" \
+		"length == 4 and (map(.root_pid) | unique | length) == 4 and $TRACE_OK"
+	jqcheck "trace --trace-out: valid Trace Event Format" "$TMP/comm.trace.json" \
+		'(.traceEvents | length) > 0 and all(.traceEvents[]; (.name | type) == "string" and (.ph | type) == "string"
+		  and (.pid | type) == "number" and (.tid | type) == "number"
+		  and (.ph == "M" or ((.ts | type) == "number" and .ts >= 0)) and (.ph != "X" or .dur >= 0))
+		 and ([.traceEvents[] | select(.ph == "X")] | group_by([.pid, .tid]) | all(map(.ts) as $t | $t == ($t | sort)))
+		 and ([.traceEvents[] | select(.ph == "X" and .cat == "phase" and .name == "total")] | length) == 4' .otherData
+
+	mkfifo "$TMP/go"
+	bash -c "read -r _ <'$TMP/go'; for i in 1 2; do AWS_LAMBDA_RUNTIME_API=$API '$BD/tracee' >/dev/null 2>&1 & done; wait" &
+	spawner=$!
+	start_trace pid --pid $spawner --count 2
+	echo go >"$TMP/go"
+	end_trace
+	kill $spawner 2>/dev/null
+	ndcheck "trace --pid: the processes it starts are traced" "$TMP/pid.ndjson" \
+		"length == 2 and $TRACE_OK"
+
+	v2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+	if [ -n "$v2" ] && mkdir "$v2/profiler-it-$$" 2>/dev/null; then
+		mkfifo "$TMP/go2"
+		bash -c "echo \$\$ >'$v2/profiler-it-$$/cgroup.procs'; read -r _ <'$TMP/go2';
+			AWS_LAMBDA_RUNTIME_API=$API '$BD/tracee' >/dev/null 2>&1 & wait" &
+		spawner=$!
+		start_trace cgroup --cgroup "$v2/profiler-it-$$" --count 1
+		echo go >"$TMP/go2"
+		end_trace
+		kill $spawner 2>/dev/null
+		ndcheck "trace --cgroup: a process of that cgroup is traced" "$TMP/cgroup.ndjson" \
+			"length == 1 and $TRACE_OK"
+		sleep 0.2
+		rmdir "$v2/profiler-it-$$" 2>/dev/null
+	else
+		echo "        (no writable cgroup v2 hierarchy: --cgroup not tested)"
+	fi
+
+	start_trace api --exe "$BD/tracee" --api "$API" --count 1
+	run_tracee
+	end_trace
+	ndcheck "trace --api HOST:PORT: the given address is followed" "$TMP/api.ndjson" \
+		"length == 1 and $TRACE_OK"
+
+	start_trace dur --exe "$BD/tracee" --duration 0.5
+	end_trace
+	check "trace --duration: stops by itself, exit 0" test "$TRC" -eq 0
+	"$P" trace --exe "$BD/tracee" --comm x >/dev/null 2>"$TMP/tr.err"
+	check "trace with two selectors: exit 2" test $? -eq 2
+	kill $stub 2>/dev/null
 fi
 
 # ------------------------------------------------------------- valgrind ---

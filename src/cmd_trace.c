@@ -1,0 +1,699 @@
+/* profiler trace: attach to bootstraps that something else starts. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "httpclass.h"
+#include "results.h"
+#include "runner.h"
+#include "stats.h"
+#include "timeline.h"
+#include "trace_event.h"
+#include "tracer.h"
+#include "util.h"
+
+#define MAX_ROOTS 256
+#define MAX_CONNS 16
+#define INIT_ERROR_GRACE_NS (1000ull * 1000000ull)
+
+struct api_addr {
+	int family;		/* 0: unknown */
+	uint8_t addr[16];
+	uint16_t port;
+};
+
+struct conn_class {
+	uint32_t conn;
+	struct httpclass_conn hc;
+	unsigned counted;	/* requests already looked at */
+};
+
+/* One cold start being followed. */
+struct root_trace {
+	pid_t root;
+	struct prof_event *ev;
+	size_t n, cap;
+	struct api_addr api;
+	struct conn_class conns[MAX_CONNS];
+	size_t n_conns;
+	bool responded, init_error, exited, done, oom;
+	uint64_t init_error_ns;
+	int64_t start_epoch;
+};
+
+struct trace_opts {
+	const char *exe, *comm, *cgroup, *api, *output, *trace_out;
+	pid_t pid;
+	unsigned count;
+	double duration_s;
+	bool verbose, quiet;
+};
+
+struct trace_ctx {
+	struct trace_opts o;
+	struct api_addr api;		/* --api, or family 0 */
+	struct root_trace *roots[MAX_ROOTS];
+	size_t n_roots;
+	unsigned completed;
+	FILE *ndjson;
+	char ndjson_tmp[PATH_MAX + 16];
+	struct trace_writer *tw;
+	double *totals;
+	size_t n_totals, cap_totals;
+	uint64_t untracked_roots;	/* more cold starts at once than MAX_ROOTS */
+};
+
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+	g_stop = sig;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: profiler trace (--exe PATH | --comm NAME | --pid PID | --cgroup PATH) [--api HOST:PORT]\n"
+"                      [--count N] [--duration SEC] [-o FILE.ndjson] [--trace-out FILE] [-q] [-v]\n"
+"\n"
+"Attaches to bootstraps that something else starts (another Runtime API server, a test\n"
+"harness, a Lambda-like host) and measures each cold start with the same phases as\n"
+"'profiler benchmark'. New processes are selected at their execve:\n"
+"  --exe PATH         by executable (the same file: inode and device)\n"
+"  --comm NAME        by process name (comm, 15 characters at most)\n"
+"  --pid PID          every process PID starts, and their descendants\n"
+"  --cgroup PATH      every process in that cgroup v2 folder\n"
+"\n"
+"Options:\n"
+"      --api HOST:PORT  the Runtime API's address (default: each bootstrap's own\n"
+"                       AWS_LAMBDA_RUNTIME_API, read from /proc/PID/environ at its exec;\n"
+"                       failing that, the connections that carry Runtime API requests)\n"
+"      --count N        stop after N cold starts (default: no limit)\n"
+"      --duration SEC   stop after SEC seconds (default: no limit)\n"
+"  -o, --output FILE    one NDJSON record per cold start, in the shape of the results'\n"
+"                       measurements[] (failures carry \"outcome\" and \"reason\"); written\n"
+"                       atomically when tracing stops\n"
+"      --trace-out FILE Chrome Trace Event Format JSON (Perfetto UI, chrome://tracing)\n"
+"  -q, --quiet          no line per cold start\n"
+"  -v, --verbose        libbpf's own log on stderr\n"
+"  -h, --help           this text\n"
+"\n"
+"A cold start is complete when its bootstrap asks for its next event after answering (or\n"
+"exits); then it is printed and no longer followed. Ctrl-C stops tracing and writes what\n"
+"was measured; cold starts still in progress are listed as interrupted.\n"
+"\n"
+"Exit status: 0 tracing ended (count, duration or Ctrl-C); 2 bad usage or input;\n"
+"3 tracing unavailable (BPF not permitted, no BTF).\n"
+"\n"
+"Examples:\n"
+"  sudo profiler trace --exe ./bootstrap --count 10 -o trace.ndjson\n"
+"  jq -s '{runtime: \"mine\", memory_mb: 128, arch: \"x86_64\", measurements: map(select(.outcome == null))}' \\\n"
+"     trace.ndjson > results.json && profiler compare -i results.json\n");
+}
+
+static int parse_api(const char *s, struct api_addr *a)
+{
+	char host[256];
+	const char *colon = strrchr(s, ':');
+	unsigned long port;
+	char *end;
+
+	memset(a, 0, sizeof(*a));
+	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
+		return -1;
+	memcpy(host, s, (size_t)(colon - s));
+	host[colon - s] = '\0';
+	port = strtoul(colon + 1, &end, 10);
+	if (*end || !port || port > 65535)
+		return -1;
+	a->port = (uint16_t)port;
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		host[strlen(host) - 1] = '\0';
+		memmove(host, host + 1, strlen(host));
+	}
+	if (!strcmp(host, "localhost"))
+		strcpy(host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, a->addr) == 1) {
+		a->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, a->addr) == 1) {
+		a->family = AF_INET6;
+		return 0;
+	}
+	return -1;
+}
+
+/* AWS_LAMBDA_RUNTIME_API of a running process, from /proc/PID/environ. */
+static int api_from_environ(pid_t pid, struct api_addr *a)
+{
+	static const char key[] = "AWS_LAMBDA_RUNTIME_API=";
+	char path[64], *buf, *p;
+	size_t len;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	buf = read_file_all(path, 1 << 20, &len);
+	if (!buf)
+		return -1;
+	for (p = buf; p < buf + len; p += strlen(p) + 1) {
+		if (!strncmp(p, key, sizeof(key) - 1)) {
+			ret = parse_api(p + sizeof(key) - 1, a);
+			break;
+		}
+	}
+	free(buf);
+	return ret;
+}
+
+/* Does the sockaddr captured in a CONNECT event point at a? */
+static bool connect_matches(const struct prof_event *e, const struct api_addr *a)
+{
+	uint16_t fam, port;
+
+	if (e->cap_len < 8)
+		return false;
+	memcpy(&fam, e->data, 2);
+	memcpy(&port, e->data + 2, 2);
+	if (ntohs(port) != a->port)
+		return false;
+	if (fam == AF_INET)
+		return a->family == AF_INET && !memcmp(e->data + 4, a->addr, 4);
+	if (fam == AF_INET6 && e->cap_len >= 24) {
+		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+		if (a->family == AF_INET6)
+			return !memcmp(e->data + 8, a->addr, 16);
+		return !memcmp(e->data + 8, mapped, 12) && !memcmp(e->data + 20, a->addr, 4);
+	}
+	return false;
+}
+
+static struct root_trace *find_root(struct trace_ctx *x, pid_t root, bool create)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_roots; i++)
+		if (x->roots[i]->root == root)
+			return x->roots[i];
+	if (!create)
+		return NULL;
+	if (x->n_roots == MAX_ROOTS) {
+		x->untracked_roots++;
+		return NULL;
+	}
+	x->roots[x->n_roots] = calloc(1, sizeof(struct root_trace));
+	if (!x->roots[x->n_roots])
+		return NULL;
+	x->roots[x->n_roots]->root = root;
+	x->roots[x->n_roots]->start_epoch = epoch_s();
+	return x->roots[x->n_roots++];
+}
+
+static struct conn_class *conn_of(struct root_trace *r, uint32_t conn)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_conns; i++)
+		if (r->conns[i].conn == conn)
+			return &r->conns[i];
+	if (r->n_conns == MAX_CONNS)
+		return NULL;
+	r->conns[r->n_conns].conn = conn;
+	httpclass_init(&r->conns[r->n_conns].hc);
+	r->conns[r->n_conns].counted = 0;
+	return &r->conns[r->n_conns++];
+}
+
+/* Watch the request stream for the end of the cold start: a new GET next after
+ * an answer (the runtime is ready for its next event). */
+static void follow_requests(struct root_trace *r, const struct prof_event *e)
+{
+	struct conn_class *c = conn_of(r, e->conn_id);
+	enum rapi_req q;
+	bool starts = false;
+
+	if (!c || e->ret <= 0)
+		return;
+	q = httpclass_feed(&c->hc, e->data, e->cap_len, (size_t)e->ret, &starts);
+	if (q == RAPI_REQ_NONE)
+		return;
+	if (c->counted == c->hc.requests)
+		return;		/* this request was looked at already */
+	c->counted = c->hc.requests;
+	if (q == RAPI_REQ_RESPONSE || q == RAPI_REQ_ERROR)
+		r->responded = true;
+	else if (q == RAPI_REQ_INIT_ERROR && !r->init_error) {
+		r->init_error = true;
+		r->init_error_ns = e->ts_ns;
+	} else if (q == RAPI_REQ_NEXT && r->responded)
+		r->done = true;
+}
+
+static int on_event(void *ctx, const struct prof_event *e)
+{
+	struct trace_ctx *x = ctx;
+	struct root_trace *r = find_root(x, (pid_t)e->root, true);
+
+	if (!r || r->done)
+		return 0;
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 256;
+		struct prof_event *nev = realloc(r->ev, ncap * sizeof(*nev));
+
+		if (!nev) {
+			r->oom = true;
+			return 0;
+		}
+		r->ev = nev;
+		r->cap = ncap;
+	}
+	r->ev[r->n++] = *e;
+	switch (e->type) {
+	case PROF_EV_EXEC_DONE:
+		if ((pid_t)e->tgid == r->root && !r->api.family) {
+			if (x->api.family)
+				r->api = x->api;
+			else
+				api_from_environ(r->root, &r->api);
+		}
+		break;
+	case PROF_EV_WRITE:
+		follow_requests(r, e);
+		break;
+	case PROF_EV_EXIT:
+		if ((pid_t)e->tgid == r->root)
+			r->exited = r->done = true;
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/*
+ * The Runtime API connections of a cold start: those to its API address when it is
+ * known, else those that carry a Runtime API request. Events of other connections
+ * are dropped before the timeline sees them.
+ */
+static size_t keep_api_events(struct root_trace *r)
+{
+	uint32_t api[64];
+	size_t n_api = 0, i, k = 0;
+
+	if (r->api.family) {
+		for (i = 0; i < r->n && n_api < 64; i++)
+			if (r->ev[i].type == PROF_EV_CONNECT && connect_matches(&r->ev[i], &r->api))
+				api[n_api++] = r->ev[i].conn_id;
+	} else {
+		for (i = 0; i < r->n_conns && n_api < 64; i++) {
+			/* a connection whose requests the classifier saw as Runtime API ones */
+			if (r->conns[i].hc.requests && r->conns[i].hc.current != RAPI_REQ_OTHER)
+				api[n_api++] = r->conns[i].conn;
+		}
+	}
+	for (i = 0; i < r->n; i++) {
+		const struct prof_event *e = &r->ev[i];
+		bool conn_ev = e->type == PROF_EV_CONNECT || e->type == PROF_EV_WRITE ||
+			       e->type == PROF_EV_READ || e->type == PROF_EV_CLOSE;
+		bool keep = !conn_ev;
+
+		for (size_t j = 0; !keep && j < n_api; j++)
+			keep = e->conn_id == api[j];
+		if (keep)
+			r->ev[k++] = *e;
+	}
+	return k;
+}
+
+/*
+ * A cold start that ends with its bootstrap still alive (waiting for its next
+ * event) has no exit event: read its tree's peak RSS (VmHWM, the same kernel
+ * high-water mark) and its faults from /proc.
+ */
+static void sample_live_tree(struct tracer *t, pid_t root, struct invocation *inv)
+{
+	pid_t pids[256];
+	size_t n = tracer_tree(t, root, pids, 256), i;
+
+	inv->memory_kb = inv->root_memory_kb = 0;
+	inv->min_flt = inv->maj_flt = 0;
+	for (i = 0; i < n && i < 256; i++) {
+		uint64_t hwm = 0, mn = 0, mj = 0;
+
+		if (runner_proc_sample(pids[i], &hwm, &mn, &mj) != 0)
+			continue;
+		if (hwm > inv->memory_kb)
+			inv->memory_kb = hwm;
+		if (pids[i] == root)
+			inv->root_memory_kb = hwm;
+		inv->min_flt += mn;
+		inv->maj_flt += mj;
+	}
+}
+
+static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, bool interrupted)
+{
+	struct invocation inv;
+	char *line;
+	size_t n = keep_api_events(r);
+
+	memset(&inv, 0, sizeof(inv));
+	inv.index = (int)++x->completed;
+	inv.timestamp = r->start_epoch;
+	inv.root_pid = (uint32_t)r->root;
+	timeline_build(r->ev, n, (uint32_t)r->root, &inv);
+	if (!r->exited)
+		sample_live_tree(t, r->root, &inv);
+	if (interrupted && !r->done) {
+		inv.outcome = INV_INTERRUPTED;
+		strlcpy0(inv.reason, "tracing stopped before the cold start ended", sizeof(inv.reason));
+	} else if (r->oom) {
+		inv.outcome = INV_TRACE_INCOMPLETE;
+		strlcpy0(inv.reason, "out of memory while collecting events", sizeof(inv.reason));
+	} else if (inv.k.response_sent && !inv.function_error) {
+		inv.outcome = INV_OK;
+	} else if (inv.k.response_sent) {
+		inv.outcome = INV_FUNCTION_ERROR;
+		strlcpy0(inv.reason, "posted an invocation error", sizeof(inv.reason));
+	} else if (inv.k.init_error_sent) {
+		inv.outcome = INV_INIT_ERROR;
+		strlcpy0(inv.reason, "posted an init error", sizeof(inv.reason));
+	} else {
+		inv.outcome = INV_EXITED;
+		if (inv.exit_signal)
+			snprintf(inv.reason, sizeof(inv.reason), "killed by signal %d before answering",
+				 inv.exit_signal);
+		else
+			snprintf(inv.reason, sizeof(inv.reason), "exited%s before answering",
+				 inv.exit_code >= 0 ? " (see exit.code)" : "");
+	}
+	if (!x->o.quiet) {
+		if (inv.outcome == INV_OK)
+			printf("  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv.index,
+			       (int)r->root, inv.total_ms, inv.init_ms, inv.handler_ms);
+		else
+			printf("  Cold start %d: pid %d: FAILED (%s: %s)\n", inv.index, (int)r->root,
+			       inv_outcome_name(inv.outcome), inv.reason);
+		fflush(stdout);
+	}
+	if (inv.outcome == INV_OK && x->n_totals < 1000000) {
+		if (x->n_totals == x->cap_totals) {
+			size_t nc = x->cap_totals ? x->cap_totals * 2 : 64;
+			double *nt = realloc(x->totals, nc * sizeof(*nt));
+
+			if (nt) {
+				x->totals = nt;
+				x->cap_totals = nc;
+			}
+		}
+		if (x->n_totals < x->cap_totals)
+			x->totals[x->n_totals++] = inv.total_ms;
+	}
+	if (x->ndjson) {
+		line = results_invocation_json(&inv);
+		if (line) {
+			fprintf(x->ndjson, "%s\n", line);
+			free(line);
+		}
+	}
+	if (x->tw)
+		trace_add_cold_start(x->tw, inv.index, r->ev, n, &inv);
+	tracer_forget(t, r->root);
+}
+
+/* Hand over finished cold starts, oldest first, and drop them. */
+static void reap_done(struct trace_ctx *x, struct tracer *t, bool interrupted)
+{
+	size_t i = 0;
+
+	while (i < x->n_roots) {
+		struct root_trace *r = x->roots[i];
+		bool init_err_over = r->init_error && !r->responded &&
+				     mono_ns() > r->init_error_ns + INIT_ERROR_GRACE_NS;
+
+		if (!(r->done || init_err_over || interrupted) ||
+		    (x->o.count && x->completed >= x->o.count)) {
+			i++;
+			continue;
+		}
+		finish(x, r, t, interrupted);
+		free(r->ev);
+		free(r);
+		memmove(&x->roots[i], &x->roots[i + 1], (x->n_roots - i - 1) * sizeof(x->roots[0]));
+		x->n_roots--;
+	}
+}
+
+static int parse_opts(int argc, char **argv, struct trace_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "exe", required_argument, NULL, 'e' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "cgroup", required_argument, NULL, 'g' },
+		{ "api", required_argument, NULL, 'a' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "trace-out", required_argument, NULL, 'T' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, selectors = 0;
+	char *end;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e': o->exe = optarg; selectors++; break;
+		case 'c':
+			if (!*optarg || strlen(optarg) > 15)
+				return err_usage("--comm must be a process name of 1 to 15 characters, not '%s'",
+						 optarg);
+			o->comm = optarg;
+			selectors++;
+			break;
+		case 'p': {
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v <= 0 || v > INT_MAX)
+				return err_usage("--pid must be a process id, not '%s'", optarg);
+			o->pid = (pid_t)v;
+			selectors++;
+			break;
+		}
+		case 'g': o->cgroup = optarg; selectors++; break;
+		case 'a': o->api = optarg; break;
+		case 'n': {
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (*end || !*optarg || *optarg == '-' || v == 0 || v > 10000000)
+				return err_usage("--count must be a whole number from 1 to 10000000, not '%s'",
+						 optarg);
+			o->count = (unsigned)v;
+			break;
+		}
+		case 'd':
+			o->duration_s = strtod(optarg, &end);
+			if (*end || !(o->duration_s > 0) || o->duration_s > 86400 * 365)
+				return err_usage("--duration must be seconds above 0, not '%s'", optarg);
+			break;
+		case 'o': o->output = optarg; break;
+		case 'T': o->trace_out = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
+		default: return err_unknown_option("trace", argv[optind - 1], longopts);
+		}
+	}
+	if (optind < argc)
+		return err_usage("unexpected argument '%s'", argv[optind]);
+	if (selectors != 1)
+		return err_usage("trace needs exactly one of --exe, --comm, --pid, --cgroup "
+				 "(see 'profiler trace --help')");
+	return 0;
+}
+
+/* Resolve the selector into what the BPF side compares. */
+static int make_select(const struct trace_opts *o, struct tracer_select *s)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->any_addr = !o->api;
+	if (o->comm) {
+		strlcpy0(s->comm, o->comm, sizeof(s->comm));
+	} else if (o->exe) {
+		if (stat(o->exe, &st) != 0)
+			return err_usage("--exe %s: %s", o->exe, strerror(errno));
+		if (!S_ISREG(st.st_mode))
+			return err_usage("--exe %s is not a regular file", o->exe);
+		s->ino = st.st_ino;
+		/* the kernel's dev_t: major << 20 | minor */
+		s->dev = ((uint64_t)major(st.st_dev) << 20) | minor(st.st_dev);
+	} else if (o->cgroup) {
+		if (stat(o->cgroup, &st) != 0 || !S_ISDIR(st.st_mode))
+			return err_usage("--cgroup %s: not a cgroup folder (%s)", o->cgroup,
+					 errno ? strerror(errno) : "not a directory");
+		/* a cgroup v2 folder's inode number is its cgroup id */
+		s->cgroup_id = st.st_ino;
+	} else {
+		if (kill(o->pid, 0) != 0 && errno == ESRCH)
+			return err_usage("--pid %d: no such process", (int)o->pid);
+		s->watch_pid = o->pid;
+	}
+	return 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_ctx *x = calloc(1, sizeof(*x));
+	struct tracer_select sel;
+	struct tracer_opts to = { 0 };
+	struct tracer *t = NULL;
+	struct sigaction sa;
+	uint64_t deadline = 0;
+	char err[512];
+	int ret, rc, fd;
+
+	if (!x) {
+		fprintf(stderr, "profiler: out of memory\n");
+		return EXIT_USAGE;
+	}
+	rc = parse_opts(argc, argv, &x->o);
+	if (rc)
+		goto out;
+	if (x->o.api && parse_api(x->o.api, &x->api)) {
+		rc = err_usage("--api must be HOST:PORT with a numeric IPv4/IPv6 address or localhost, not '%s'",
+			       x->o.api);
+		goto out;
+	}
+	rc = make_select(&x->o, &sel);
+	if (rc)
+		goto out;
+	if (x->o.output) {
+		snprintf(x->ndjson_tmp, sizeof(x->ndjson_tmp), "%s.tmp.XXXXXX", x->o.output);
+		fd = mkstemp(x->ndjson_tmp);
+		if (fd < 0 || !(x->ndjson = fdopen(fd, "w"))) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			x->ndjson_tmp[0] = '\0';
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		fchmod(fd, 0644);
+	}
+	if (x->o.trace_out && !(x->tw = trace_open())) {
+		fprintf(stderr, "profiler: out of memory\n");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	to.select = &sel;
+	to.verbose = x->o.verbose;
+	to.on_event = on_event;
+	to.ctx = x;
+	t = tracer_open(&to, err, sizeof(err));
+	if (!t) {
+		fprintf(stderr, "profiler: %s\n", err);
+		rc = EXIT_ENV;
+		goto out;
+	}
+	if (x->api.family && tracer_add_api_addr(t, x->api.family, x->api.addr, x->api.port)) {
+		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (x->o.duration_s > 0)
+		deadline = mono_ns() + (uint64_t)(x->o.duration_s * 1e9);
+	fprintf(stderr, "Tracing cold starts (%s%s); Ctrl-C to stop.\n",
+		x->o.exe ? "--exe " : x->o.comm ? "--comm " : x->o.cgroup ? "--cgroup " : "--pid ",
+		x->o.exe ? x->o.exe : x->o.comm ? x->o.comm : x->o.cgroup ? x->o.cgroup : "");
+	while (!g_stop && !(x->o.count && x->completed >= x->o.count) &&
+	       !(deadline && mono_ns() > deadline)) {
+		tracer_poll(t, 20);
+		tracer_drain(t);
+		reap_done(x, t, false);
+	}
+	tracer_drain(t);
+	reap_done(x, t, false);
+	if (!(x->o.count && x->completed >= x->o.count))
+		reap_done(x, t, true);	/* still in progress: interrupted */
+
+	if (!x->o.quiet) {
+		struct stats s;
+
+		if (x->n_totals && stats_compute(x->totals, x->n_totals, &s) == 0)
+			printf("\n%u cold starts traced, %zu answered: total Average %.3fms, P50 %.3fms, "
+			       "P99 %.3fms, Min %.3fms, Max %.3fms\n", x->completed, x->n_totals, s.avg,
+			       s.p50, s.p99, s.min, s.max);
+		else
+			printf("\n%u cold starts traced, none answered\n", x->completed);
+		if (x->untracked_roots)
+			printf("%llu more cold starts ran at once than can be followed (%d)\n",
+			       (unsigned long long)x->untracked_roots, MAX_ROOTS);
+	}
+	ret = EXIT_OK;
+	if (x->ndjson) {
+		bool ok = fflush(x->ndjson) == 0 && fsync(fileno(x->ndjson)) == 0;
+
+		ok = fclose(x->ndjson) == 0 && ok;
+		x->ndjson = NULL;
+		if (!ok || rename(x->ndjson_tmp, x->o.output) != 0) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
+			ret = EXIT_USAGE;
+		} else {
+			x->ndjson_tmp[0] = '\0';
+			if (!x->o.quiet)
+				printf("Records saved to: %s\n", x->o.output);
+		}
+	}
+	if (x->tw) {
+		char *json = trace_to_json(x->tw);
+
+		if (!json || (rc = write_file_atomic(x->o.trace_out, json, strlen(json))) != 0) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.trace_out,
+				json ? strerror(-rc) : "out of memory");
+			ret = EXIT_USAGE;
+		} else if (!x->o.quiet) {
+			printf("Trace saved to: %s\n", x->o.trace_out);
+		}
+		free(json);
+	}
+	rc = ret;
+out:
+	if (x->ndjson)
+		fclose(x->ndjson);
+	if (x->ndjson_tmp[0])
+		unlink(x->ndjson_tmp);
+	trace_free(x->tw);
+	tracer_close(t);
+	for (size_t i = 0; i < x->n_roots; i++) {
+		free(x->roots[i]->ev);
+		free(x->roots[i]);
+	}
+	free(x->totals);
+	free(x);
+	return rc;
+}
