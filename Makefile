@@ -63,7 +63,7 @@ SANFLAGS    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitiz
 # A root shell without sudo runs the bundled sample as root, said on the command line.
 DEMO_USER := $(if $(SUDO_UID),,--run-as-root)
 
-.PHONY: all deps demo test unit unit-asan integration install-test examples-test clean vmlinux
+.PHONY: all deps demo test unit unit-asan integration install-test examples-test browser-test clean vmlinux
 all: $(PROFILER) $(SAMPLE) $(BOOTSTRAPS)
 
 deps:
@@ -82,7 +82,7 @@ demo: deps
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(ASAN_TESTS)
-	$(Q)$(MAKE) --no-print-directory unit unit-asan integration install-test examples-test
+	$(Q)$(MAKE) --no-print-directory unit unit-asan integration install-test examples-test browser-test
 
 unit: $(UNIT_TESTS)
 	$(Q)set -e; for t in $(UNIT_TESTS); do echo "  RUN      $$t"; $$t; done
@@ -99,6 +99,10 @@ install-test: all
 
 examples-test: all
 	$(Q)OUTPUT=$(OUTPUT) bash tests/examples/run.sh
+
+# The HTML report and SVG rendered in headless Chromium (installed by the test if missing).
+browser-test: all
+	$(Q)OUTPUT=$(OUTPUT) bash tests/browser/run.sh
 
 vmlinux:
 	tools/gen-vmlinux.sh

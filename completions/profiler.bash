@@ -108,7 +108,7 @@ _profiler()
 		;;
 	report)
 		case $prev in
-		-i | --input | -o | --output)
+		-i | --input | -o | --output | --svg | --html)
 			_profiler_files
 			return 0
 			;;
@@ -116,7 +116,7 @@ _profiler()
 			return 0
 			;;
 		esac
-		opts="-i --input -o --output --runtime --display -h --help"
+		opts="-i --input -o --output --svg --html --runtime --display -h --help"
 		;;
 	memory)
 		case $prev in

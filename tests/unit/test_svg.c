@@ -1,0 +1,553 @@
+/* Unit tests of src/svg.c: the text buffer and escaping, phase medians, the
+ * distribution (dots, p50/p99), the median waterfall, the bars chart and the
+ * standalone document, checked for well-formedness by a strict tag-balance
+ * checker (no libxml2 here) and for their figures and escaping. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "results.h"
+#include "svg.h"
+
+/* ------------------------------------------------------------------------ */
+/* a strict well-formedness checker (a subset of XML 1.0 that our output uses) */
+
+struct xcheck {
+	char err[200];
+	size_t n_elements, roots;
+};
+
+static bool name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == ':' || c == '.';
+}
+
+/* "&...;" at s: a known entity or a character reference. Returns its length, 0 if invalid. */
+static size_t entity_len(const char *s)
+{
+	static const char *const named[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;" };
+	size_t i;
+
+	for (i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (!strncmp(s, named[i], strlen(named[i])))
+			return strlen(named[i]);
+	if (s[1] == '#') {
+		i = 2;
+		if (s[2] == 'x')
+			i++;
+		while (s[i] >= '0' && s[i] <= '9')
+			i++;
+		if (i > 2 && s[i] == ';')
+			return i + 1;
+	}
+	return 0;
+}
+
+static bool valid_utf8(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n = *p < 0x80 ? 0 : (*p & 0xe0) == 0xc0 ? 1 : (*p & 0xf0) == 0xe0 ? 2 :
+			(*p & 0xf8) == 0xf0 ? 3 : -1;
+
+		if (n < 0)
+			return false;
+		p++;
+		while (n--)
+			if ((*p++ & 0xc0) != 0x80)
+				return false;
+	}
+	return true;
+}
+
+/* 0 when doc is well-formed: balanced tags, one root, quoted attributes, no raw
+ * '<' or bare '&' in text or attribute values, no control characters. */
+static int xml_check(const char *doc, struct xcheck *x)
+{
+	char stack[64][32];
+	size_t depth = 0;
+	const char *p = doc;
+
+	memset(x, 0, sizeof(*x));
+	if (!valid_utf8(doc)) {
+		snprintf(x->err, sizeof(x->err), "invalid UTF-8");
+		return -1;
+	}
+#define XFAIL(...) do { snprintf(x->err, sizeof(x->err), __VA_ARGS__); \
+			snprintf(x->err + strlen(x->err), sizeof(x->err) - strlen(x->err), \
+				 " at offset %zu", (size_t)(p - doc)); return -1; } while (0)
+	while (*p) {
+		if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t' && *p != '\r')
+			XFAIL("control character");
+		if (*p == '&') {
+			size_t n = entity_len(p);
+
+			if (!n)
+				XFAIL("bare '&'");
+			p += n;
+			continue;
+		}
+		if (*p == '>')
+			XFAIL("raw '>' in text");
+		if (*p != '<') {
+			if (!depth && *p != ' ' && *p != '\n' && *p != '\t')
+				XFAIL("text outside the root element");
+			p++;
+			continue;
+		}
+		if (!strncmp(p, "<?", 2)) {
+			const char *e = strstr(p, "?>");
+
+			if (!e || p != doc)
+				XFAIL("processing instruction not at the start");
+			p = e + 2;
+			continue;
+		}
+		if (!strncmp(p, "<!--", 4)) {
+			const char *e = strstr(p, "-->");
+
+			if (!e)
+				XFAIL("unterminated comment");
+			p = e + 3;
+			continue;
+		}
+		if (!strncmp(p, "<!DOCTYPE", 9)) {
+			const char *e = strchr(p, '>');
+
+			if (!e || depth || x->roots)
+				XFAIL("misplaced DOCTYPE");
+			p = e + 1;
+			continue;
+		}
+		if (p[1] == '/') {
+			char name[32];
+			size_t n = 0;
+
+			p += 2;
+			while (name_char(*p) && n < sizeof(name) - 1)
+				name[n++] = *p++;
+			name[n] = '\0';
+			if (*p != '>')
+				XFAIL("bad end tag </%s", name);
+			if (!depth || strcmp(stack[depth - 1], name))
+				XFAIL("end tag </%s> does not match <%s>", name,
+				      depth ? stack[depth - 1] : "(none)");
+			depth--;
+			p++;
+			continue;
+		}
+		{
+			char name[32];
+			size_t n = 0;
+
+			p++;
+			while (name_char(*p) && n < sizeof(name) - 1)
+				name[n++] = *p++;
+			name[n] = '\0';
+			if (!n)
+				XFAIL("raw '<' or empty tag name");
+			if (!depth) {
+				if (x->roots)
+					XFAIL("second root element <%s>", name);
+				x->roots++;
+			}
+			x->n_elements++;
+			for (;;) {
+				while (*p == ' ' || *p == '\n' || *p == '\t')
+					p++;
+				if (*p == '>') {
+					if (depth == sizeof(stack) / sizeof(stack[0]))
+						XFAIL("too deep");
+					strcpy(stack[depth++], name);
+					p++;
+					break;
+				}
+				if (p[0] == '/' && p[1] == '>') {
+					p += 2;
+					break;
+				}
+				if (!name_char(*p))
+					XFAIL("bad attribute in <%s>", name);
+				while (name_char(*p))
+					p++;
+				if (p[0] != '=' || p[1] != '"')
+					XFAIL("unquoted attribute in <%s>", name);
+				p += 2;
+				while (*p && *p != '"') {
+					if (*p == '<')
+						XFAIL("'<' in an attribute of <%s>", name);
+					if (*p == '&') {
+						size_t e = entity_len(p);
+
+						if (!e)
+							XFAIL("bare '&' in an attribute of <%s>", name);
+						p += e;
+						continue;
+					}
+					p++;
+				}
+				if (!*p)
+					XFAIL("unterminated attribute in <%s>", name);
+				p++;
+			}
+		}
+	}
+	if (depth)
+		XFAIL("<%s> not closed", stack[depth - 1]);
+	if (x->roots != 1)
+		XFAIL("no root element");
+#undef XFAIL
+	return 0;
+}
+
+static void assert_well_formed(const char *doc)
+{
+	struct xcheck x;
+
+	if (xml_check(doc, &x)) {
+		print_error("not well-formed: %s\n", x.err);
+		fail();
+	}
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	const char *p = hay;
+
+	while ((p = strstr(p, needle))) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+#define assert_contains(hay, needle)						\
+	do {									\
+		if (!strstr((hay), (needle))) {					\
+			print_error("missing: %s\n", (needle));			\
+			fail();							\
+		}								\
+	} while (0)
+
+/* ------------------------------------------------------------------------ */
+/* fixtures                                                                   */
+
+/* Five successes with known phases and one failure. Phases of cold start i (0..4):
+ * total 10+i*2.5, init 6+i, handler 1+i*0.25, exec 0.5+i*0.1, connect 0.2,
+ * wait 0.5; connect starts 1.5+i ms after exec_enter (kernel marks). */
+static void make_results(struct results *r, const char *runtime, bool ebpf)
+{
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(r->runtime, sizeof(r->runtime), "%s", runtime);
+	r->memory_mb = 128;
+	snprintf(r->arch, sizeof(r->arch), "x86_64");
+	snprintf(r->timing_source, sizeof(r->timing_source), "%s", ebpf ? "ebpf" : "userspace");
+	r->n_inv = 6;
+	r->inv = calloc(r->n_inv, sizeof(*r->inv));
+	assert_non_null(r->inv);
+	for (i = 0; i < 5; i++) {
+		struct invocation *v = &r->inv[i];
+
+		v->index = (int)i + 1;
+		v->outcome = INV_OK;
+		v->total_ms = 10 + (double)i * 2.5;
+		v->init_ms = 6 + (double)i;
+		v->handler_ms = 1 + (double)i * 0.25;
+		v->exec_ms = ebpf ? 0.5 + (double)i * 0.1 : -1;
+		v->connect_ms = ebpf ? 0.2 : -1;
+		v->wait_ms = ebpf ? 0.5 : -1;
+		v->memory_kb = 1000 + i * 100;
+		if (ebpf) {
+			v->k.exec_enter = 1000000000ull;
+			v->k.connect_start = v->k.exec_enter + 1500000ull + i * 1000000ull;
+		}
+	}
+	r->inv[5].index = 6;
+	r->inv[5].outcome = INV_EXITED;
+	r->inv[5].total_ms = 99;	/* must not count */
+	snprintf(r->inv[5].reason, sizeof(r->inv[5].reason), "exited with code 3");
+	results_compute_stats(r);
+}
+
+/* ------------------------------------------------------------------------ */
+/* tests                                                                      */
+
+static void test_checker_catches_errors(void **state)
+{
+	struct xcheck x;
+
+	(void)state;
+	assert_int_equal(xml_check("<a><b/>t &amp; &#39;</a>", &x), 0);
+	assert_int_equal(x.n_elements, 2);
+	assert_int_not_equal(xml_check("<a><b></a>", &x), 0);
+	assert_int_not_equal(xml_check("<a></a><b/>", &x), 0);
+	assert_int_not_equal(xml_check("<a>x & y</a>", &x), 0);
+	assert_int_not_equal(xml_check("<a>x <script> y</a>", &x), 0);
+	assert_int_not_equal(xml_check("<a t=\"<\"/>", &x), 0);
+	assert_int_not_equal(xml_check("<a t=x/>", &x), 0);
+	assert_int_not_equal(xml_check("<a>", &x), 0);
+	assert_int_not_equal(xml_check("<a>\xff</a>", &x), 0);
+}
+
+static void test_escape(void **state)
+{
+	struct svgbuf b = { 0 };
+	char *s;
+
+	(void)state;
+	svgbuf_escape(&b, "<a href=\"x\">'&'</a>\x01\tend");
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	assert_string_equal(s, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;?\tend");
+	free(s);
+	svgbuf_free(NULL);
+	svgbuf_free(&b);
+}
+
+static void test_buffer_grows(void **state)
+{
+	struct svgbuf b = { 0 };
+	char *s;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 3000; i++)
+		svgbuf_printf(&b, "%04d", i % 10000);
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	assert_int_equal(strlen(s), 12000);
+	assert_memory_equal(s + 4 * 2999, "2999", 4);
+	free(s);
+}
+
+static void test_phase_median(void **state)
+{
+	struct results r;
+	double m;
+
+	(void)state;
+	make_results(&r, "rt", true);
+	/* successes only: the failure's total 99 is left out */
+	assert_int_equal(svg_phase_median(&r, offsetof(struct invocation, total_ms), &m), 5);
+	assert_true(fabs(m - 15.0) < 1e-12);
+	assert_int_equal(svg_phase_median(&r, offsetof(struct invocation, exec_ms), &m), 5);
+	assert_true(fabs(m - 0.7) < 1e-12);
+	results_free(&r);
+	make_results(&r, "rt", false);
+	assert_int_equal(svg_phase_median(&r, offsetof(struct invocation, wait_ms), &m), 0);
+	assert_true(isnan(m));
+	results_free(&r);
+}
+
+static void test_distribution(void **state)
+{
+	struct svgbuf b = { 0 };
+	struct results r;
+	struct report_input in = { "results.json", &r };
+	char *s;
+	int h;
+
+	(void)state;
+	make_results(&r, "rt", true);
+	h = svg_chart_distribution(&b, &in, 1, 0);
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	assert_true(h > 100);
+	assert_well_formed(s);
+	assert_int_equal(strncmp(s, "<svg xmlns=\"http://www.w3.org/2000/svg\"", 39), 0);
+	/* one dot per successful cold start */
+	assert_int_equal(count(s, "class=\"dot\""), 5);
+	/* totals 10, 12.5, 15, 17.5, 20: p50 15; p99 rank 3.96 -> 17.5 + 0.96 * 2.5 = 19.9 */
+	assert_contains(s, "p50 15.000 ms");
+	assert_contains(s, "p99 19.900 ms");
+	assert_int_equal(count(s, "class=\"mark p50\""), 1);
+	assert_int_equal(count(s, "class=\"mark p99\""), 1);
+	assert_contains(s, "<title>12.500 ms</title>");
+	assert_contains(s, "n = 5 ok, 1 failed");
+	assert_contains(s, "close to its max");
+	assert_contains(s, "#1: results.json (timing: ebpf)");
+	assert_null(strstr(s, "99.000"));
+	free(s);
+	results_free(&r);
+}
+
+static void test_waterfall(void **state)
+{
+	struct svgbuf b = { 0 };
+	struct results r;
+	struct report_input in = { "r.json", &r };
+	char *s;
+
+	(void)state;
+	make_results(&r, "rt", true);
+	assert_true(svg_chart_waterfall(&b, &in, 1, 0) > 0);
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	assert_well_formed(s);
+	assert_int_equal(count(s, "class=\"bar phase-"), 5);
+	/* medians: exec 0.7, connect 0.2, init 8, wait 0.5, handler 1.5, total 15 */
+	assert_contains(s, "exec: median 0.700 ms (n=5)");
+	assert_contains(s, "connect: median 0.200 ms (n=5)");
+	assert_contains(s, "init: median 8.000 ms (n=5)");
+	assert_contains(s, "wait: median 0.500 ms (n=5)");
+	assert_contains(s, "handler: median 1.500 ms (n=5)");
+	assert_contains(s, "median total 15.000 ms");
+	assert_contains(s, "need not add up to the median total");
+	assert_contains(s, "connect (in init)");
+	/* the connect bar starts at the median connect offset, 3.5 ms: axis 0..15
+	 * (step 5), plot 250..920 -> x = 250 + 3.5 / 15 * 670 = 406.3 */
+	assert_contains(s, "class=\"bar phase-connect\" x=\"406.3\"");
+	/* wait starts at the median init (8 ms: x = 607.3), handler at 8.5 (x = 629.7) */
+	assert_contains(s, "class=\"bar phase-wait\" x=\"607.3\"");
+	assert_contains(s, "class=\"bar phase-handler\" x=\"629.7\"");
+	free(s);
+	results_free(&r);
+
+	/* userspace timing: exec, connect, wait not measured, and said so */
+	make_results(&r, "rt", false);
+	assert_true(svg_chart_waterfall(&b, &in, 1, 0) > 0);
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	assert_well_formed(s);
+	assert_int_equal(count(s, "class=\"bar phase-"), 2);
+	assert_int_equal(count(s, "not measured (timing: userspace)"), 3);
+	assert_null(strstr(s, "phase-exec"));
+	free(s);
+	results_free(&r);
+}
+
+static void test_bars(void **state)
+{
+	struct svgbuf b = { 0 };
+	struct results r[2];
+	struct report_input in[2] = { { "a.json", &r[0] }, { "b.json", &r[1] } };
+	char *s;
+
+	(void)state;
+	make_results(&r[0], "one", true);
+	make_results(&r[1], "two", false);
+	assert_true(svg_chart_bars(&b, in, 2, 0) > 0);
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	assert_well_formed(s);
+	assert_int_equal(count(s, "class=\"bar metric-"), 6);
+	/* init 6..10: mean 8, p50 8, p99 9.96 */
+	assert_contains(s, "mean 8.000, p50 8.000, p99 9.960 ms");
+	assert_contains(s, "#2 two, 128 MB, x86_64");
+	assert_int_equal(count(s, "class=\"mark p99\""), 6);
+	free(s);
+	results_free(&r[0]);
+	results_free(&r[1]);
+}
+
+static void test_report_escapes_untrusted(void **state)
+{
+	struct results r[2];
+	struct report_input in[2] = { { "/tmp/<x>&\"y\".json", &r[0] }, { "b.json", &r[1] } };
+	struct xcheck x;
+	char *s;
+
+	(void)state;
+	make_results(&r[0], "<script>alert(1)</script>", true);
+	/* long multibyte name: cut on a character boundary */
+	make_results(&r[1], "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+			    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+			    "\xc3\xa9\xc3\xa9\xc3\xa9", true);
+	s = svg_report(in, 2);
+	assert_non_null(s);
+	assert_int_equal(strncmp(s, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 44), 0);
+	assert_int_equal(xml_check(s, &x), 0);
+	assert_null(strstr(s, "<script"));
+	assert_contains(s, "&lt;script&gt;alert(1)&lt;/script&gt;");
+	assert_contains(s, "/tmp/&lt;x&gt;&amp;&quot;y&quot;.json");
+	assert_contains(s, "\xe2\x80\xa6");	/* the ellipsis of a cut label */
+	/* both charts, 10 dots, 10 phase bars */
+	assert_int_equal(count(s, "class=\"chart distribution\""), 1);
+	assert_int_equal(count(s, "class=\"chart waterfall\""), 1);
+	assert_int_equal(count(s, "class=\"dot\""), 10);
+	assert_int_equal(count(s, "class=\"bar phase-"), 10);
+	assert_contains(s, "no Lambda platform overhead");
+	free(s);
+	results_free(&r[0]);
+	results_free(&r[1]);
+}
+
+static void test_no_success(void **state)
+{
+	struct svgbuf b = { 0 };
+	struct results r;
+	struct report_input in = { "r.json", &r };
+	char *s;
+	size_t i;
+
+	(void)state;
+	make_results(&r, "rt", true);
+	for (i = 0; i < r.n_inv; i++)
+		r.inv[i].outcome = INV_TIMEOUT;
+	results_compute_stats(&r);
+	assert_true(svg_chart_distribution(&b, &in, 1, 0) > 0);
+	assert_true(svg_chart_waterfall(&b, &in, 1, 20) > 0);
+	assert_true(svg_chart_bars(&b, &in, 1, 40) > 0);
+	svgbuf_puts(&b, "</x>");
+	s = svgbuf_take(&b);
+	assert_non_null(s);
+	/* three sibling charts: wrap them to check them as one document */
+	{
+		size_t len = strlen(s);
+		char *doc = malloc(len + 4);
+
+		assert_non_null(doc);
+		memcpy(doc, "<x>", 3);
+		memcpy(doc + 3, s, len + 1);
+		assert_well_formed(doc);
+		free(doc);
+	}
+	assert_contains(s, "no successful cold start with a total_ms");
+	assert_int_equal(count(s, "class=\"dot\""), 0);
+	assert_int_equal(count(s, "class=\"bar "), 0);
+	free(s);
+	results_free(&r);
+}
+
+static void test_bad_arguments(void **state)
+{
+	struct svgbuf b = { 0 };
+
+	(void)state;
+	assert_null(svg_report(NULL, 1));
+	assert_int_equal(svg_chart_distribution(&b, NULL, 0, 0), -1);
+	assert_int_equal(svg_chart_waterfall(&b, NULL, 0, 0), -1);
+	assert_int_equal(svg_chart_bars(&b, NULL, 0, 0), -1);
+	assert_int_equal(b.len, 0);
+	svgbuf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_checker_catches_errors),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_buffer_grows),
+		cmocka_unit_test(test_phase_median),
+		cmocka_unit_test(test_distribution),
+		cmocka_unit_test(test_waterfall),
+		cmocka_unit_test(test_bars),
+		cmocka_unit_test(test_report_escapes_untrusted),
+		cmocka_unit_test(test_no_success),
+		cmocka_unit_test(test_bad_arguments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
