@@ -116,7 +116,7 @@ _profiler()
 			return 0
 			;;
 		esac
-		opts="-i --input -o --output --svg --html --runtime --display -h --help"
+		opts="-i --input -o --output --svg --html --runtime --display -h --help --json"
 		;;
 	memory)
 		case $prev in
@@ -145,7 +145,7 @@ _profiler()
 			;;
 		esac
 		opts="--exe --comm --pid --cgroup --api --count --duration -o --output --trace-out
-		      -q --quiet -v --verbose -h --help"
+		      --json -q --quiet -v --verbose -h --help"
 		;;
 	esac
 

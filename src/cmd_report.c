@@ -63,6 +63,7 @@ static void usage(FILE *f)
 "      --runtime NAME   r for every entry (default: <runtime>_on_provided_al2023,\n"
 "                       <runtime> being the results' runtime name)\n"
 "      --display NAME   d for every entry (default: <runtime> (prov.al2023))\n"
+"      --json           the lambda-perf JSON on stdout (the same as -o -)\n"
 "  -h, --help           this text\n"
 "\n"
 "The -o file is readable by anything that reads lambda-perf's files, including\n"
@@ -87,6 +88,7 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 		{ "html", required_argument, NULL, 'H' },
 		{ "runtime", required_argument, NULL, 'R' },
 		{ "display", required_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -121,11 +123,16 @@ static int parse_opts(int argc, char **argv, struct report_opts *o)
 				return err_usage("--display must not be empty");
 			o->display = optarg;
 			break;
+		case 'J':
+			/* the machine-readable result, lambda-perf's JSON, on stdout */
+			if (o->output && strcmp(o->output, "-"))
+				return err_usage("--json and -o FILE exclude each other (--json is -o -)");
+			o->output = "-";
+			break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return err_usage("unknown option '%s' (see 'profiler report --help')",
-					 argv[optind - 1]);
+			return err_unknown_option("report", argv[optind - 1], longopts);
 		}
 	}
 	if (optind < argc)

@@ -58,7 +58,7 @@ struct trace_opts {
 	pid_t pid;
 	unsigned count;
 	double duration_s;
-	bool verbose, quiet;
+	bool verbose, quiet, json;
 };
 
 struct trace_ctx {
@@ -76,6 +76,9 @@ struct trace_ctx {
 };
 
 static volatile sig_atomic_t g_stop;
+
+/* the lines for people: stdout, or stderr when --json has stdout */
+#define TXT(x) ((x)->o.json ? stderr : stdout)
 
 static void on_signal(int sig)
 {
@@ -106,6 +109,8 @@ static void usage(FILE *f)
 "                       measurements[] (failures carry \"outcome\" and \"reason\"); written\n"
 "                       atomically when tracing stops\n"
 "      --trace-out FILE Chrome Trace Event Format JSON (Perfetto UI, chrome://tracing)\n"
+"      --json           each cold start's NDJSON record on stdout as it completes (the\n"
+"                       lines for people go to stderr)\n"
 "  -q, --quiet          no line per cold start\n"
 "  -v, --verbose        libbpf's own log on stderr\n"
 "  -h, --help           this text\n"
@@ -402,12 +407,12 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 	}
 	if (!x->o.quiet) {
 		if (inv.outcome == INV_OK)
-			printf("  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv.index,
+			fprintf(TXT(x), "  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv.index,
 			       (int)r->root, inv.total_ms, inv.init_ms, inv.handler_ms);
 		else
-			printf("  Cold start %d: pid %d: FAILED (%s: %s)\n", inv.index, (int)r->root,
-			       inv_outcome_name(inv.outcome), inv.reason);
-		fflush(stdout);
+			fprintf(TXT(x), "  Cold start %d: pid %d: FAILED (%s: %s)\n", inv.index, (int)r->root,
+				inv_outcome_name(inv.outcome), inv.reason);
+		fflush(TXT(x));
 	}
 	if (inv.outcome == INV_OK && x->n_totals < 1000000) {
 		if (x->n_totals == x->cap_totals) {
@@ -422,12 +427,15 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 		if (x->n_totals < x->cap_totals)
 			x->totals[x->n_totals++] = inv.total_ms;
 	}
-	if (x->ndjson) {
+	if (x->ndjson || x->o.json) {
 		line = results_invocation_json(&inv);
-		if (line) {
+		if (line && x->ndjson)
 			fprintf(x->ndjson, "%s\n", line);
-			free(line);
+		if (line && x->o.json) {
+			printf("%s\n", line);
+			fflush(stdout);
 		}
+		free(line);
 	}
 	if (x->tw)
 		trace_add_cold_start(x->tw, inv.index, r->ev, n, &inv);
@@ -470,6 +478,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "trace-out", required_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -517,6 +526,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		case 'o': o->output = optarg; break;
 		case 'T': o->trace_out = optarg; break;
 		case 'q': o->quiet = true; break;
+		case 'J': o->json = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); exit(EXIT_OK);
 		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
@@ -645,13 +655,13 @@ int cmd_trace(int argc, char **argv)
 		struct stats s;
 
 		if (x->n_totals && stats_compute(x->totals, x->n_totals, &s) == 0)
-			printf("\n%u cold starts traced, %zu answered: total Average %.3fms, P50 %.3fms, "
+			fprintf(TXT(x), "\n%u cold starts traced, %zu answered: total Average %.3fms, P50 %.3fms, "
 			       "P99 %.3fms, Min %.3fms, Max %.3fms\n", x->completed, x->n_totals, s.avg,
 			       s.p50, s.p99, s.min, s.max);
 		else
-			printf("\n%u cold starts traced, none answered\n", x->completed);
+			fprintf(TXT(x), "\n%u cold starts traced, none answered\n", x->completed);
 		if (x->untracked_roots)
-			printf("%llu more cold starts ran at once than can be followed (%d)\n",
+			fprintf(TXT(x), "%llu more cold starts ran at once than can be followed (%d)\n",
 			       (unsigned long long)x->untracked_roots, MAX_ROOTS);
 	}
 	ret = EXIT_OK;
@@ -666,7 +676,7 @@ int cmd_trace(int argc, char **argv)
 		} else {
 			x->ndjson_tmp[0] = '\0';
 			if (!x->o.quiet)
-				printf("Records saved to: %s\n", x->o.output);
+				fprintf(TXT(x), "Records saved to: %s\n", x->o.output);
 		}
 	}
 	if (x->tw) {
@@ -677,7 +687,7 @@ int cmd_trace(int argc, char **argv)
 				json ? strerror(-rc) : "out of memory");
 			ret = EXIT_USAGE;
 		} else if (!x->o.quiet) {
-			printf("Trace saved to: %s\n", x->o.trace_out);
+			fprintf(TXT(x), "Trace saved to: %s\n", x->o.trace_out);
 		}
 		free(json);
 	}

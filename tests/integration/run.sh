@@ -573,6 +573,13 @@ if selected trace; then
 	ndcheck "trace --api HOST:PORT: the given address is followed" "$TMP/api.ndjson" \
 		"length == 1 and $TRACE_OK"
 
+	"$P" trace --exe "$BD/tracee" --count 1 --json >"$TMP/tj.out" 2>"$TMP/tj.err" &
+	TP=$!
+	for _ in $(seq 200); do grep -q '^Tracing cold starts' "$TMP/tj.err" && break; sleep 0.05; done
+	run_tracee
+	end_trace
+	ndcheck "trace --json: the NDJSON record alone on stdout" "$TMP/tj.out" "length == 1 and $TRACE_OK"
+	check "trace --json: the lines for people on stderr" grep -q '^  Cold start 1: pid' "$TMP/tj.err"
 	start_trace dur --exe "$BD/tracee" --duration 0.5
 	end_trace
 	check "trace --duration: stops by itself, exit 0" test "$TRC" -eq 0
