@@ -136,7 +136,15 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n  profiler COMMAND --help   options of one command\n"
-		"  profiler --version        version, git revision, libbpf version\n");
+		"  profiler --version        version, git revision, libbpf version, and whether this\n"
+		"                            kernel (BTF) and this user (BPF) can trace\n"
+		"\nExamples:\n"
+		"  sudo profiler benchmark -b ./bootstrap -n 10 -o results.json\n"
+		"  profiler compare -i results.json --target 8\n"
+		"  profiler report -i results.json -o lambda-perf.json --html report.html\n"
+		"  profiler memory -b ./bootstrap\n"
+		"  sudo profiler trace --exe ./bootstrap --count 10 -o trace.ndjson\n"
+		"\nSee profiler(1) for the phases, the statistics and the exit statuses.\n");
 }
 
 int main(int argc, char **argv)

@@ -480,6 +480,13 @@ if selected conventions; then
 	"$P" benchmark -b "$BD/sample/bootstrap" -n 2 -q --log-dir "$TMP/logs-q" -o "$TMP/q.json" >"$TMP/q.out" 2>"$TMP/q.err"
 	check "-q: nothing on stdout or stderr, the results file written" \
 		test ! -s "$TMP/q.out" -a ! -s "$TMP/q.err" -a -s "$TMP/q.json"
+	for c in "" benchmark compare report memory trace; do
+		if "$P" $c --help >"$TMP/help.out" 2>&1 && grep -q '^Examples:' "$TMP/help.out" && grep -q '^Usage: profiler' "$TMP/help.out"; then
+			ok "profiler $c --help: usage and examples, exit 0"
+		else
+			nok "profiler $c --help: usage and examples, exit 0"
+		fi
+	done
 	NO_COLOR=1 "$P" benchmark -b "$BD/sample/bootstrap" -n 1 --log-dir "$TMP/logs-nc" >"$TMP/nc.out" 2>&1
 	check "no escape sequence in the output (no colour; NO_COLOR honoured)" \
 		bash -c "! grep -q \$'\\033' '$TMP/nc.out'"
