@@ -633,13 +633,9 @@ bool rapi_has_ipv6(const struct rapi *r)
 	return r && r->d6;
 }
 
-void rapi_new_invocation(struct rapi *r, const char *function_arn)
+/* A fresh invocation: new request id and trace id, status reset, not delivered yet. */
+static void arm_locked(struct rapi *r, const char *function_arn)
 {
-	if (!r)
-		return;
-	pthread_mutex_lock(&r->lock);
-	/* Long polls still open belong to bootstraps of earlier invocations. */
-	release_waiters_locked(r, MHD_HTTP_GONE);
 	memset(&r->st, 0, sizeof(r->st));
 	r->st.state = RAPI_WAITING;
 	make_uuid(r->st.request_id);
@@ -647,6 +643,16 @@ void rapi_new_invocation(struct rapi *r, const char *function_arn)
 	strlcpy0(r->arn, function_arn ? function_arn : DEFAULT_ARN, sizeof(r->arn));
 	r->armed = true;
 	r->delivered = false;
+}
+
+void rapi_new_invocation(struct rapi *r, const char *function_arn)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	/* Long polls still open belong to bootstraps of earlier invocations. */
+	release_waiters_locked(r, MHD_HTTP_GONE);
+	arm_locked(r, function_arn);
 	notify_locked(r);
 	pthread_mutex_unlock(&r->lock);
 }
@@ -656,13 +662,7 @@ void rapi_warm_invocation(struct rapi *r, const char *function_arn)
 	if (!r)
 		return;
 	pthread_mutex_lock(&r->lock);
-	memset(&r->st, 0, sizeof(r->st));
-	r->st.state = RAPI_WAITING;
-	make_uuid(r->st.request_id);
-	make_trace_id(r->trace_id, sizeof(r->trace_id));
-	strlcpy0(r->arn, function_arn ? function_arn : DEFAULT_ARN, sizeof(r->arn));
-	r->armed = true;
-	r->delivered = false;
+	arm_locked(r, function_arn);
 	if (r->waiters)
 		r->st.next_received_ns = mono_ns();	/* it has been waiting: the event is due now */
 	/* resumed with no answer set, a waiter's handler runs again and takes the event */

@@ -250,24 +250,26 @@ static int signal_from_name(const char *name, int *sig)
 	return -1;
 }
 
+/* kernel_ns: the JSON names of struct phase_marks' fields (encode and decode) */
+static const struct {
+	const char *name;
+	size_t off;
+} marks[] = {
+	{ "exec_enter", offsetof(struct phase_marks, exec_enter) },
+	{ "exec_done", offsetof(struct phase_marks, exec_done) },
+	{ "connect_start", offsetof(struct phase_marks, connect_start) },
+	{ "connect_end", offsetof(struct phase_marks, connect_end) },
+	{ "next_sent", offsetof(struct phase_marks, next_sent) },
+	{ "event_received", offsetof(struct phase_marks, event_received) },
+	{ "response_sent", offsetof(struct phase_marks, response_sent) },
+	{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
+	{ "root_exit", offsetof(struct phase_marks, root_exit) },
+};
+
 /* The fields shared by measurements and failures, after the head fields;
  * "log" goes here for a measurement, earlier for a failure. */
 static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bool with_log)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} marks[] = {
-		{ "exec_enter", offsetof(struct phase_marks, exec_enter) },
-		{ "exec_done", offsetof(struct phase_marks, exec_done) },
-		{ "connect_start", offsetof(struct phase_marks, connect_start) },
-		{ "connect_end", offsetof(struct phase_marks, connect_end) },
-		{ "next_sent", offsetof(struct phase_marks, next_sent) },
-		{ "event_received", offsetof(struct phase_marks, event_received) },
-		{ "response_sent", offsetof(struct phase_marks, response_sent) },
-		{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
-		{ "root_exit", offsetof(struct phase_marks, root_exit) },
-	};
 	cJSON *pf, *ex, *kn, *em;
 	char sig[32];
 	size_t i;
@@ -750,20 +752,6 @@ static int get_signal(struct dec *d, const cJSON *o, const char *pfx, int *out)
 /* Everything of one measurement or failure except the outcome fields. */
 static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct invocation *v)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} marks[] = {
-		{ "exec_enter", offsetof(struct phase_marks, exec_enter) },
-		{ "exec_done", offsetof(struct phase_marks, exec_done) },
-		{ "connect_start", offsetof(struct phase_marks, connect_start) },
-		{ "connect_end", offsetof(struct phase_marks, connect_end) },
-		{ "next_sent", offsetof(struct phase_marks, next_sent) },
-		{ "event_received", offsetof(struct phase_marks, event_received) },
-		{ "response_sent", offsetof(struct phase_marks, response_sent) },
-		{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
-		{ "root_exit", offsetof(struct phase_marks, root_exit) },
-	};
 	const cJSON *pf, *ex, *kn, *em;
 	char sub[FNAME_LEN];
 	int64_t i64;
