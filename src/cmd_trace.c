@@ -73,6 +73,10 @@ struct trace_ctx {
 	double *totals;
 	size_t n_totals, cap_totals;
 	uint64_t untracked_roots;	/* more cold starts at once than MAX_ROOTS */
+	/* cold starts already handed over: events of theirs still in the ring are not
+	 * a new cold start (a reused pid is: its events come after the hand-over) */
+	struct { pid_t pid; uint64_t at; } finished[1024];
+	size_t n_finished;
 };
 
 static volatile sig_atomic_t g_stop;
@@ -267,10 +271,24 @@ static void follow_requests(struct root_trace *r, const struct prof_event *e)
 		r->done = true;
 }
 
+static bool finished_before(const struct trace_ctx *x, pid_t root, uint64_t ts)
+{
+	size_t i, n = x->n_finished < 1024 ? x->n_finished : 1024;
+
+	for (i = 0; i < n; i++)
+		if (x->finished[i].pid == root && ts <= x->finished[i].at)
+			return true;
+	return false;
+}
+
 static int on_event(void *ctx, const struct prof_event *e)
 {
 	struct trace_ctx *x = ctx;
-	struct root_trace *r = find_root(x, (pid_t)e->root, true);
+	struct root_trace *r;
+
+	if (finished_before(x, (pid_t)e->root, e->ts_ns))
+		return 0;
+	r = find_root(x, (pid_t)e->root, true);
 
 	if (!r || r->done)
 		return 0;
@@ -440,6 +458,9 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 	if (x->tw)
 		trace_add_cold_start(x->tw, inv.index, r->ev, n, &inv);
 	tracer_forget(t, r->root);
+	x->finished[x->n_finished % 1024].pid = r->root;
+	x->finished[x->n_finished % 1024].at = mono_ns();
+	x->n_finished++;
 }
 
 /* Hand over finished cold starts, oldest first, and drop them. */
