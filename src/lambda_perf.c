@@ -28,22 +28,6 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static void line_col(const char *text, size_t off, size_t *line, size_t *col)
-{
-	size_t i, l = 1, c = 1;
-
-	for (i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			l++;
-			c = 1;
-		} else {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 /* ------------------------------------------------------------------------ */
 /* decoding                                                                   */
 
@@ -238,7 +222,7 @@ int lp_from_json(const char *text, size_t len, struct lp_data *d, char *err, siz
 	/* a NUL byte would end the text early: JSON never has one */
 	nul = memchr(text, '\0', len);
 	if (nul) {
-		line_col(text, (size_t)(nul - text), &line, &col);
+		text_line_col(text, (size_t)(nul - text), &line, &col);
 		return fail(err, errlen, "invalid JSON at line %zu, column %zu", line, col);
 	}
 	copy = malloc(len + 1);
@@ -253,7 +237,7 @@ int lp_from_json(const char *text, size_t len, struct lp_data *d, char *err, siz
 
 		if (off > len)
 			off = len;
-		line_col(copy, off, &line, &col);
+		text_line_col(copy, off, &line, &col);
 		free(copy);
 		return fail(err, errlen, "invalid JSON at line %zu, column %zu", line, col);
 	}

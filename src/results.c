@@ -954,22 +954,6 @@ static size_t count_children(const cJSON *arr)
 	return n;
 }
 
-static void line_col(const char *text, size_t off, size_t *line, size_t *col)
-{
-	size_t i, l = 1, c = 1;
-
-	for (i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			l++;
-			c = 1;
-		} else {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 struct sort_key {
 	int index;
 	size_t pos;
@@ -1148,7 +1132,7 @@ int results_from_json(const char *text, struct results *r, char *err, size_t err
 		off = end && end >= text ? (size_t)(end - text) : 0;
 		if (off > len)
 			off = len;
-		line_col(text, off, &line, &col);
+		text_line_col(text, off, &line, &col);
 		return fail(&d, "invalid JSON at line %zu, column %zu", line, col);
 	}
 	ret = decode_root(&d, root, r);
@@ -1180,7 +1164,7 @@ int results_read_file(const char *path, struct results *r, char *err, size_t err
 	if (nul) {
 		size_t line, col;
 
-		line_col(buf, (size_t)(nul - buf), &line, &col);
+		text_line_col(buf, (size_t)(nul - buf), &line, &col);
 		free(buf);
 		return fail(&d, "invalid JSON at line %zu, column %zu", line, col);
 	}

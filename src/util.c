@@ -98,3 +98,19 @@ fail:
 	errno = saved;
 	return NULL;
 }
+
+void text_line_col(const char *text, size_t off, size_t *line, size_t *col)
+{
+	size_t i, l = 1, c = 1;
+
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			l++;
+			c = 1;
+		} else {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}

@@ -10,5 +10,7 @@ int64_t epoch_s(void);		/* CLOCK_REALTIME seconds */
 void strlcpy0(char *dst, const char *src, size_t n);
 /* Read a whole file (max bytes) into a malloc'd NUL-terminated buffer.
  * Returns NULL with errno set. */
+/* 1-based line and column of byte offset off in text (for "line L, column C" errors). */
+void text_line_col(const char *text, size_t off, size_t *line, size_t *col);
 char *read_file_all(const char *path, size_t max, size_t *len);
 #endif
