@@ -948,6 +948,70 @@ static void test_notify_fd(void **state)
 	hc_close(&h);
 }
 
+/* The emulator signals a request's changes once its answer went out, a long
+ * poll as it starts waiting, and a request announcing a body as it arrives. */
+static void test_notify_deferred(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc a, b;
+	char id[64], path[160];
+	int fd = rapi_notify_fd(r);
+
+	rapi_new_invocation(r, NULL);
+	rapi_status(r, &st);
+	assert_false(fd_readable(fd, 0));
+
+	/* GET next answered: signalled without anyone reading the status first. */
+	assert_int_equal(hc_open(&a, AF_INET, rapi_port(r)), 0);
+	get_next(&a, &resp, id, sizeof(id));
+	assert_true(fd_readable(fd, 2000));
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_EVENT_SENT);
+	assert_int_equal(st.requests, 1);
+	assert_true(st.event_sent_ns >= st.next_received_ns && st.next_received_ns > 0);
+	assert_false(fd_readable(fd, 0));
+
+	/* A second GET next long-polls: its arrival is signalled while it waits. */
+	hc_sendf(&a, "GET " NEXT_PATH " HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_true(fd_readable(fd, 2000));
+	assert_false(fd_readable(a.fd, 0));
+	rapi_status(r, &st);
+	assert_int_equal(st.requests, 2);
+	assert_int_equal(st.state, RAPI_EVENT_SENT);
+	assert_false(fd_readable(fd, 0));
+
+	/* Headers announcing a body that has not come: signalled on arrival. */
+	resp_path(path, sizeof(path), id, "response");
+	assert_int_equal(hc_open(&b, AF_INET, rapi_port(r)), 0);
+	hc_sendf(&b, "POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n", path);
+	assert_true(fd_readable(fd, 2000));
+	rapi_status(r, &st);
+	assert_int_equal(st.requests, 3);
+	assert_int_equal(st.state, RAPI_EVENT_SENT);
+	assert_false(fd_readable(fd, 0));
+	hc_send(&b, "{}", 2);
+	assert_int_equal(hc_read(&b, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	assert_true(fd_readable(fd, 2000));
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_RESPONDED);
+	assert_int_equal(st.response_len, 2);
+	assert_false(fd_readable(fd, 0));
+
+	/* A 404 (no body) is signalled too, with its count. */
+	hc_sendf(&b, "GET /2018-06-01/runtime/ping HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(hc_read(&b, &resp), 0);
+	assert_int_equal(resp.status, 404);
+	assert_true(fd_readable(fd, 2000));
+	rapi_status(r, &st);
+	assert_int_equal(st.requests, 4);
+	assert_int_equal(st.bad_requests, 1);
+	hc_close(&b);
+	hc_close(&a);
+}
+
 static void test_stop_with_long_poll(void **state)
 {
 	struct rapi *r = *state;
@@ -1032,6 +1096,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_warm_invocation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_next_before_arm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notify_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_with_long_poll, setup, teardown),
 		cmocka_unit_test(test_null_and_opts),
 	};
