@@ -486,6 +486,46 @@ int elf_inspect(const char *path, struct elf_facts *f, char *err, size_t errlen)
 	return elf_inspect_dyn(path, f, NULL, err, errlen);
 }
 
+int elf_entry_offset(const char *path, uint64_t *vaddr, uint64_t *off, char *err, size_t errlen)
+{
+	Elf *elf = NULL;
+	GElf_Ehdr eh;
+	size_t nph = 0;
+	int fd, ret = -1;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!libelf_ready(err, errlen))
+		goto out;
+	elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh) ||
+	    elf_getphdrnum(elf, &nph) != 0) {
+		snprintf(err, errlen, "%s is not a readable ELF file", path);
+		goto out;
+	}
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+			continue;
+		if (eh.e_entry >= ph.p_vaddr && eh.e_entry - ph.p_vaddr < ph.p_filesz) {
+			*vaddr = eh.e_entry;
+			*off = eh.e_entry - ph.p_vaddr + ph.p_offset;
+			ret = 0;
+			goto out;
+		}
+	}
+	snprintf(err, errlen, "%s: its entry point 0x%llx is in no executable segment", path,
+		 (unsigned long long)eh.e_entry);
+out:
+	elf_end(elf);
+	close(fd);
+	return ret;
+}
+
 /* ------------------------------------------------------------------------ */
 /* /etc/ld.so.cache                                                           */
 

@@ -68,6 +68,11 @@ int elf_inspect_mem(void *buf, size_t len, struct elf_facts *f, struct elf_dyn *
 		    size_t errlen);
 void elf_dyn_free(struct elf_dyn *d);
 
+/* The ELF entry point (e_entry) of path and where its bytes are in the file (through the
+ * executable PT_LOAD segment holding it): where a uprobe marks "the program's own code starts".
+ * Returns 0, or -1 with one line in err. */
+int elf_entry_offset(const char *path, uint64_t *vaddr, uint64_t *off, char *err, size_t errlen);
+
 /* Lambda's name of the host architecture: "x86_64", "arm64", or uname's. */
 const char *host_arch(void);
 /* "x86_64", "aarch64", "i386", ... for an e_machine, or NULL if not one we name. */

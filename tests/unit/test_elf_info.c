@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -426,6 +427,47 @@ static void test_sections_vs_readelf(void **state)
 
 /* ------------------------------------------------------------------------ */
 /* scripts and bad input                                                      */
+
+/* The entry point found in this test program's file holds the bytes the kernel started it at:
+ * AT_ENTRY is where the entry point was mapped (load base + e_entry). */
+static void test_entry_offset_self(void **state)
+{
+	unsigned char file_bytes[16];
+	uint64_t vaddr = 0, off = 0;
+	char err[256] = "";
+	int fd;
+
+	(void)state;
+	assert_int_equal(elf_entry_offset("/proc/self/exe", &vaddr, &off, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_true(off > 0);
+	fd = open("/proc/self/exe", O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, file_bytes, sizeof(file_bytes), (off_t)off), sizeof(file_bytes));
+	close(fd);
+	assert_memory_equal(file_bytes, (const void *)getauxval(AT_ENTRY), sizeof(file_bytes));
+	/* AT_ENTRY - e_entry is the load base: page aligned */
+	assert_int_equal((getauxval(AT_ENTRY) - vaddr) % (uint64_t)sysconf(_SC_PAGESIZE), 0);
+}
+
+static void test_entry_offset_errors(void **state)
+{
+	uint64_t vaddr, off;
+	char err[256];
+	char path[] = "/tmp/test_elf_entry.XXXXXX";
+	int fd;
+
+	(void)state;
+	assert_int_equal(elf_entry_offset("/nonexistent/x", &vaddr, &off, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot open /nonexistent/x"));
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "#!/bin/sh\necho\n", 15), 15);
+	close(fd);
+	assert_int_equal(elf_entry_offset(path, &vaddr, &off, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is not a readable ELF file"));
+	unlink(path);
+}
 
 static void test_scripts(void **state)
 {
@@ -1115,6 +1157,8 @@ int main(void)
 		cmocka_unit_test(test_static_vs_readelf),
 		cmocka_unit_test(test_sections_vs_readelf),
 		cmocka_unit_test(test_scripts),
+		cmocka_unit_test(test_entry_offset_self),
+		cmocka_unit_test(test_entry_offset_errors),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_fuzz_mutations),
