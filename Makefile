@@ -40,7 +40,7 @@ endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
 PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup coldcache \
-             svg html_report trace_event
+             svg html_report trace_event breakdown
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory cmd_trace tracer runner
@@ -129,6 +129,16 @@ $(OUTPUT)/gitrev.h: FORCE | $(OUTPUT)
 	line="#define PROFILER_GITREV \"$$rev\""; \
 	[ -f $@ ] && [ "$$(cat $@)" = "$$line" ] || echo "$$line" > $@
 $(OUTPUT)/src/main.o: $(OUTPUT)/gitrev.h
+
+# Syscall names of the build host's architecture, from the kernel's own headers
+# (linux-libc-dev): "[nr] = \"name\"," lines, included by breakdown.c.
+$(OUTPUT)/syscall_table.h: | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)echo '#include <asm/unistd.h>' | $(CC) -dM -E -x c - | \
+		awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
+		{ sub(/^__NR_/, "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' > $@.tmp && \
+		test -s $@.tmp && mv $@.tmp $@
+$(OUTPUT)/src/breakdown.o $(OUTPUT)/asan/src/breakdown.o: $(OUTPUT)/syscall_table.h
 .PHONY: FORCE
 FORCE:
 

@@ -22,6 +22,15 @@ enum prof_event_type {
 	PROF_EV_READ,		/* read/readv/recv/recvfrom/recvmsg on an API socket */
 	PROF_EV_CLOSE,		/* close() of an API socket */
 	PROF_EV_IO_URING,	/* io_uring_setup/enter: traffic may bypass syscalls */
+	/* --breakdown only: */
+	PROF_EV_SYSCALL,	/* any syscall that returned: ts = entry, end = exit, arg = nr;
+				 * bd.at = sample at exit, bd.at_entry = sample at entry */
+	PROF_EV_SWITCH_IN,	/* the thread (pid/tgid) got a CPU */
+	PROF_EV_SWITCH_OUT,	/* it left the CPU: arg 1 = still runnable (preempted), 0 = blocked;
+				 * bd.at = sample */
+	PROF_EV_WAKEUP,		/* the thread was woken (made runnable) */
+	PROF_EV_ENTRY,		/* the root reached its ELF entry point (uprobe); bd.at = sample */
+	PROF_EV_THREAD_EXIT,	/* a thread of the tree ended; bd.at = its final sample */
 };
 
 /* flags */
@@ -29,6 +38,16 @@ enum prof_event_type {
 #define PROF_F_THREAD		(1u << 1)	/* PROF_EV_FORK: a thread, not a process */
 #define PROF_F_RSS_FROM_MM	(1u << 2)	/* PROF_EV_EXIT: peak RSS read from the mm at exit */
 #define PROF_F_IPV6		(1u << 3)	/* PROF_EV_CONNECT: AF_INET6 address */
+#define PROF_F_IOWAIT		(1u << 4)	/* PROF_EV_SWITCH_OUT: blocked waiting for I/O */
+#define PROF_F_NEW_TASK		(1u << 5)	/* PROF_EV_WAKEUP: first wake-up of a new task */
+
+/* A thread's own cumulative counters at one moment (breakdown events). */
+struct prof_sample {
+	__u64 min_flt;		/* minor page faults of this thread so far */
+	__u64 maj_flt;		/* major page faults */
+	__u64 read_bytes;	/* bytes it caused to be read from storage */
+	__u64 rss_kb;		/* resident set of its process now, KiB (0 = no mm) */
+};
 
 struct prof_event {
 	__u64 ts_ns;		/* bpf_ktime_get_ns (CLOCK_MONOTONIC): syscall entry or tracepoint */
@@ -39,6 +58,8 @@ struct prof_event {
 	__u64 min_flt;		/* EXIT: minor faults summed over all threads of the process */
 	__u64 maj_flt;		/* EXIT: major faults, likewise */
 	__u64 read_bytes;	/* EXIT: bytes its threads caused to be read from storage */
+	__u64 bpf_ns;		/* EXIT, --breakdown: run time of the tracer's programs on this
+				 * process's syscall, scheduler and entry events */
 	__u32 type;		/* enum prof_event_type */
 	__u32 root;		/* tgid of the cold start's root process (the bootstrap) */
 	__u32 tgid;
@@ -50,7 +71,13 @@ struct prof_event {
 	__u32 flags;		/* PROF_F_* */
 	__u32 threads;		/* EXIT: threads the process had */
 	char comm[PROF_COMM_LEN];
-	__u8 data[PROF_CAPTURE_LEN];	/* WRITE: first bytes written; EXEC_ENTER: filename */
+	union {
+		__u8 data[PROF_CAPTURE_LEN];	/* WRITE: first bytes written; EXEC_*: filename */
+		struct {
+			struct prof_sample at;		/* see the event types */
+			struct prof_sample at_entry;	/* SYSCALL: at its entry */
+		} bd;
+	};
 };
 
 /* Key of the api_addrs map: an address the Runtime API listens on. */

@@ -67,6 +67,72 @@ static void warm_stats(struct results *r)
 	free(v);
 }
 
+static double median_of(double *v, size_t n)
+{
+	struct stats st;
+
+	return stats_compute(v, n, &st) ? -1 : st.p50;
+}
+
+/* Median of one figure over the breakdowns where it was measured; -1 when none was. */
+static double bd_median_of(const struct breakdown *const *bd, size_t n, double *v, int which)
+{
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (which == 0 && bd[i]->bpf_tree_measured)
+			v[m++] = (double)bd[i]->bpf_tree_ns / 1e6;
+		else if (which == 1 && bd[i]->bpf_cost_measured)
+			v[m++] = (double)bd[i]->bpf_run_ns / 1e6;
+		else if (which == 2 && bd[i]->bpf_cost_measured)
+			v[m++] = (double)bd[i]->bpf_runs;
+		else if (which == 3)
+			v[m++] = (double)(bd[i]->window_end_ns - bd[i]->window_start_ns) / 1e6;
+	}
+	return m ? median_of(v, m) : -1;
+}
+
+/* Median waterfall and tracing cost over the successful cold starts with a breakdown. */
+static void breakdown_stats(struct results *r)
+{
+	const struct breakdown **bd;
+	double *v, total;
+	size_t i, n = 0;
+
+	r->n_bd = 0;
+	memset(&r->bd_median, 0, sizeof(r->bd_median));
+	r->bd_cost = (struct bd_cost_summary){ -1, -1, -1, -1, -1, -1 };
+	bd = calloc(r->n_inv ? r->n_inv : 1, sizeof(*bd));
+	v = calloc(r->n_inv ? r->n_inv : 1, sizeof(*v));
+	if (!bd || !v)
+		goto out;
+	for (i = 0; i < r->n_inv; i++)
+		if (r->inv[i].outcome == INV_OK && r->inv[i].has_breakdown)
+			bd[n++] = &r->inv[i].bd;
+	if (!n || breakdown_median(bd, n, &r->bd_median))
+		goto out;
+	r->n_bd = n;
+	r->bd_cost.tree_ms = bd_median_of(bd, n, v, 0);
+	r->bd_cost.host_ms = bd_median_of(bd, n, v, 1);
+	r->bd_cost.host_runs = bd_median_of(bd, n, v, 2);
+	total = bd_median_of(bd, n, v, 3);
+	if (r->bd_cost.tree_ms >= 0 && total > 0)
+		r->bd_cost.pct_of_total = 100.0 * r->bd_cost.tree_ms / total;
+	n = 0;
+	for (i = 0; i < r->n_inv; i++)
+		if (r->inv[i].outcome == INV_OK && r->inv[i].has_breakdown)
+			v[n++] = (double)r->inv[i].events;
+	r->bd_cost.events = median_of(v, n);
+	n = 0;
+	for (i = 0; i < r->n_inv; i++)
+		if (r->inv[i].outcome == INV_OK && r->inv[i].has_breakdown)
+			v[n++] = (double)r->inv[i].bd_events;
+	r->bd_cost.bd_events = median_of(v, n);
+out:
+	free(bd);
+	free(v);
+}
+
 void results_compute_stats(struct results *r)
 {
 	double *buf;
@@ -94,6 +160,7 @@ void results_compute_stats(struct results *r)
 	stats_over(r->inv, r->n_inv, offsetof(struct invocation, handler_ms), buf, &r->handler);
 	free(buf);
 	warm_stats(r);
+	breakdown_stats(r);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -250,6 +317,66 @@ static int signal_from_name(const char *name, int *sig)
 	return -1;
 }
 
+/* A breakdown object (null when bd is NULL). */
+static void put_breakdown(struct enc *e, cJSON *o, const char *k, const struct breakdown *bd)
+{
+	cJSON *j;
+
+	if (!bd) {
+		chk(e, cJSON_AddNullToObject(o, k));
+		return;
+	}
+	j = breakdown_to_json(bd);
+	if (!chk(e, j))
+		return;
+	if (!cJSON_AddItemToObject(o, k, j)) {
+		cJSON_Delete(j);
+		e->oom = true;
+	}
+}
+
+/* The run's breakdown summary: null without --breakdown. */
+static void put_breakdown_summary(struct enc *e, cJSON *root, const struct results *r)
+{
+	cJSON *o, *c;
+
+	if (!r->breakdown) {
+		chk(e, cJSON_AddNullToObject(root, "breakdown"));
+		return;
+	}
+	o = chk(e, cJSON_AddObjectToObject(root, "breakdown"));
+	if (!o)
+		return;
+	PUT_STR(e, o, "entry_point", r->entry_probe);
+	chk(e, cJSON_AddBoolToObject(o, "entry_point_probed", r->entry_probed));
+	put_u64(e, o, "cold_starts", r->n_bd);
+	put_breakdown(e, o, "median", r->n_bd ? &r->bd_median : NULL);
+	if (!r->n_bd) {
+		chk(e, cJSON_AddNullToObject(o, "tracing_cost"));
+		return;
+	}
+	c = chk(e, cJSON_AddObjectToObject(o, "tracing_cost"));
+	if (!c)
+		return;
+	chk(e, cJSON_AddStringToObject(c, "source",
+		"medians per cold start. tree: the tracer's programs timing their own runs on the "
+		"tree's syscall, scheduler and entry events (fork, exec and exit programs not "
+		"included); host: kernel BPF run-time statistics (BPF_STATS_RUN_TIME) of every "
+		"program, host-wide, from each spawn to the end of its tree"));
+	put_ms(e, c, "tree_bpf_run_time_ms", r->bd_cost.tree_ms);
+	if (r->bd_cost.pct_of_total >= 0)
+		chk(e, cJSON_AddNumberToObject(c, "pct_of_median_total", round3(r->bd_cost.pct_of_total)));
+	else
+		chk(e, cJSON_AddNullToObject(c, "pct_of_median_total"));
+	put_ms(e, c, "host_bpf_run_time_ms", r->bd_cost.host_ms);
+	if (r->bd_cost.host_runs >= 0)
+		chk(e, cJSON_AddNumberToObject(c, "host_bpf_runs", r->bd_cost.host_runs));
+	else
+		chk(e, cJSON_AddNullToObject(c, "host_bpf_runs"));
+	chk(e, cJSON_AddNumberToObject(c, "median_events", r->bd_cost.events));
+	chk(e, cJSON_AddNumberToObject(c, "median_breakdown_events", r->bd_cost.bd_events));
+}
+
 /* kernel_ns: the JSON names of struct phase_marks' fields (encode and decode) */
 static const struct {
 	const char *name;
@@ -257,10 +384,12 @@ static const struct {
 } marks[] = {
 	{ "exec_enter", offsetof(struct phase_marks, exec_enter) },
 	{ "exec_done", offsetof(struct phase_marks, exec_done) },
+	{ "entry", offsetof(struct phase_marks, entry) },
 	{ "connect_start", offsetof(struct phase_marks, connect_start) },
 	{ "connect_end", offsetof(struct phase_marks, connect_end) },
 	{ "next_sent", offsetof(struct phase_marks, next_sent) },
 	{ "event_received", offsetof(struct phase_marks, event_received) },
+	{ "response_first", offsetof(struct phase_marks, response_first) },
 	{ "response_sent", offsetof(struct phase_marks, response_sent) },
 	{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
 	{ "root_exit", offsetof(struct phase_marks, root_exit) },
@@ -349,6 +478,7 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 			put_u64_or_null(e, kn, marks[i].name, t);
 		}
 	}
+	put_breakdown(e, o, "breakdown", v->has_breakdown ? &v->bd : NULL);
 }
 
 static void put_measurement(struct enc *e, cJSON *arr, const struct invocation *v)
@@ -527,6 +657,7 @@ char *results_to_json(const struct results *r)
 	}
 	put_u64(&e, root, "events_dropped", r->events_dropped);
 	put_u64(&e, root, "capture_faults", r->capture_faults);
+	put_breakdown_summary(&e, root, r);
 
 	if (e.oom) {
 		cJSON_Delete(root);

@@ -40,6 +40,18 @@ struct results {
 	uint64_t events_dropped;
 	uint64_t capture_faults;
 	struct binary_info binary;
+	/* --breakdown */
+	bool breakdown;
+	char entry_probe[640];		/* what ends dynamic loading, or why nothing is probed */
+	bool entry_probed;
+	size_t n_bd;			/* successful cold starts with a breakdown */
+	struct breakdown bd_median;	/* their median waterfall, when n_bd > 0 */
+	struct bd_cost_summary {	/* medians per cold start; -1 = not measured */
+		double tree_ms;		/* BPF program time on the tree's events (own timing) */
+		double pct_of_total;	/* tree_ms / the median total, in % */
+		double host_ms, host_runs;	/* every program, host-wide (kernel statistics) */
+		double events, bd_events;	/* events, and the breakdown-only ones */
+	} bd_cost;
 	struct invocation *inv;	/* all invocations, failed ones included */
 	size_t n_inv;
 	/* stats over successful invocations: total, init, handler */
@@ -47,7 +59,8 @@ struct results {
 	size_t n_ok, n_failed;
 };
 
-/* Recompute n_ok/n_failed and the stats from inv[]. */
+/* Recompute n_ok/n_failed and the stats from inv[] (and, with breakdowns, n_bd,
+ * bd_median and bd_cost). */
 void results_compute_stats(struct results *r);
 
 /* Encode as JSON text (malloc'd, caller frees). Fields: the guide's

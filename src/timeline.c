@@ -187,6 +187,7 @@ static void reset_outputs(struct invocation *inv, uint32_t root, size_t n)
 	inv->min_flt = 0;
 	inv->maj_flt = 0;
 	inv->read_bytes = 0;
+	inv->bpf_tree_ns = 0;
 	inv->processes = 1;
 	inv->threads = 1;
 	inv->connections = 0;
@@ -222,6 +223,10 @@ static int first_pass(const struct prof_event *const *s, size_t n, uint32_t root
 			if (e->tgid == root && k->exec_enter && !k->exec_done)
 				k->exec_done = e->ts_ns;
 			break;
+		case PROF_EV_ENTRY:
+			if (e->tgid == root && k->exec_done && !k->entry)
+				k->entry = e->ts_ns;
+			break;
 		case PROF_EV_FORK:
 			inv->threads++;
 			if (!(e->flags & PROF_F_THREAD))
@@ -233,6 +238,7 @@ static int first_pass(const struct prof_event *const *s, size_t n, uint32_t root
 			inv->min_flt += e->min_flt;
 			inv->maj_flt += e->maj_flt;
 			inv->read_bytes += e->read_bytes;
+			inv->bpf_tree_ns += e->bpf_ns;
 			if (e->tgid == root && !root_exit_seen) {
 				int st = (int)e->arg;
 
@@ -306,6 +312,7 @@ static void request_marks(const struct prof_event *const *s, size_t n, struct in
 
 		if ((r->type == RAPI_REQ_RESPONSE || r->type == RAPI_REQ_ERROR) &&
 		    r->first_ts >= k->event_received) {
+			k->response_first = r->first_ts;
 			k->response_sent = r->last_ts;
 			inv->function_error = r->type == RAPI_REQ_ERROR;
 			break;

@@ -17,6 +17,8 @@
  * Marks:
  *   exec_enter      ts of the first EXEC_ENTER with tgid == root
  *   exec_done       ts of the first EXEC_DONE with tgid == root at/after exec_enter
+ *   entry           ts of the first ENTRY (uprobe at the ELF entry point, --breakdown)
+ *                   with tgid == root once exec_done is set
  *   connect_start   entry ts of the first successful CONNECT (ret 0 or -EINPROGRESS)
  *   connect_end     exit (end_ns) of that CONNECT
  *   next_sent       ENTRY ts of the last write of the FIRST "GET .../invocation/next"
@@ -27,7 +29,8 @@
  *                   (a blocking read returns when the data arrived)
  *   response_sent   ENTRY ts of the last write of the first POST .../response or
  *                   .../error request whose first write entered at/after
- *                   event_received (function_error = it was /error)
+ *                   event_received (function_error = it was /error);
+ *   response_first  ENTRY ts of that request's first write
  *   init_error_sent ENTRY ts of the last write of the first POST .../init/error
  * The request marks use the write's entry, not its exit: a write to a
  * loopback socket wakes the Runtime API server, which can preempt the writer
@@ -51,6 +54,7 @@
  * events (every new process has a thread). connections = successful
  * CONNECTs; requests = requests found as above; bytes_sent/bytes_received =
  * sums of ret > 0 of WRITE/READ; io_uring = any IO_URING event;
+ * bpf_tree_ns = sum of bpf_ns of the EXIT events;
  * capture_faults = events flagged PROF_F_CAPTURE_FAULT; events = n.
  */
 #ifndef TIMELINE_H
@@ -60,6 +64,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "profiler_events.h"
+#include "breakdown.h"
 
 #define TIMELINE_MAX_WARM 64
 
@@ -67,10 +72,12 @@
 struct phase_marks {
 	uint64_t exec_enter;	/* first execve entry of the root */
 	uint64_t exec_done;	/* first sched_process_exec of the root: new image running */
+	uint64_t entry;		/* --breakdown: the root reached its ELF entry point (uprobe) */
 	uint64_t connect_start;	/* first connect() to the API: entry */
 	uint64_t connect_end;	/* ... and its return */
 	uint64_t next_sent;	/* last write of the first GET next: entry */
 	uint64_t event_received;/* first read returning data after it, on that connection: return */
+	uint64_t response_first;/* first write of the POST response/error: entry */
 	uint64_t response_sent;	/* last write of the POST response/error: entry */
 	uint64_t init_error_sent;/* last write of POST init/error: entry */
 	uint64_t root_exit;	/* root process died */
@@ -127,6 +134,11 @@ struct invocation {
 	 * (kernel marks, or the emulator's clock without BPF), -1 = not measured */
 	unsigned n_warm;
 	double warm_handler_ms[TIMELINE_MAX_WARM];
+	bool has_breakdown;		/* --breakdown: bd is filled */
+	struct breakdown bd;
+	uint64_t bd_events;		/* events of the breakdown-only types among events */
+	uint64_t bpf_tree_ns;		/* --breakdown: the tracer's program time on the tree's
+					 * events, summed over its EXIT events (bpf_ns) */
 	char log_path[512];
 	uint64_t log_bytes;		/* bytes the tree wrote to stdout/stderr */
 	uint64_t log_dropped;		/* of which not kept: over the log limit */

@@ -320,6 +320,7 @@ static void test_json_shape(void **state)
 		"binary", "invocations", "timing_source", "host", "kernel",
 		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
 		"limits", "host_cpu", "page_cache", "warm", "run_as", "events_dropped", "capture_faults",
+		"breakdown",
 	};
 	static const char *const meas[] = {
 		"invocation", "init_ms", "handler_ms", "total_ms", "memory_kb",
@@ -327,14 +328,15 @@ static void test_json_shape(void **state)
 		"page_faults", "block_read_bytes", "warm_handler_ms", "cold_cache", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
 		"root_pid", "spawn_ns", "emulator_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
+		"breakdown",
 	};
 	static const char *const stats[] = {
 		"avg_ms", "p50_ms", "p99_ms", "min_ms", "max_ms", "stddev_ms", "n",
 		"of", "init", "handler",
 	};
 	static const char *const kns[] = {
-		"exec_enter", "exec_done", "connect_start", "connect_end", "next_sent",
-		"event_received", "response_sent", "init_error_sent", "root_exit",
+		"exec_enter", "exec_done", "entry", "connect_start", "connect_end", "next_sent",
+		"event_received", "response_first", "response_sent", "init_error_sent", "root_exit",
 	};
 	static const char *const ex[] = { "code", "signal", "killed_by_profiler" };
 	struct results *r = make_results();
@@ -355,7 +357,7 @@ static void test_json_shape(void **state)
 	assert_int_equal(cJSON_GetArraySize(a), 3);
 	m = cJSON_GetArrayItem(a, 0);
 	assert_keys(m, meas, sizeof(meas) / sizeof(meas[0]));
-	assert_keys(path_get(m, "kernel_ns", NULL, NULL), kns, 9);
+	assert_keys(path_get(m, "kernel_ns", NULL, NULL), kns, 11);
 	assert_keys(path_get(m, "exit", NULL, NULL), ex, 3);
 	assert_near(num(path_get(m, "invocation", NULL, NULL)), 1, 0);
 	assert_near(num(path_get(m, "total_ms", NULL, NULL)), 3, 0);

@@ -152,6 +152,8 @@ static void keepalive(struct evs *b)
 	b->n = 0;
 	exec_enter(b, ROOT, 1000000);
 	exec_done(b, ROOT, 1800000);
+	add(b, PROF_EV_ENTRY, ROOT, ROOT, 1850000, 0, 0);	/* the entry point (uprobe) */
+	add(b, PROF_EV_ENTRY, ROOT, ROOT, 1860000, 0, 0);	/* only the first counts */
 	add(b, PROF_EV_IO_URING, ROOT, ROOT, 1900000, 1900100, 0);
 	conn(b, ROOT, ROOT, 1, 2000000, 2100000, -EINPROGRESS);
 	wr(b, ROOT, ROOT, 1, 3400000, 3500000, GET_NEXT);
@@ -171,12 +173,14 @@ static void assert_keepalive(const struct invocation *inv, size_t n)
 
 	assert_int_equal(k->exec_enter, 1000000);
 	assert_int_equal(k->exec_done, 1800000);
+	assert_int_equal(k->entry, 1850000);
 	assert_int_equal(k->connect_start, 2000000);
 	assert_int_equal(k->connect_end, 2100000);
 	/* request marks are the ENTRY of the request's last write (GET: ts
 	 * 3400000, end 3500000); event_received is the read's exit */
 	assert_int_equal(k->next_sent, 3400000);
 	assert_int_equal(k->event_received, 10000000);
+	assert_int_equal(k->response_first, 12000000);	/* its head, sent first */
 	assert_int_equal(k->response_sent, 12200000);
 	assert_int_equal(k->init_error_sent, 0);
 	assert_int_equal(k->root_exit, 20000000);

@@ -1,0 +1,1097 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * --breakdown: the events of one cold start -> where its milliseconds went,
+ * phase by phase. The rules are in breakdown.h.
+ *
+ * One walk over the events sorted by time. A SYSCALL event carries two
+ * samples, one at its entry (ts_ns) and one at its exit (end_ns); the exit
+ * sample is walked as an item of its own at end_ns so that every thread's
+ * samples are seen in time order (a SWITCH_OUT inside the syscall comes
+ * between them).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+#include "breakdown.h"
+#include "timeline.h"
+
+#define NB (BD_PHASES + 1)	/* accumulator slots: the phases, then the window (tree) */
+#define TREE BD_PHASES
+
+static const char *const phase_names[BD_PHASES] = {
+	"exec", "dynamic_loading", "runtime_init", "connect",
+	"request_next", "wait_event", "handler", "write_response",
+};
+
+/* What the printer says of a phase whose end mark was not seen. */
+static const char *const missing_mark[BD_PHASES] = {
+	"exec done not seen", "entry point not seen", "connect not seen",
+	"connect return not seen", "GET /next not seen", "event not seen",
+	"response not seen", "",
+};
+
+const char *bd_phase_name(enum bd_phase p)
+{
+	if ((unsigned)p >= BD_PHASES)
+		return "unknown";
+	return phase_names[p];
+}
+
+static const char *const syscall_names[] = {
+#include "syscall_table.h"
+};
+
+const char *bd_syscall_name(int nr)
+{
+	if (nr < 0 || (size_t)nr >= sizeof(syscall_names) / sizeof(syscall_names[0]))
+		return NULL;
+	return syscall_names[nr];
+}
+
+/* --- a small open-addressing map: u32 key -> dense index ------------------ */
+
+struct map {
+	uint32_t *key;
+	uint32_t *slot;		/* dense index + 1; 0 = empty */
+	size_t cap;		/* power of two, or 0 */
+	size_t n;
+};
+
+static size_t map_hash(uint32_t k, size_t cap)
+{
+	k ^= k >> 16;
+	k *= 0x45d9f3bu;
+	k ^= k >> 16;
+	return k & (cap - 1);
+}
+
+static int map_grow(struct map *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 64, i, h;
+	uint32_t *key = calloc(cap, sizeof(*key));
+	uint32_t *slot = calloc(cap, sizeof(*slot));
+
+	if (!key || !slot) {
+		free(key);
+		free(slot);
+		return -1;
+	}
+	for (i = 0; i < m->cap; i++) {
+		if (!m->slot[i])
+			continue;
+		for (h = map_hash(m->key[i], cap); slot[h]; h = (h + 1) & (cap - 1))
+			;
+		key[h] = m->key[i];
+		slot[h] = m->slot[i];
+	}
+	free(m->key);
+	free(m->slot);
+	m->key = key;
+	m->slot = slot;
+	m->cap = cap;
+	return 0;
+}
+
+/* Dense index of key; a new key gets index m->n (*added = true). -1: ENOMEM. */
+static long map_index(struct map *m, uint32_t key, bool *added)
+{
+	size_t h;
+
+	*added = false;
+	if ((m->n + 1) * 2 > m->cap && map_grow(m))
+		return -1;
+	for (h = map_hash(key, m->cap); m->slot[h]; h = (h + 1) & (m->cap - 1))
+		if (m->key[h] == key)
+			return (long)m->slot[h] - 1;
+	if (m->n >= UINT32_MAX - 1)
+		return -1;
+	m->key[h] = key;
+	m->slot[h] = (uint32_t)++m->n;
+	*added = true;
+	return (long)m->n - 1;
+}
+
+static void map_free(struct map *m)
+{
+	free(m->key);
+	free(m->slot);
+}
+
+/* Room for `need` elements of size sz in *p. */
+static int reserve(void **p, size_t *cap, size_t need, size_t sz)
+{
+	size_t c = *cap ? *cap : 16;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	q = realloc(*p, c * sz);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* --- build ------------------------------------------------------------------ */
+
+enum thr_state { TS_UNKNOWN = 0, TS_ON_CPU, TS_RUNNABLE, TS_BLOCKED, TS_GONE };
+
+struct thr {
+	uint64_t since;			/* start of the current state */
+	struct prof_sample last;	/* previous sample (valid when have_sample) */
+	uint8_t state;			/* enum thr_state */
+	bool have_sample;
+	bool seen;			/* had a state inside the window */
+};
+
+struct sc_row {
+	int32_t nr;
+	uint32_t count[NB];
+	uint64_t ns[NB];
+};
+
+struct item {
+	const struct prof_event *e;
+	uint64_t t;
+	size_t seq;		/* ring-buffer order: the sort is stable */
+	bool exit_sample;	/* SYSCALL: its exit sample, at end_ns */
+};
+
+struct ctx {
+	uint64_t b[NB];		/* boundaries 0..8 */
+	struct breakdown *out;
+	struct map tmap;
+	struct thr *thr;
+	size_t thr_cap;
+	struct map smap;
+	struct sc_row *sc;
+	size_t sc_cap;
+	uint64_t st[3][NB];	/* on_cpu, runnable, blocked */
+	uint64_t sys_ns[NB];
+	uint32_t root;
+	uint64_t exec_done;	/* the root's new image runs from here */
+};
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0);
+}
+
+/* Point rule: phase i with b_i <= ts < b_{i+1}; ts == b_8 -> 7; outside -1. */
+static int point_phase(const uint64_t *b, uint64_t ts)
+{
+	int i;
+
+	if (ts < b[0] || ts > b[BD_PHASES])
+		return -1;
+	for (i = BD_PHASES - 1; i > 0 && b[i] > ts; i--)
+		;
+	return i;
+}
+
+/* Sample rule: phase i with b_i < t <= b_{i+1}; outside -1. */
+static int sample_phase(const uint64_t *b, uint64_t t)
+{
+	int i;
+
+	if (t <= b[0] || t > b[BD_PHASES])
+		return -1;
+	for (i = 0; t > b[i + 1]; i++)
+		;
+	return i;
+}
+
+/* Add [s, e) clipped to each phase [b_i, b_{i+1}) to acc[i], and the part
+ * inside the window to acc[TREE] (the same sum: the phases tile it). */
+static void add_split(const uint64_t *b, uint64_t s, uint64_t e, uint64_t acc[NB])
+{
+	int i;
+
+	for (i = 0; i < BD_PHASES; i++) {
+		uint64_t lo = s > b[i] ? s : b[i];
+		uint64_t hi = e < b[i + 1] ? e : b[i + 1];
+
+		if (hi > lo) {
+			acc[i] += hi - lo;
+			acc[TREE] += hi - lo;
+		}
+	}
+}
+
+static struct bd_costs *costs(struct ctx *c, int p)
+{
+	return p == TREE ? &c->out->tree : &c->out->ph[p].c;
+}
+
+static struct thr *thread(struct ctx *c, uint32_t pid)
+{
+	bool added;
+	long i;
+
+	/* room for a new one first: the map and the array stay the same length */
+	if (reserve((void **)&c->thr, &c->thr_cap, c->tmap.n + 1, sizeof(*c->thr)))
+		return NULL;
+	i = map_index(&c->tmap, pid, &added);
+	if (i < 0)
+		return NULL;
+	if (added)
+		memset(&c->thr[i], 0, sizeof(c->thr[i]));
+	return &c->thr[i];
+}
+
+static struct sc_row *sc_row(struct ctx *c, int32_t nr)
+{
+	bool added;
+	long i;
+
+	if (reserve((void **)&c->sc, &c->sc_cap, c->smap.n + 1, sizeof(*c->sc)))
+		return NULL;
+	i = map_index(&c->smap, (uint32_t)nr, &added);
+	if (i < 0)
+		return NULL;
+	if (added) {
+		memset(&c->sc[i], 0, sizeof(c->sc[i]));
+		c->sc[i].nr = nr;
+	}
+	return &c->sc[i];
+}
+
+/* End the thread's current state at ts, adding its time. */
+static void close_state(struct ctx *c, struct thr *t, uint64_t ts)
+{
+	if (t->state < TS_ON_CPU || t->state > TS_BLOCKED)
+		return;
+	if (ts > t->since)
+		add_split(c->b, t->since, ts, c->st[t->state - TS_ON_CPU]);
+	if (t->since <= c->b[BD_PHASES] && ts >= c->b[0])
+		t->seen = true;
+}
+
+static void set_state(struct ctx *c, struct thr *t, enum thr_state s, uint64_t ts)
+{
+	if (t->state == TS_GONE)
+		return;
+	close_state(c, t, ts);
+	t->state = s;
+	t->since = ts;
+}
+
+/* An unknown thread was in state s since the window's start (clipped). */
+static void backfill(struct thr *t, enum thr_state s)
+{
+	if (t->state == TS_UNKNOWN) {
+		t->state = s;
+		t->since = 0;
+	}
+}
+
+static void add_delta(uint64_t *dst, uint64_t cur, uint64_t prev)
+{
+	if (cur > prev)
+		*dst += cur - prev;
+}
+
+static void sample(struct ctx *c, struct thr *t, uint32_t tgid, uint64_t ts,
+		   const struct prof_sample *s)
+{
+	struct breakdown *o = c->out;
+	int p;
+
+	if (t->state == TS_GONE)
+		return;
+	p = point_phase(c->b, ts);
+	/* before its exec the root runs in its spawner's memory (vfork): not its RSS */
+	if (tgid == c->root && ts < c->exec_done)
+		p = -1;
+	if (p >= 0 && s->rss_kb > o->peak_rss_kb) {
+		o->peak_rss_kb = s->rss_kb;
+		o->peak_rss_at_ns = ts;
+		o->peak_rss_phase = p;
+	}
+	p = sample_phase(c->b, ts);
+	if (t->have_sample && p >= 0) {
+		int q[2] = { p, TREE };
+
+		for (int j = 0; j < 2; j++) {
+			struct bd_costs *k = costs(c, q[j]);
+
+			add_delta(&k->min_flt, s->min_flt, t->last.min_flt);
+			add_delta(&k->maj_flt, s->maj_flt, t->last.maj_flt);
+			add_delta(&k->read_bytes, s->read_bytes, t->last.read_bytes);
+		}
+	}
+	t->last = *s;
+	t->have_sample = true;
+}
+
+static int on_syscall(struct ctx *c, const struct prof_event *e)
+{
+	int p = point_phase(c->b, e->ts_ns);
+	struct sc_row *r = NULL;
+
+	if (e->arg <= INT32_MAX) {
+		r = sc_row(c, (int32_t)e->arg);
+		if (!r)
+			return -1;
+	}
+	if (p >= 0) {
+		c->out->ph[p].c.syscalls++;
+		c->out->tree.syscalls++;
+		if (r) {
+			r->count[p]++;
+			r->count[TREE]++;
+		}
+	}
+	if (e->end_ns > e->ts_ns) {
+		add_split(c->b, e->ts_ns, e->end_ns, c->sys_ns);
+		if (r)
+			add_split(c->b, e->ts_ns, e->end_ns, r->ns);
+	}
+	return 0;
+}
+
+static int on_fork(struct ctx *c, const struct prof_event *e)
+{
+	int p = point_phase(c->b, e->ts_ns);
+	struct thr *ch;
+	int q[2] = { p, TREE };
+
+	for (int j = 0; p >= 0 && j < 2; j++) {
+		costs(c, q[j])->threads++;
+		if (!(e->flags & PROF_F_THREAD))
+			costs(c, q[j])->processes++;
+	}
+	if (e->arg > UINT32_MAX)
+		return 0;
+	ch = thread(c, (uint32_t)e->arg);
+	if (!ch)
+		return -1;
+	if (ch->state != TS_UNKNOWN || ch->have_sample)
+		return 0;	/* already seen: events out of order, keep what they said */
+	ch->state = TS_RUNNABLE;
+	ch->since = e->ts_ns;
+	if (p >= 0) {
+		memset(&ch->last, 0, sizeof(ch->last));
+		ch->have_sample = true;
+	}
+	return 0;
+}
+
+static void on_api(struct ctx *c, const struct prof_event *e)
+{
+	uint64_t ts = e->type == PROF_EV_WRITE ? e->ts_ns : e->end_ns;
+	int p = point_phase(c->b, ts);
+
+	if (e->ret <= 0 || p < 0)
+		return;
+	if (e->type == PROF_EV_WRITE) {
+		c->out->ph[p].c.api_bytes_sent += (uint64_t)e->ret;
+		c->out->tree.api_bytes_sent += (uint64_t)e->ret;
+	} else {
+		c->out->ph[p].c.api_bytes_received += (uint64_t)e->ret;
+		c->out->tree.api_bytes_received += (uint64_t)e->ret;
+	}
+}
+
+static int walk_item(struct ctx *c, const struct item *it)
+{
+	const struct prof_event *e = it->e;
+	struct thr *t = NULL;
+
+	switch (e->type) {
+	case PROF_EV_SYSCALL:
+	case PROF_EV_SWITCH_IN:
+	case PROF_EV_SWITCH_OUT:
+	case PROF_EV_WAKEUP:
+	case PROF_EV_ENTRY:
+	case PROF_EV_THREAD_EXIT:
+	case PROF_EV_EXIT:
+		t = thread(c, e->pid);
+		if (!t)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	if (it->exit_sample) {
+		sample(c, t, e->tgid, e->end_ns, &e->bd.at);
+		return 0;
+	}
+	switch (e->type) {
+	case PROF_EV_SYSCALL:
+		sample(c, t, e->tgid, e->ts_ns, &e->bd.at_entry);
+		backfill(t, TS_ON_CPU);
+		return on_syscall(c, e);
+	case PROF_EV_SWITCH_IN:
+		backfill(t, TS_RUNNABLE);
+		set_state(c, t, TS_ON_CPU, e->ts_ns);
+		break;
+	case PROF_EV_SWITCH_OUT:
+		sample(c, t, e->tgid, e->ts_ns, &e->bd.at);
+		backfill(t, TS_ON_CPU);
+		set_state(c, t, e->arg == 1 ? TS_RUNNABLE : TS_BLOCKED, e->ts_ns);
+		break;
+	case PROF_EV_WAKEUP:
+		backfill(t, TS_BLOCKED);
+		if (t->state == TS_BLOCKED)
+			set_state(c, t, TS_RUNNABLE, e->ts_ns);
+		break;
+	case PROF_EV_ENTRY:
+		sample(c, t, e->tgid, e->ts_ns, &e->bd.at);
+		backfill(t, TS_ON_CPU);
+		break;
+	case PROF_EV_THREAD_EXIT:
+		sample(c, t, e->tgid, e->ts_ns, &e->bd.at);
+		set_state(c, t, TS_GONE, e->ts_ns);
+		break;
+	case PROF_EV_EXIT:
+		set_state(c, t, TS_GONE, e->ts_ns);
+		break;
+	case PROF_EV_FORK:
+		return on_fork(c, e);
+	case PROF_EV_WRITE:
+	case PROF_EV_READ:
+		on_api(c, e);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* The root's main thread runs execve at boundary 0. */
+static int root_at_start(struct ctx *c, uint32_t root)
+{
+	struct thr *t = thread(c, root);
+
+	if (!t)
+		return -1;
+	if (t->state != TS_GONE)
+		set_state(c, t, TS_ON_CPU, c->b[0]);
+	return 0;
+}
+
+static int cmp_top(const void *a, const void *b)
+{
+	const struct bd_syscall *x = a, *y = b;
+
+	if (x->ns != y->ns)
+		return x->ns > y->ns ? -1 : 1;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return x->nr < y->nr ? -1 : (x->nr > y->nr ? 1 : 0);
+}
+
+/* Rank cand[0..n-1] and keep the first BD_TOP in top (unused: nr -1). */
+static void fill_top(struct bd_syscall top[BD_TOP], struct bd_syscall *cand, size_t n)
+{
+	size_t i;
+
+	if (n > 1)
+		qsort(cand, n, sizeof(*cand), cmp_top);
+	for (i = 0; i < BD_TOP; i++) {
+		if (i < n) {
+			top[i] = cand[i];
+		} else {
+			top[i].nr = -1;
+			top[i].count = 0;
+			top[i].ns = 0;
+		}
+	}
+}
+
+static int rank_syscalls(struct ctx *c)
+{
+	size_t nrows = c->smap.n, i, m;
+	struct bd_syscall *cand = calloc(nrows ? nrows : 1, sizeof(*cand));
+
+	if (!cand)
+		return -1;
+	for (int p = 0; p < NB; p++) {
+		for (i = 0, m = 0; i < nrows; i++) {
+			const struct sc_row *r = &c->sc[i];
+
+			if (!r->count[p] && !r->ns[p])
+				continue;
+			cand[m].nr = r->nr;
+			cand[m].count = r->count[p];
+			cand[m].ns = r->ns[p];
+			m++;
+		}
+		fill_top(costs(c, p)->top, cand, m);
+	}
+	free(cand);
+	return 0;
+}
+
+static void init_empty(struct breakdown *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int p = 0; p < BD_PHASES; p++)
+		for (int j = 0; j < BD_TOP; j++)
+			out->ph[p].c.top[j].nr = -1;
+	for (int j = 0; j < BD_TOP; j++)
+		out->tree.top[j].nr = -1;
+	out->peak_rss_phase = -1;
+}
+
+int breakdown_build(const struct prof_event *ev, size_t n, uint32_t root,
+		    const struct phase_marks *k, struct breakdown *out)
+{
+	const uint64_t raw[BD_PHASES - 1] = {
+		k ? k->exec_done : 0, k ? k->entry : 0, k ? k->connect_start : 0,
+		k ? k->connect_end : 0, k ? k->next_sent : 0, k ? k->event_received : 0,
+		k ? k->response_first : 0,
+	};
+	struct ctx c = { .out = out };
+	struct item *items = NULL;
+	size_t ni = 0, i;
+	bool started = false;
+	int err = ENOMEM, p;
+
+	if ((!ev && n) || !k || !out) {
+		errno = EINVAL;
+		return -1;
+	}
+	init_empty(out);
+	if (!k->exec_enter || !k->response_sent || k->response_sent < k->exec_enter) {
+		errno = ENOENT;
+		return -1;
+	}
+	c.b[0] = k->exec_enter;
+	c.b[BD_PHASES] = k->response_sent;
+	c.root = root;
+	c.exec_done = k->exec_done ? k->exec_done : k->exec_enter;
+	for (p = 1; p < BD_PHASES; p++) {
+		uint64_t v = raw[p - 1];
+		bool ok = v && v >= c.b[p - 1] && v <= c.b[BD_PHASES];
+
+		c.b[p] = ok ? v : c.b[p - 1];
+		out->ph[p - 1].measured = ok;
+	}
+	out->ph[BD_PHASES - 1].measured = true;
+	out->window_start_ns = c.b[0];
+	out->window_end_ns = c.b[BD_PHASES];
+	for (p = 0; p < BD_PHASES; p++) {
+		out->ph[p].start_ns = c.b[p];
+		out->ph[p].dur_ns = c.b[p + 1] - c.b[p];
+	}
+
+	if (n > (SIZE_MAX / sizeof(*items)) / 2)
+		goto cleanup;
+	items = malloc((n ? 2 * n : 1) * sizeof(*items));
+	if (!items)
+		goto cleanup;
+	for (i = 0; i < n; i++) {
+		items[ni] = (struct item){ .e = &ev[i], .t = ev[i].ts_ns, .seq = ni };
+		ni++;
+		if (ev[i].type == PROF_EV_SYSCALL && ev[i].end_ns >= ev[i].ts_ns) {
+			items[ni] = (struct item){ .e = &ev[i], .t = ev[i].end_ns, .seq = ni,
+						   .exit_sample = true };
+			ni++;
+		}
+	}
+	if (ni > 1)
+		qsort(items, ni, sizeof(*items), cmp_item);
+
+	for (i = 0; i < ni; i++) {
+		if (!started && items[i].t >= c.b[0]) {
+			if (root_at_start(&c, root))
+				goto cleanup;
+			started = true;
+		}
+		if (walk_item(&c, &items[i]))
+			goto cleanup;
+	}
+	if (!started && root_at_start(&c, root))
+		goto cleanup;
+	for (i = 0; i < c.tmap.n; i++) {
+		close_state(&c, &c.thr[i], c.b[BD_PHASES]);
+		if (c.thr[i].seen)
+			out->threads_seen++;
+	}
+	for (p = 0; p < NB; p++) {
+		struct bd_costs *q = costs(&c, p);
+
+		q->on_cpu_ns = c.st[0][p];
+		q->runnable_ns = c.st[1][p];
+		q->blocked_ns = c.st[2][p];
+		q->syscall_ns = c.sys_ns[p];
+	}
+	if (rank_syscalls(&c))
+		goto cleanup;
+	err = 0;
+cleanup:
+	free(items);
+	free(c.thr);
+	free(c.sc);
+	map_free(&c.tmap);
+	map_free(&c.smap);
+	if (err) {
+		init_empty(out);
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+/* --- median ----------------------------------------------------------------- */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* Median of v[0..n-1] (sorted in place), n > 0; an even n takes the mean of
+ * the two middle values, rounded half up. */
+static uint64_t median_u64(uint64_t *v, size_t n)
+{
+	uint64_t lo, hi;
+
+	qsort(v, n, sizeof(*v), cmp_u64);
+	if (n % 2)
+		return v[n / 2];
+	lo = v[n / 2 - 1];
+	hi = v[n / 2];
+	return lo + (hi - lo) / 2 + (hi - lo) % 2;
+}
+
+/* Accessors of the figures of struct bd_costs that take a median. */
+#define COST_U64_FIELDS(X) X(on_cpu_ns) X(runnable_ns) X(blocked_ns) X(min_flt) X(maj_flt) \
+	X(read_bytes) X(syscalls) X(syscall_ns) X(api_bytes_sent) X(api_bytes_received)
+#define COST_U32_FIELDS(X) X(processes) X(threads)
+
+static const struct bd_costs *cost_of(const struct breakdown *b, int p)
+{
+	return p == TREE ? &b->tree : &b->ph[p].c;
+}
+
+/* Mean top syscalls of slot p over the n breakdowns. */
+static int median_top(const struct breakdown *const *bd, size_t n, int p,
+		      struct bd_syscall top[BD_TOP])
+{
+	struct map m = { 0 };
+	struct bd_syscall *cand = NULL;
+	size_t cap = 0, i;
+	int ret = -1;
+
+	for (i = 0; i < n; i++) {
+		const struct bd_costs *q = cost_of(bd[i], p);
+
+		for (int j = 0; j < BD_TOP; j++) {
+			const struct bd_syscall *s = &q->top[j];
+			bool added;
+			long x;
+
+			if (s->nr < 0)
+				continue;
+			if (reserve((void **)&cand, &cap, m.n + 1, sizeof(*cand)))
+				goto out;
+			x = map_index(&m, (uint32_t)s->nr, &added);
+			if (x < 0)
+				goto out;
+			if (added)
+				cand[x] = (struct bd_syscall){ .nr = s->nr };
+			/* sums (saturated): ranked before dividing */
+			cand[x].count = s->count > UINT32_MAX - cand[x].count ? UINT32_MAX
+									: cand[x].count + s->count;
+			cand[x].ns = s->ns > UINT64_MAX - cand[x].ns ? UINT64_MAX : cand[x].ns + s->ns;
+		}
+	}
+	fill_top(top, cand, m.n);
+	for (int j = 0; j < BD_TOP; j++) {
+		if (top[j].nr < 0)
+			continue;
+		top[j].count = (uint32_t)(((uint64_t)top[j].count + n / 2) / n);
+		top[j].ns = top[j].ns / n + ((top[j].ns % n) * 2 >= n ? 1 : 0);
+	}
+	ret = 0;
+out:
+	free(cand);
+	map_free(&m);
+	return ret;
+}
+
+int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdown *out)
+{
+	uint64_t *v;
+	uint64_t start = 0;
+	size_t i, m;
+	int p, ret = -1;
+
+	if (!bd || !n || !out) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!bd[i]) {
+			errno = EINVAL;
+			return -1;
+		}
+	}
+	init_empty(out);
+	v = calloc(n, sizeof(*v));
+	if (!v) {
+		errno = ENOMEM;
+		return -1;
+	}
+#define MED(expr) ({ for (i = 0; i < n; i++) v[i] = (expr); median_u64(v, n); })
+	for (p = 0; p < NB; p++) {
+		struct bd_costs *q = p == TREE ? &out->tree : &out->ph[p].c;
+
+#define X(f) q->f = MED(cost_of(bd[i], p)->f);
+		COST_U64_FIELDS(X)
+#undef X
+#define X(f) q->f = (uint32_t)MED(cost_of(bd[i], p)->f);
+		COST_U32_FIELDS(X)
+#undef X
+		if (median_top(bd, n, p, q->top))
+			goto nomem;
+		if (p == TREE)
+			continue;
+		out->ph[p].dur_ns = MED(bd[i]->ph[p].dur_ns);
+		out->ph[p].start_ns = start;
+		start += out->ph[p].dur_ns;
+		for (i = 0, m = 0; i < n; i++)
+			m += bd[i]->ph[p].measured;
+		out->ph[p].measured = m * 2 > n;
+	}
+	out->window_start_ns = 0;
+	out->window_end_ns = start;
+	out->threads_seen = (uint32_t)MED(bd[i]->threads_seen);
+#undef MED
+
+	/* peak RSS: over the breakdowns that have one */
+	for (i = 0, m = 0; i < n; i++)
+		if (bd[i]->peak_rss_kb)
+			v[m++] = bd[i]->peak_rss_kb;
+	if (m) {
+		unsigned votes[BD_PHASES] = { 0 };
+		int best = -1;
+
+		out->peak_rss_kb = median_u64(v, m);
+		for (i = 0, m = 0; i < n; i++)
+			if (bd[i]->peak_rss_kb && bd[i]->peak_rss_at_ns >= bd[i]->window_start_ns)
+				v[m++] = bd[i]->peak_rss_at_ns - bd[i]->window_start_ns;
+		out->peak_rss_at_ns = m ? median_u64(v, m) : 0;
+		for (i = 0; i < n; i++) {
+			int ph = bd[i]->peak_rss_phase;
+
+			if (bd[i]->peak_rss_kb && ph >= 0 && ph < BD_PHASES)
+				votes[ph]++;
+		}
+		for (p = 0; p < BD_PHASES; p++)
+			if (votes[p] && (best < 0 || votes[p] > votes[best]))
+				best = p;
+		out->peak_rss_phase = best;
+	}
+
+	/* tracer cost: over the breakdowns where it was measured */
+	for (i = 0, m = 0; i < n; i++)
+		if (bd[i]->bpf_cost_measured)
+			v[m++] = bd[i]->bpf_run_ns;
+	if (m) {
+		out->bpf_cost_measured = true;
+		out->bpf_run_ns = median_u64(v, m);
+		for (i = 0, m = 0; i < n; i++)
+			if (bd[i]->bpf_cost_measured)
+				v[m++] = bd[i]->bpf_runs;
+		out->bpf_runs = median_u64(v, m);
+	}
+	for (i = 0, m = 0; i < n; i++)
+		if (bd[i]->bpf_tree_measured)
+			v[m++] = bd[i]->bpf_tree_ns;
+	if (m) {
+		out->bpf_tree_measured = true;
+		out->bpf_tree_ns = median_u64(v, m);
+	}
+	ret = 0;
+nomem:
+	free(v);
+	if (ret) {
+		init_empty(out);
+		errno = ENOMEM;
+	}
+	return ret;
+}
+
+/* --- text ------------------------------------------------------------------- */
+
+static double ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+static void print_bar(FILE *f, const struct breakdown *bd, uint64_t start, uint64_t dur,
+		      unsigned width)
+{
+	uint64_t total = bd->window_end_ns - bd->window_start_ns;
+	unsigned off = 0, len = 0, i;
+
+	if (!width)
+		return;
+	if (total && bd->window_end_ns >= bd->window_start_ns && start >= bd->window_start_ns) {
+		/* both ends rounded to a column: adjacent phases tile the bar */
+		double o = (double)(start - bd->window_start_ns) * width / (double)total;
+		double e = o + (double)dur * width / (double)total;
+		unsigned c0 = o + 0.5 >= width ? width : (unsigned)(o + 0.5);
+		unsigned c1 = e + 0.5 >= width ? width : (unsigned)(e + 0.5);
+
+		off = c0;
+		len = c1 > c0 ? c1 - c0 : 0;
+		if (dur && !len) {	/* at least one column for a non-zero phase */
+			off = c0 < width ? c0 : width - 1;
+			len = 1;
+		}
+	}
+	fputs("|", f);
+	for (i = 0; i < width; i++)
+		fputc(i >= off && i < off + len ? '#' : ' ', f);
+	fputs("|", f);
+}
+
+static void print_costs(FILE *f, const struct bd_costs *c)
+{
+	char flt[48], api[48];
+
+	snprintf(flt, sizeof(flt), "%" PRIu64 "/%" PRIu64, c->min_flt, c->maj_flt);
+	snprintf(api, sizeof(api), "%" PRIu64 "/%" PRIu64, c->api_bytes_sent,
+		 c->api_bytes_received);
+	fprintf(f, "  %8.3f %8.3f %8.3f %11s %8" PRIu64 " %12s\n", ms(c->on_cpu_ns),
+		ms(c->runnable_ns), ms(c->blocked_ns), flt, c->syscalls, api);
+}
+
+void breakdown_print(FILE *f, const struct breakdown *bd, unsigned width, unsigned top)
+{
+	uint64_t total;
+	int p;
+
+	if (!f || !bd)
+		return;
+	total = bd->window_end_ns >= bd->window_start_ns ? bd->window_end_ns - bd->window_start_ns : 0;
+	fprintf(f, "  %-15s %8s %8s  ", "phase", "start ms", "dur ms");
+	if (width)
+		fprintf(f, "%-*s", (int)width + 2, "waterfall");
+	fprintf(f, "  %8s %8s %8s %11s %8s %12s\n", "on-CPU", "runnable", "blocked",
+		"min/maj flt", "syscalls", "API out/in B");
+	for (p = 0; p < BD_PHASES; p++) {
+		const struct bd_phase_rec *r = &bd->ph[p];
+
+		if (!r->measured) {
+			fprintf(f, "  %-15s %8s %8s  (%s)\n", phase_names[p], "-", "-",
+				missing_mark[p]);
+			continue;
+		}
+		fprintf(f, "  %-15s %8.3f %8.3f  ", phase_names[p],
+			ms(r->start_ns - bd->window_start_ns), ms(r->dur_ns));
+		print_bar(f, bd, r->start_ns, r->dur_ns, width);
+		print_costs(f, &r->c);
+	}
+	fprintf(f, "  %-15s %8.3f %8.3f  ", "total", 0.0, ms(total));
+	print_bar(f, bd, bd->window_start_ns, total, width);
+	print_costs(f, &bd->tree);
+
+	if (top > BD_TOP)
+		top = BD_TOP;
+	fputs("  top syscalls:", f);
+	{
+		unsigned shown = 0;
+
+		for (unsigned j = 0; j < top; j++) {
+			const struct bd_syscall *s = &bd->tree.top[j];
+			const char *name;
+
+			if (s->nr < 0)
+				break;
+			name = bd_syscall_name(s->nr);
+			fprintf(f, "%s ", shown ? "," : "");
+			if (name)
+				fputs(name, f);
+			else
+				fprintf(f, "syscall_%d", (int)s->nr);
+			fprintf(f, " %" PRIu32 " x %.3f ms", s->count, ms(s->ns));
+			shown++;
+		}
+		if (!shown)
+			fputs(" none recorded", f);
+		fputc('\n', f);
+	}
+	if (bd->peak_rss_kb) {
+		fprintf(f, "  peak RSS %" PRIu64 " KB", bd->peak_rss_kb);
+		if (bd->peak_rss_at_ns >= bd->window_start_ns)
+			fprintf(f, " at %.3f ms", ms(bd->peak_rss_at_ns - bd->window_start_ns));
+		if (bd->peak_rss_phase >= 0 && bd->peak_rss_phase < BD_PHASES)
+			fprintf(f, " (%s)", phase_names[bd->peak_rss_phase]);
+	} else {
+		fputs("  peak RSS - (no sample)", f);
+	}
+	fprintf(f, "; created %" PRIu32 " processes, %" PRIu32 " threads; %" PRIu32
+		" threads seen; storage read %.1f KB\n", bd->tree.processes, bd->tree.threads,
+		bd->threads_seen, (double)bd->tree.read_bytes / 1024.0);
+	if (bd->bpf_tree_measured)
+		fprintf(f, "  tracing cost: %.3f ms of BPF program time on this tree's events",
+			ms(bd->bpf_tree_ns));
+	if (bd->bpf_cost_measured)
+		fprintf(f, "%s%.3f ms over %" PRIu64 " runs of every program, host-wide",
+			bd->bpf_tree_measured ? "; " : "  tracing cost: ", ms(bd->bpf_run_ns), bd->bpf_runs);
+	if (bd->bpf_tree_measured || bd->bpf_cost_measured)
+		fputc('\n', f);
+}
+
+/* --- JSON ------------------------------------------------------------------- */
+
+struct enc {
+	bool oom;
+};
+
+static cJSON *chk(struct enc *e, cJSON *item)
+{
+	if (!item)
+		e->oom = true;
+	return item;
+}
+
+/* ns -> ms rounded to the microsecond (half up), as the nearest double */
+static void put_ms(struct enc *e, cJSON *o, const char *k, uint64_t ns)
+{
+	chk(e, cJSON_AddNumberToObject(o, k, (double)(ns / 1000 + (ns % 1000 >= 500)) / 1000.0));
+}
+
+static void put_u64(struct enc *e, cJSON *o, const char *k, uint64_t v)
+{
+	char b[32];
+
+	/* raw text: exact even above 2^53 */
+	snprintf(b, sizeof(b), "%" PRIu64, v);
+	chk(e, cJSON_AddRawToObject(o, k, b));
+}
+
+static void put_costs(struct enc *e, cJSON *o, const struct bd_costs *c)
+{
+	cJSON *arr;
+
+	put_ms(e, o, "on_cpu_ms", c->on_cpu_ns);
+	put_ms(e, o, "runnable_ms", c->runnable_ns);
+	put_ms(e, o, "blocked_ms", c->blocked_ns);
+	put_u64(e, o, "min_flt", c->min_flt);
+	put_u64(e, o, "maj_flt", c->maj_flt);
+	put_u64(e, o, "read_bytes", c->read_bytes);
+	put_u64(e, o, "syscalls", c->syscalls);
+	put_ms(e, o, "syscall_ms", c->syscall_ns);
+	arr = chk(e, cJSON_AddArrayToObject(o, "top_syscalls"));
+	for (int j = 0; arr && j < BD_TOP; j++) {
+		const struct bd_syscall *s = &c->top[j];
+		const char *name;
+		cJSON *it;
+
+		if (s->nr < 0)
+			break;
+		it = chk(e, cJSON_CreateObject());
+		if (!it)
+			break;
+		if (!cJSON_AddItemToArray(arr, it)) {
+			cJSON_Delete(it);
+			e->oom = true;
+			break;
+		}
+		name = bd_syscall_name(s->nr);
+		if (name)
+			chk(e, cJSON_AddStringToObject(it, "name", name));
+		else
+			chk(e, cJSON_AddNullToObject(it, "name"));
+		put_u64(e, it, "nr", (uint64_t)s->nr);
+		put_u64(e, it, "count", s->count);
+		put_ms(e, it, "time_ms", s->ns);
+	}
+	put_u64(e, o, "api_bytes_sent", c->api_bytes_sent);
+	put_u64(e, o, "api_bytes_received", c->api_bytes_received);
+	put_u64(e, o, "processes_created", c->processes);
+	put_u64(e, o, "threads_created", c->threads);
+}
+
+void *breakdown_to_json(const struct breakdown *bd)
+{
+	struct enc e = { 0 };
+	cJSON *o, *arr, *t;
+	uint64_t ws;
+
+	if (!bd)
+		return NULL;
+	o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	ws = bd->window_start_ns;
+	put_ms(&e, o, "window_ms", bd->window_end_ns >= ws ? bd->window_end_ns - ws : 0);
+	arr = chk(&e, cJSON_AddArrayToObject(o, "phases"));
+	for (int p = 0; arr && p < BD_PHASES; p++) {
+		const struct bd_phase_rec *r = &bd->ph[p];
+		cJSON *ph = chk(&e, cJSON_CreateObject());
+
+		if (!ph)
+			break;
+		if (!cJSON_AddItemToArray(arr, ph)) {
+			cJSON_Delete(ph);
+			e.oom = true;
+			break;
+		}
+		chk(&e, cJSON_AddStringToObject(ph, "name", phase_names[p]));
+		put_ms(&e, ph, "start_ms", r->start_ns >= ws ? r->start_ns - ws : 0);
+		put_ms(&e, ph, "duration_ms", r->dur_ns);
+		chk(&e, cJSON_AddBoolToObject(ph, "measured", r->measured));
+		put_costs(&e, ph, &r->c);
+	}
+	t = chk(&e, cJSON_AddObjectToObject(o, "tree"));
+	if (t)
+		put_costs(&e, t, &bd->tree);
+	if (bd->peak_rss_kb) {
+		put_u64(&e, o, "peak_rss_kb", bd->peak_rss_kb);
+		if (bd->peak_rss_at_ns >= ws)
+			put_ms(&e, o, "peak_rss_at_ms", bd->peak_rss_at_ns - ws);
+		else
+			chk(&e, cJSON_AddNullToObject(o, "peak_rss_at_ms"));
+	} else {
+		chk(&e, cJSON_AddNullToObject(o, "peak_rss_kb"));
+		chk(&e, cJSON_AddNullToObject(o, "peak_rss_at_ms"));
+	}
+	if (bd->peak_rss_phase >= 0 && bd->peak_rss_phase < BD_PHASES)
+		chk(&e, cJSON_AddStringToObject(o, "peak_rss_phase",
+						phase_names[bd->peak_rss_phase]));
+	else
+		chk(&e, cJSON_AddNullToObject(o, "peak_rss_phase"));
+	put_u64(&e, o, "threads_seen", bd->threads_seen);
+	if (bd->bpf_cost_measured || bd->bpf_tree_measured) {
+		cJSON *b = chk(&e, cJSON_AddObjectToObject(o, "bpf_cost"));
+
+		if (b && bd->bpf_tree_measured) {
+			put_ms(&e, b, "tree_run_time_ms", bd->bpf_tree_ns);
+		} else if (b) {
+			chk(&e, cJSON_AddNullToObject(b, "tree_run_time_ms"));
+		}
+		if (b && bd->bpf_cost_measured) {
+			put_ms(&e, b, "host_run_time_ms", bd->bpf_run_ns);
+			put_u64(&e, b, "host_runs", bd->bpf_runs);
+		} else if (b) {
+			chk(&e, cJSON_AddNullToObject(b, "host_run_time_ms"));
+			chk(&e, cJSON_AddNullToObject(b, "host_runs"));
+		}
+	} else {
+		chk(&e, cJSON_AddNullToObject(o, "bpf_cost"));
+	}
+	if (e.oom) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}

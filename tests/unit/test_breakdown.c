@@ -1,0 +1,1064 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Unit tests for src/breakdown.c: synthetic event sequences of one cold start
+ * -> per-phase costs, with every expected figure worked out by hand in ns. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+#include "breakdown.h"
+#include "timeline.h"
+
+#define ROOT 100u
+
+/* Boundaries 0..8 of the standard cold start (ns). */
+#define B0 1000000u	/* exec_enter */
+#define B1 1100000u	/* exec_done */
+#define B2 1300000u	/* entry */
+#define B3 1600000u	/* connect_start */
+#define B4 1700000u	/* connect_end */
+#define B5 1800000u	/* next_sent */
+#define B6 2800000u	/* event_received */
+#define B7 3000000u	/* response_first */
+#define B8 3100000u	/* response_sent */
+
+static const uint64_t bnd[BD_PHASES + 1] = { B0, B1, B2, B3, B4, B5, B6, B7, B8 };
+
+struct evs {
+	struct prof_event ev[128];
+	size_t n;
+};
+
+static struct phase_marks marks(void)
+{
+	struct phase_marks k;
+
+	memset(&k, 0, sizeof(k));
+	k.exec_enter = B0;
+	k.exec_done = B1;
+	k.entry = B2;
+	k.connect_start = B3;
+	k.connect_end = B4;
+	k.next_sent = B5;
+	k.event_received = B6;
+	k.response_first = B7;
+	k.response_sent = B8;
+	return k;
+}
+
+static struct prof_sample smp(uint64_t min, uint64_t maj, uint64_t rd, uint64_t rss)
+{
+	struct prof_sample s = { .min_flt = min, .maj_flt = maj, .read_bytes = rd, .rss_kb = rss };
+
+	return s;
+}
+
+static struct prof_event *add(struct evs *b, uint32_t type, uint32_t pid, uint64_t ts)
+{
+	struct prof_event *e;
+
+	assert_true(b->n < sizeof(b->ev) / sizeof(b->ev[0]));
+	e = &b->ev[b->n++];
+	memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->root = ROOT;
+	e->tgid = ROOT;
+	e->pid = pid;
+	e->ts_ns = ts;
+	e->fd = -1;
+	return e;
+}
+
+static struct prof_event *sys(struct evs *b, uint32_t pid, long nr, uint64_t ts, uint64_t end)
+{
+	struct prof_event *e = add(b, PROF_EV_SYSCALL, pid, ts);
+
+	e->end_ns = end;
+	e->arg = (uint64_t)nr;
+	return e;
+}
+
+static void sys_s(struct evs *b, uint32_t pid, long nr, uint64_t ts, uint64_t end,
+		  struct prof_sample at_entry, struct prof_sample at)
+{
+	struct prof_event *e = sys(b, pid, nr, ts, end);
+
+	e->bd.at_entry = at_entry;
+	e->bd.at = at;
+}
+
+static void sw_in(struct evs *b, uint32_t pid, uint64_t ts)
+{
+	add(b, PROF_EV_SWITCH_IN, pid, ts);
+}
+
+static void sw_out(struct evs *b, uint32_t pid, uint64_t ts, int preempted, struct prof_sample s)
+{
+	struct prof_event *e = add(b, PROF_EV_SWITCH_OUT, pid, ts);
+
+	e->arg = (uint64_t)preempted;
+	e->bd.at = s;
+}
+
+static void wakeup(struct evs *b, uint32_t pid, uint64_t ts)
+{
+	add(b, PROF_EV_WAKEUP, pid, ts);
+}
+
+static void fork_ev(struct evs *b, uint32_t parent, uint32_t child, uint64_t ts, bool thread)
+{
+	struct prof_event *e = add(b, PROF_EV_FORK, parent, ts);
+
+	e->arg = child;
+	e->ppid = ROOT;
+	e->flags = thread ? PROF_F_THREAD : 0;
+}
+
+static void thread_exit(struct evs *b, uint32_t pid, uint64_t ts, struct prof_sample s)
+{
+	add(b, PROF_EV_THREAD_EXIT, pid, ts)->bd.at = s;
+}
+
+static void api(struct evs *b, uint32_t type, uint64_t ts, uint64_t end, int64_t ret)
+{
+	struct prof_event *e = add(b, type, ROOT, ts);
+
+	e->end_ns = end;
+	e->ret = ret;
+	e->arg = ret > 0 ? (uint64_t)ret : 10;
+	e->conn_id = 1;
+	e->fd = 3;
+}
+
+static uint64_t state_sum(const struct bd_costs *c)
+{
+	return c->on_cpu_ns + c->runnable_ns + c->blocked_ns;
+}
+
+/* Sums of the per-phase figures equal the window's. */
+static void assert_tree_is_sum(const struct breakdown *bd)
+{
+	uint64_t on = 0, run = 0, blk = 0, sys_ns = 0, dur = 0;
+
+	for (int p = 0; p < BD_PHASES; p++) {
+		on += bd->ph[p].c.on_cpu_ns;
+		run += bd->ph[p].c.runnable_ns;
+		blk += bd->ph[p].c.blocked_ns;
+		sys_ns += bd->ph[p].c.syscall_ns;
+		dur += bd->ph[p].dur_ns;
+	}
+	assert_int_equal(on, bd->tree.on_cpu_ns);
+	assert_int_equal(run, bd->tree.runnable_ns);
+	assert_int_equal(blk, bd->tree.blocked_ns);
+	assert_int_equal(sys_ns, bd->tree.syscall_ns);
+	assert_int_equal(dur, bd->window_end_ns - bd->window_start_ns);
+}
+
+/* The single-threaded cold start of tests 1, 11 and 12. */
+static void single_thread(struct evs *b)
+{
+	const struct prof_sample s1 = smp(90, 2, 8192, 1500), s2 = smp(95, 2, 8192, 1500);
+
+	sys_s(b, ROOT, SYS_execve, B0, 1150000, smp(0, 0, 0, 0), smp(50, 2, 8192, 900));
+	add(b, PROF_EV_EXEC_DONE, ROOT, B1);
+	add(b, PROF_EV_ENTRY, ROOT, B2)->bd.at = smp(80, 2, 8192, 1200);
+	sys_s(b, ROOT, SYS_connect, B3, B4, s1, s1);
+	/* the last (only) write of GET next enters at next_sent: wait_event's */
+	api(b, PROF_EV_WRITE, B5, 1810000, 80);
+	sys_s(b, ROOT, SYS_write, B5, 1810000, s1, s1);
+	/* the read of the event blocks in wait_event */
+	api(b, PROF_EV_READ, 1900000, B6, 300);
+	sys_s(b, ROOT, SYS_read, 1900000, B6, s1, s2);
+	sw_out(b, ROOT, 2000000, 0, s2);
+	wakeup(b, ROOT, 2500000);
+	sw_in(b, ROOT, 2600000);
+	api(b, PROF_EV_WRITE, B7, 3010000, 100);
+	sys_s(b, ROOT, SYS_write, B7, 3010000, s2, s2);
+	api(b, PROF_EV_WRITE, B8, 3110000, 11);
+	sys_s(b, ROOT, SYS_write, B8, 3110000, s2, s2);
+}
+
+/* (1) all marks, one thread: exact durations and thread states. */
+static void test_single_thread(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	uint64_t sum = 0;
+
+	(void)state;
+	single_thread(&b);
+	wakeup(&b, ROOT, 1200000);	/* woken while on CPU: no change */
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.window_start_ns, B0);
+	assert_int_equal(bd.window_end_ns, B8);
+	for (int p = 0; p < BD_PHASES; p++) {
+		assert_true(bd.ph[p].measured);
+		assert_int_equal(bd.ph[p].start_ns, bnd[p]);
+		assert_int_equal(bd.ph[p].dur_ns, bnd[p + 1] - bnd[p]);
+		assert_int_equal(state_sum(&bd.ph[p].c), bd.ph[p].dur_ns);
+		sum += bd.ph[p].dur_ns;
+		if (p != BD_WAIT_EVENT) {
+			assert_int_equal(bd.ph[p].c.on_cpu_ns, bd.ph[p].dur_ns);
+			assert_int_equal(bd.ph[p].c.blocked_ns, 0);
+		}
+	}
+	assert_int_equal(sum, B8 - B0);
+	/* wait_event [1.8, 2.8) ms: on CPU to 2.0, blocked to 2.5, runnable to 2.6 */
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.on_cpu_ns, 200000 + 200000);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.blocked_ns, 500000);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.runnable_ns, 100000);
+	assert_int_equal(bd.tree.blocked_ns, 500000);
+	assert_int_equal(bd.tree.runnable_ns, 100000);
+	assert_int_equal(bd.tree.on_cpu_ns, B8 - B0 - 600000);
+	assert_tree_is_sum(&bd);
+	assert_int_equal(bd.threads_seen, 1);
+	/* the write at B8 is in write_response, its time after B8 is not counted */
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.syscalls, 2);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.syscall_ns, 10000);
+	assert_int_equal(bd.tree.syscalls, 6);
+	/* execve 150000 (split 100000 / 50000), connect 100000, write 10000 x2, read 900000 */
+	assert_int_equal(bd.ph[BD_EXEC].c.syscall_ns, 100000);
+	assert_int_equal(bd.ph[BD_DYNLOAD].c.syscall_ns, 50000);
+	assert_int_equal(bd.tree.syscall_ns, 150000 + 100000 + 10000 + 900000 + 10000);
+	assert_int_equal(bd.tree.top[0].nr, SYS_read);
+	assert_int_equal(bd.tree.top[1].nr, SYS_execve);
+	assert_int_equal(bd.tree.top[2].nr, SYS_connect);
+	assert_int_equal(bd.tree.top[3].nr, SYS_write);
+	assert_int_equal(bd.tree.top[3].count, 3);
+	assert_int_equal(bd.tree.top[3].ns, 20000);
+	assert_int_equal(bd.tree.top[4].nr, -1);
+	assert_false(bd.bpf_cost_measured);
+}
+
+/* (2) no ENTRY mark: dynamic_loading unmeasured, its time in runtime_init. */
+static void test_missing_entry(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+
+	(void)state;
+	k.entry = 0;
+	single_thread(&b);
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_false(bd.ph[BD_DYNLOAD].measured);
+	assert_int_equal(bd.ph[BD_DYNLOAD].dur_ns, 0);
+	assert_int_equal(bd.ph[BD_DYNLOAD].start_ns, B1);
+	assert_int_equal(state_sum(&bd.ph[BD_DYNLOAD].c), 0);
+	assert_int_equal(bd.ph[BD_DYNLOAD].c.syscall_ns, 0);
+	assert_int_equal(bd.ph[BD_DYNLOAD].c.min_flt, 0);
+	assert_true(bd.ph[BD_RUNTIME_INIT].measured);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].start_ns, B1);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].dur_ns, B3 - B1);
+	/* execve's tail after exec_done now lands in runtime_init */
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.syscall_ns, 50000);
+	assert_true(bd.ph[BD_EXEC].measured);
+	assert_int_equal(bd.ph[BD_EXEC].dur_ns, B1 - B0);
+	assert_tree_is_sum(&bd);
+}
+
+/* (3) a mark before the one before it, or after response_sent, is replaced. */
+static void test_out_of_order_marks(void **state)
+{
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	uint64_t sum = 0;
+
+	(void)state;
+	k.connect_start = 1200000;	/* before entry (B2) */
+	k.response_first = B8 + 1;	/* after response_sent */
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
+	assert_false(bd.ph[BD_RUNTIME_INIT].measured);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].dur_ns, 0);
+	assert_true(bd.ph[BD_CONNECT].measured);
+	assert_int_equal(bd.ph[BD_CONNECT].start_ns, B2);
+	assert_int_equal(bd.ph[BD_CONNECT].dur_ns, B4 - B2);
+	assert_false(bd.ph[BD_HANDLER].measured);
+	assert_int_equal(bd.ph[BD_HANDLER].dur_ns, 0);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].start_ns, B6);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].dur_ns, B8 - B6);
+	assert_true(bd.ph[BD_WRITE_RESPONSE].measured);
+	for (int p = 0; p < BD_PHASES; p++)
+		sum += bd.ph[p].dur_ns;
+	assert_int_equal(sum, B8 - B0);
+	/* no events: the root alone is on CPU through the window */
+	assert_int_equal(bd.tree.on_cpu_ns, B8 - B0);
+	assert_int_equal(bd.ph[BD_CONNECT].c.on_cpu_ns, B4 - B2);
+	assert_int_equal(bd.threads_seen, 1);
+
+	/* a chain: every mark 0 but the ends -> write_response holds all */
+	memset(&k, 0, sizeof(k));
+	k.exec_enter = B0;
+	k.response_sent = B8;
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
+	for (int p = 0; p < BD_WRITE_RESPONSE; p++) {
+		assert_false(bd.ph[p].measured);
+		assert_int_equal(bd.ph[p].dur_ns, 0);
+		assert_int_equal(bd.ph[p].start_ns, B0);
+	}
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].dur_ns, B8 - B0);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.on_cpu_ns, B8 - B0);
+
+	/* a mark equal to the one before is kept: measured, duration 0 */
+	k = marks();
+	k.connect_end = B3;
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
+	assert_true(bd.ph[BD_CONNECT].measured);
+	assert_int_equal(bd.ph[BD_CONNECT].dur_ns, 0);
+	assert_int_equal(bd.ph[BD_REQUEST_NEXT].dur_ns, B5 - B3);
+}
+
+/* (4) a syscall across a boundary: time split, counted once in its entry phase. */
+static void test_syscall_split(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+
+	(void)state;
+	sys(&b, ROOT, SYS_poll, 1750000, 1850000);	/* request_next -> wait_event */
+	sys(&b, ROOT, SYS_futex, B0 - 40000, B0 + 30000);	/* entered before the window */
+	sys(&b, ROOT, SYS_nanosleep, B8 - 20000, B8 + 50000);	/* ends after it */
+	sys(&b, ROOT, SYS_getpid, B8 + 1, B8 + 10);	/* outside */
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.ph[BD_REQUEST_NEXT].c.syscalls, 1);
+	assert_int_equal(bd.ph[BD_REQUEST_NEXT].c.syscall_ns, 50000);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.syscalls, 0);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.syscall_ns, 50000);
+	/* the wait_event part of poll is in its top list with count 0 */
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.top[0].nr, SYS_poll);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.top[0].count, 0);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.top[0].ns, 50000);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.top[1].nr, -1);
+	assert_int_equal(bd.ph[BD_EXEC].c.syscalls, 0);
+	assert_int_equal(bd.ph[BD_EXEC].c.syscall_ns, 30000);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.syscalls, 1);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.syscall_ns, 20000);
+	assert_int_equal(bd.tree.syscalls, 2);
+	assert_int_equal(bd.tree.syscall_ns, 100000 + 30000 + 20000);
+	assert_int_equal(bd.tree.top[0].nr, SYS_poll);
+	assert_int_equal(bd.tree.top[0].count, 1);
+	assert_int_equal(bd.tree.top[0].ns, 100000);
+	assert_int_equal(bd.tree.top[1].nr, SYS_futex);
+	assert_int_equal(bd.tree.top[1].count, 0);
+	assert_int_equal(bd.tree.top[2].nr, SYS_nanosleep);
+	assert_int_equal(bd.tree.top[3].nr, -1);
+	assert_tree_is_sum(&bd);
+}
+
+/* (5) faults and storage reads from the per-thread samples. */
+static void test_faults(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+
+	(void)state;
+	/* execve: baseline 10 at B0 (not counted), exit sample ON exec_done -> exec */
+	sys_s(&b, ROOT, SYS_execve, B0, B1, smp(10, 0, 0, 0), smp(30, 1, 4096, 0));
+	/* a syscall across B2 with a switch inside: samples in time order */
+	sys_s(&b, ROOT, SYS_openat, 1250000, 1350000, smp(35, 1, 4096, 0), smp(42, 1, 12288, 0));
+	sw_out(&b, ROOT, 1280000, 1, smp(40, 1, 8192, 0));
+	sw_in(&b, ROOT, 1290000);
+	/* a thread forked in runtime_init: its counters start at 0 */
+	fork_ev(&b, ROOT, 101, 1400000, true);
+	sw_in(&b, 101, 1410000);
+	sw_out(&b, 101, 1500000, 0, smp(7, 0, 0, 0));
+	/* a thread not forked in the window: first sample is its baseline */
+	sw_out(&b, 102, 1450000, 0, smp(1000, 5, 0, 0));
+	sw_in(&b, 102, 1460000);
+	sw_out(&b, 102, 1900000, 0, smp(1003, 5, 0, 0));	/* wait_event */
+	/* a sample exactly at response_sent is write_response's */
+	sw_out(&b, ROOT, B8, 1, smp(50, 1, 12288, 0));
+	/* after the window: not counted */
+	sw_in(&b, ROOT, B8 + 100);
+	sw_out(&b, ROOT, B8 + 200, 1, smp(500, 9, 99999, 0));
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.ph[BD_EXEC].c.min_flt, 20);
+	assert_int_equal(bd.ph[BD_EXEC].c.maj_flt, 1);
+	assert_int_equal(bd.ph[BD_EXEC].c.read_bytes, 4096);
+	/* 30 -> 35 (entry at 1.25) and 35 -> 40 (switch at 1.28): dynamic_loading */
+	assert_int_equal(bd.ph[BD_DYNLOAD].c.min_flt, 10);
+	assert_int_equal(bd.ph[BD_DYNLOAD].c.read_bytes, 4096);
+	/* 40 -> 42 at the exit (1.35) and the thread's 7: runtime_init */
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.min_flt, 2 + 7);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.read_bytes, 4096);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.maj_flt, 0);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.min_flt, 3);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.min_flt, 8);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.read_bytes, 0);
+	assert_int_equal(bd.tree.min_flt, 20 + 10 + 9 + 3 + 8);
+	assert_int_equal(bd.tree.maj_flt, 1);
+	assert_int_equal(bd.tree.read_bytes, 12288);
+	assert_int_equal(bd.tree.threads, 1);
+	assert_int_equal(bd.tree.processes, 0);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.threads, 1);
+	assert_int_equal(bd.peak_rss_kb, 0);
+	assert_int_equal(bd.peak_rss_phase, -1);
+}
+
+/* (6) top syscalls: by time, then count, then nr; BD_TOP kept. */
+static void test_top_syscalls(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	uint64_t t = 1310000;
+
+	(void)state;
+	/* nr 200..211 in runtime_init, nr i takes (i - 199) * 100 ns: 12 types */
+	for (int i = 200; i < 212; i++, t += 10000)
+		sys(&b, ROOT, i, t, t + (uint64_t)(i - 199) * 100);
+	/* ties with nr 205 (600 ns): nr 150 twice 300 ns (more calls), nr 151 600 ns */
+	sys(&b, ROOT, 150, t, t + 300);
+	sys(&b, ROOT, 150, t + 1000, t + 1300);
+	sys(&b, ROOT, 151, t + 2000, t + 2600);
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	{
+		const struct bd_syscall *top = bd.ph[BD_RUNTIME_INIT].c.top;
+		const int32_t want[BD_TOP] = { 211, 210, 209, 208, 207, 206, 150, 151, 205, 204 };
+
+		for (int j = 0; j < BD_TOP; j++)
+			assert_int_equal(top[j].nr, want[j]);
+		assert_int_equal(top[0].ns, 1200);
+		assert_int_equal(top[0].count, 1);
+		assert_int_equal(top[6].count, 2);
+		assert_int_equal(top[6].ns, 600);
+		assert_int_equal(top[9].ns, 500);
+	}
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.syscalls, 15);
+	assert_int_equal(bd.tree.syscalls, 15);
+	assert_int_equal(bd.ph[BD_EXEC].c.top[0].nr, -1);
+	assert_int_equal(bd.ph[BD_EXEC].c.top[BD_TOP - 1].nr, -1);
+}
+
+/* (7) API bytes: writes by entry ts, reads by exit ts. */
+static void test_api_bytes(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+
+	(void)state;
+	api(&b, PROF_EV_WRITE, 1750000, 1850000, 70);	/* request_next */
+	api(&b, PROF_EV_READ, 2700000, 2900000, 500);	/* exits in handler */
+	api(&b, PROF_EV_READ, 2000000, 2100000, -11);	/* EAGAIN */
+	api(&b, PROF_EV_WRITE, 1760000, 1770000, 0);
+	api(&b, PROF_EV_WRITE, B8, B8 + 5, 9);		/* on boundary 8: write_response */
+	api(&b, PROF_EV_WRITE, B8 + 1, B8 + 5, 1000);	/* after */
+	api(&b, PROF_EV_READ, B0 - 100, B0 - 10, 1000);	/* before */
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.ph[BD_REQUEST_NEXT].c.api_bytes_sent, 70);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.api_bytes_sent, 0);
+	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.api_bytes_received, 0);
+	assert_int_equal(bd.ph[BD_HANDLER].c.api_bytes_received, 500);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.api_bytes_sent, 9);
+	assert_int_equal(bd.tree.api_bytes_sent, 79);
+	assert_int_equal(bd.tree.api_bytes_received, 500);
+}
+
+/* (8) peak RSS: the first sample with the largest value in the window. */
+static void test_peak_rss(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+
+	(void)state;
+	sw_out(&b, ROOT, B0 - 10, 1, smp(0, 0, 0, 90000));	/* before: ignored */
+	sw_out(&b, ROOT, 1200000, 1, smp(0, 0, 0, 1000));
+	sw_out(&b, 101, 1650000, 1, smp(0, 0, 0, 5000));	/* connect */
+	sw_out(&b, ROOT, 2000000, 1, smp(0, 0, 0, 5000));	/* same: not the first */
+	sw_out(&b, ROOT, 2100000, 1, smp(0, 0, 0, 0));		/* no mm */
+	sw_out(&b, ROOT, B8 + 1, 1, smp(0, 0, 0, 9000));	/* after: ignored */
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.peak_rss_kb, 5000);
+	assert_int_equal(bd.peak_rss_at_ns, 1650000);
+	assert_int_equal(bd.peak_rss_phase, BD_CONNECT);
+
+	/* a sample on a boundary: the point rule puts it in the phase it starts */
+	b.n = 0;
+	sys_s(&b, ROOT, SYS_mmap, 1500000, B3, smp(0, 0, 0, 10), smp(0, 0, 0, 700));
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.peak_rss_kb, 700);
+	assert_int_equal(bd.peak_rss_at_ns, B3);
+	assert_int_equal(bd.peak_rss_phase, BD_CONNECT);
+
+	/* the root before exec_done runs in its spawner's memory (vfork): not its RSS;
+	 * another process at the same moment is */
+	b.n = 0;
+	sw_out(&b, ROOT, 1050000, 1, smp(0, 0, 0, 40000));
+	sw_out(&b, 101, 1060000, 1, smp(0, 0, 0, 300));
+	b.ev[b.n - 1].tgid = 101;	/* a process of its own */
+	sw_out(&b, ROOT, B1, 1, smp(0, 0, 0, 200));
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.peak_rss_kb, 300);
+	assert_int_equal(bd.peak_rss_at_ns, 1060000);
+	assert_int_equal(bd.peak_rss_phase, BD_EXEC);
+}
+
+/* (9) several threads: states per thread, creation, backfill, gone. */
+static void test_multi_thread(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	/* expected per phase, worked out by hand from the sequence below */
+	const uint64_t on[BD_PHASES] = { 100000, 200000, 350000, 100000, 150000, 2150000, 300000,
+					 100000 };
+	const uint64_t run[BD_PHASES] = { 100000, 200000, 350000, 100000, 50000, 150000, 100000,
+					  130000 };
+	const uint64_t blk[BD_PHASES] = { 100000, 200000, 400000, 200000, 200000, 500000, 0, 0 };
+	/* threads alive: root and 102 all along, 103 to 2.4 ms, 101 from 1.4 to 2.0, 104 30 us */
+	const uint64_t alive_extra[BD_PHASES] = { 0, 0, 200000, 100000, 100000, 200000, 0, 30000 };
+
+	(void)state;
+	/* 101: a thread forked in runtime_init, exits in wait_event */
+	fork_ev(&b, ROOT, 101, 1400000, true);
+	sw_in(&b, 101, 1450000);
+	sw_out(&b, 101, 1500000, 0, smp(0, 0, 0, 0));
+	wakeup(&b, 101, 1900000);
+	sw_in(&b, 101, 1950000);
+	thread_exit(&b, 101, 2000000, smp(0, 0, 0, 0));
+	/* 102: unknown until it gets the CPU at 1.75 ms (so it was runnable) */
+	sw_in(&b, 102, 1750000);
+	sw_out(&b, 102, 2900000, 1, smp(0, 0, 0, 0));
+	/* 103: first seen woken at 2.2 ms (so it was blocked), its process exits at 2.4 */
+	wakeup(&b, 103, 2200000);
+	sw_in(&b, 103, 2300000);
+	add(&b, PROF_EV_EXIT, 103, 2400000);
+	sw_in(&b, 103, 2500000);		/* after gone: ignored */
+	sw_out(&b, 103, 2600000, 1, smp(0, 0, 0, 0));
+	/* 104: a process forked in write_response that ends before the CPU */
+	fork_ev(&b, ROOT, 104, 3050000, false);
+	thread_exit(&b, 104, 3080000, smp(0, 0, 0, 0));
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	for (int p = 0; p < BD_PHASES; p++) {
+		const struct bd_costs *c = &bd.ph[p].c;
+
+		assert_int_equal(c->on_cpu_ns, on[p]);
+		assert_int_equal(c->runnable_ns, run[p]);
+		assert_int_equal(c->blocked_ns, blk[p]);
+		/* root, 102 and 103 alive through phases 0..4 */
+		assert_int_equal(state_sum(c), bd.ph[p].dur_ns * (p <= BD_REQUEST_NEXT ? 3 : 2) +
+							 alive_extra[p] +
+							 (p == BD_WAIT_EVENT ? 600000 : 0));
+	}
+	assert_tree_is_sum(&bd);
+	assert_int_equal(bd.threads_seen, 5);
+	assert_int_equal(bd.tree.threads, 2);
+	assert_int_equal(bd.tree.processes, 1);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.threads, 1);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.processes, 0);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.threads, 1);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.processes, 1);
+}
+
+static void blank(struct breakdown *b)
+{
+	memset(b, 0, sizeof(*b));
+	for (int p = 0; p < BD_PHASES; p++)
+		for (int j = 0; j < BD_TOP; j++)
+			b->ph[p].c.top[j].nr = -1;
+	for (int j = 0; j < BD_TOP; j++)
+		b->tree.top[j].nr = -1;
+	b->peak_rss_phase = -1;
+}
+
+/* Three breakdowns whose phase p lasts (p + 1) * x ns. */
+static void three(struct breakdown a[3])
+{
+	const uint64_t x[3] = { 100, 300, 200 };
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t s = 1000000000ull * (i + 1);
+
+		blank(&a[i]);
+		a[i].window_start_ns = s;
+		for (int p = 0; p < BD_PHASES; p++) {
+			a[i].ph[p].start_ns = s;
+			a[i].ph[p].dur_ns = (p + 1) * x[i];
+			a[i].ph[p].measured = true;
+			s += a[i].ph[p].dur_ns;
+		}
+		a[i].window_end_ns = s;
+	}
+	a[1].ph[BD_DYNLOAD].measured = false;
+	a[2].ph[BD_DYNLOAD].measured = false;
+	a[2].ph[BD_EXEC].measured = false;
+	a[0].tree.on_cpu_ns = 5;
+	a[1].tree.on_cpu_ns = 1;
+	a[2].tree.on_cpu_ns = 3;
+	a[0].ph[BD_WAIT_EVENT].c.blocked_ns = 10;
+	a[1].ph[BD_WAIT_EVENT].c.blocked_ns = 30;
+	a[2].ph[BD_WAIT_EVENT].c.blocked_ns = 20;
+	a[0].ph[BD_RUNTIME_INIT].c.threads = 1;
+	a[1].ph[BD_RUNTIME_INIT].c.threads = 2;
+	a[2].ph[BD_RUNTIME_INIT].c.threads = 0;
+	a[0].tree.top[0] = (struct bd_syscall){ .nr = 0, .count = 3, .ns = 300 };
+	a[1].tree.top[0] = (struct bd_syscall){ .nr = 0, .count = 4, .ns = 400 };
+	a[2].tree.top[0] = (struct bd_syscall){ .nr = 1, .count = 1, .ns = 1000 };
+	a[2].tree.top[1] = (struct bd_syscall){ .nr = 0, .count = 5, .ns = 500 };
+	a[0].peak_rss_kb = 1000;
+	a[0].peak_rss_at_ns = a[0].window_start_ns + 500;
+	a[0].peak_rss_phase = BD_RUNTIME_INIT;
+	a[2].peak_rss_kb = 3000;
+	a[2].peak_rss_at_ns = a[2].window_start_ns + 700;
+	a[2].peak_rss_phase = BD_RUNTIME_INIT;
+	a[0].threads_seen = 1;
+	a[1].threads_seen = 2;
+	a[2].threads_seen = 3;
+	a[0].bpf_cost_measured = true;
+	a[0].bpf_run_ns = 10;
+	a[1].bpf_tree_measured = true;
+	a[1].bpf_tree_ns = 40;
+	a[2].bpf_tree_measured = true;
+	a[2].bpf_tree_ns = 20;
+	a[0].bpf_runs = 2;
+}
+
+/* (10) the median waterfall of a run. */
+static void test_median(void **state)
+{
+	struct breakdown a[3], m;
+	const struct breakdown *const v[3] = { &a[0], &a[1], &a[2] };
+	uint64_t start = 0;
+
+	(void)state;
+	three(a);
+	assert_int_equal(breakdown_median(v, 3, &m), 0);
+	for (int p = 0; p < BD_PHASES; p++) {
+		assert_int_equal(m.ph[p].dur_ns, (p + 1) * 200);
+		assert_int_equal(m.ph[p].start_ns, start);
+		start += (p + 1) * 200;
+	}
+	assert_int_equal(m.window_start_ns, 0);
+	assert_int_equal(m.window_end_ns, 7200);
+	assert_true(m.ph[BD_EXEC].measured);		/* 2 of 3 */
+	assert_false(m.ph[BD_DYNLOAD].measured);	/* 1 of 3 */
+	assert_true(m.ph[BD_HANDLER].measured);
+	assert_int_equal(m.tree.on_cpu_ns, 3);
+	assert_int_equal(m.ph[BD_WAIT_EVENT].c.blocked_ns, 20);
+	assert_int_equal(m.ph[BD_RUNTIME_INIT].c.threads, 1);
+	/* read: (3+4+5)/3 calls, 1200/3 ns; write 1/3 -> 0 calls, 1000/3 -> 333 ns */
+	assert_int_equal(m.tree.top[0].nr, 0);
+	assert_int_equal(m.tree.top[0].count, 4);
+	assert_int_equal(m.tree.top[0].ns, 400);
+	assert_int_equal(m.tree.top[1].nr, 1);
+	assert_int_equal(m.tree.top[1].count, 0);
+	assert_int_equal(m.tree.top[1].ns, 333);
+	assert_int_equal(m.tree.top[2].nr, -1);
+	assert_int_equal(m.ph[BD_EXEC].c.top[0].nr, -1);
+	assert_int_equal(m.peak_rss_kb, 2000);
+	assert_int_equal(m.peak_rss_at_ns, 600);
+	assert_int_equal(m.peak_rss_phase, BD_RUNTIME_INIT);
+	assert_int_equal(m.threads_seen, 2);
+	assert_true(m.bpf_cost_measured);
+	assert_int_equal(m.bpf_run_ns, 10);
+	assert_true(m.bpf_tree_measured);
+	assert_int_equal(m.bpf_tree_ns, 30);	/* median of two: their mean */
+	assert_int_equal(m.bpf_runs, 2);
+
+	/* two: the mean of the middle pair, rounded half up */
+	assert_int_equal(breakdown_median(v, 2, &m), 0);
+	assert_int_equal(m.ph[BD_EXEC].dur_ns, 200);
+	assert_int_equal(m.tree.on_cpu_ns, 3);
+	assert_int_equal(m.threads_seen, 2);	/* 1.5 */
+	assert_false(m.ph[BD_DYNLOAD].measured);	/* 1 of 2 is not more than half */
+	assert_true(m.ph[BD_EXEC].measured);
+	assert_int_equal(m.peak_rss_kb, 1000);
+	assert_int_equal(m.tree.top[0].count, 4);	/* (3+4)/2 = 3.5 */
+	assert_int_equal(m.tree.top[0].ns, 350);
+
+	/* one without a peak RSS or a tracer cost */
+	assert_int_equal(breakdown_median(&v[1], 1, &m), 0);
+	assert_int_equal(m.peak_rss_kb, 0);
+	assert_int_equal(m.peak_rss_phase, -1);
+	assert_false(m.bpf_cost_measured);
+
+	errno = 0;
+	assert_int_equal(breakdown_median(v, 0, &m), -1);
+	assert_int_equal(errno, EINVAL);
+	{
+		const struct breakdown *const w[2] = { &a[0], NULL };
+
+		errno = 0;
+		assert_int_equal(breakdown_median(w, 2, &m), -1);
+		assert_int_equal(errno, EINVAL);
+	}
+	errno = 0;
+	assert_int_equal(breakdown_median(v, 3, NULL), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static const cJSON *get(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (!v)
+		fail_msg("no key %s", k);
+	return v;
+}
+
+static double num(const cJSON *o, const char *k)
+{
+	const cJSON *v = get(o, k);
+
+	assert_true(cJSON_IsNumber(v));
+	return v->valuedouble;
+}
+
+/* JSON text of bd, parsed back. */
+static cJSON *round_trip(const struct breakdown *bd)
+{
+	cJSON *o = breakdown_to_json(bd), *back;
+	char *txt;
+
+	assert_non_null(o);
+	txt = cJSON_PrintUnformatted(o);
+	assert_non_null(txt);
+	back = cJSON_Parse(txt);
+	assert_non_null(back);
+	free(txt);
+	cJSON_Delete(o);
+	return back;
+}
+
+/* (11) JSON shape. */
+static void test_json(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	const cJSON *ph, *w, *tree, *top;
+	cJSON *o;
+
+	(void)state;
+	single_thread(&b);
+	k.entry = 0;
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	o = round_trip(&bd);
+	assert_true(num(o, "window_ms") == 2.1);
+	ph = get(o, "phases");
+	assert_int_equal(cJSON_GetArraySize(ph), BD_PHASES);
+	w = cJSON_GetArrayItem(ph, BD_WAIT_EVENT);
+	assert_string_equal(get(w, "name")->valuestring, "wait_event");
+	assert_true(num(w, "start_ms") == 0.8);
+	assert_true(num(w, "duration_ms") == 1.0);
+	assert_true(cJSON_IsTrue(get(w, "measured")));
+	assert_true(num(w, "on_cpu_ms") == 0.4);
+	assert_true(num(w, "runnable_ms") == 0.1);
+	assert_true(num(w, "blocked_ms") == 0.5);
+	assert_true(num(w, "syscall_ms") == 0.91);
+	assert_true(num(w, "syscalls") == 2);
+	assert_true(num(w, "api_bytes_sent") == 80);
+	/* the read that returns at event_received is the handler's (point rule) */
+	assert_true(num(w, "api_bytes_received") == 0);
+	assert_true(num(cJSON_GetArrayItem(ph, BD_HANDLER), "api_bytes_received") == 300);
+	assert_true(num(w, "min_flt") == 5);
+	top = get(w, "top_syscalls");
+	assert_int_equal(cJSON_GetArraySize(top), 2);
+	assert_string_equal(get(cJSON_GetArrayItem(top, 1), "name")->valuestring, "write");
+	assert_string_equal(get(cJSON_GetArrayItem(top, 0), "name")->valuestring, "read");
+	assert_true(num(cJSON_GetArrayItem(top, 0), "nr") == SYS_read);
+	assert_true(num(cJSON_GetArrayItem(top, 0), "count") == 1);
+	assert_true(num(cJSON_GetArrayItem(top, 0), "time_ms") == 0.9);
+	w = cJSON_GetArrayItem(ph, BD_DYNLOAD);
+	assert_true(cJSON_IsFalse(get(w, "measured")));
+	assert_true(num(w, "duration_ms") == 0);
+	assert_true(num(cJSON_GetArrayItem(ph, BD_RUNTIME_INIT), "start_ms") == 0.1);
+	tree = get(o, "tree");
+	assert_true(num(tree, "syscalls") == 6);
+	assert_true(num(tree, "on_cpu_ms") == 1.5);
+	assert_true(num(tree, "api_bytes_sent") == 191);
+	assert_true(num(tree, "processes_created") == 0);
+	assert_int_equal(cJSON_GetArraySize(get(tree, "top_syscalls")), 4);
+	assert_true(num(o, "peak_rss_kb") == 1500);
+	assert_true(num(o, "peak_rss_at_ms") == 0.6);
+	assert_string_equal(get(o, "peak_rss_phase")->valuestring, "connect");
+	assert_true(num(o, "threads_seen") == 1);
+	assert_true(cJSON_IsNull(get(o, "bpf_cost")));
+	cJSON_Delete(o);
+
+	/* nulls without samples; the tracer cost when measured; ms rounded */
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
+	bd.bpf_cost_measured = true;
+	bd.bpf_run_ns = 1234567;
+	bd.bpf_runs = 4000;
+	bd.ph[BD_HANDLER].c.on_cpu_ns = 1499;	/* 0.001499 ms -> 0.001 */
+	bd.ph[BD_CONNECT].c.on_cpu_ns = 1500;	/* -> 0.002 */
+	o = round_trip(&bd);
+	assert_true(cJSON_IsNull(get(o, "peak_rss_kb")));
+	assert_true(cJSON_IsNull(get(o, "peak_rss_at_ms")));
+	assert_true(cJSON_IsNull(get(o, "peak_rss_phase")));
+	assert_true(num(get(o, "bpf_cost"), "host_run_time_ms") == 1.235);
+	assert_true(num(get(o, "bpf_cost"), "host_runs") == 4000);
+	assert_true(cJSON_IsNull(get(get(o, "bpf_cost"), "tree_run_time_ms")));
+	ph = get(o, "phases");
+	assert_true(num(cJSON_GetArrayItem(ph, BD_HANDLER), "on_cpu_ms") == 0.001);
+	assert_true(num(cJSON_GetArrayItem(ph, BD_CONNECT), "on_cpu_ms") == 0.002);
+	assert_int_equal(cJSON_GetArraySize(get(get(o, "tree"), "top_syscalls")), 0);
+	cJSON_Delete(o);
+	assert_null(breakdown_to_json(NULL));
+}
+
+/* Text of breakdown_print. */
+static char *printed(const struct breakdown *bd, unsigned width, unsigned top)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	breakdown_print(f, bd, width, top);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(buf);
+	return buf;
+}
+
+/* The line of txt that starts with "  " name " ". */
+static const char *line_of(const char *txt, const char *name)
+{
+	char key[64];
+	const char *l;
+
+	snprintf(key, sizeof(key), "\n  %s ", name);
+	l = strstr(txt, key);
+	if (!l)
+		fail_msg("no line for %s in:\n%s", name, txt);
+	return l + 1;
+}
+
+static bool line_has(const char *line, const char *s)
+{
+	const char *end = strchr(line, '\n');
+	const char *hit = strstr(line, s);
+
+	return hit && (!end || hit < end);
+}
+
+/* (12) text table. */
+static void test_print(void **state)
+{
+	struct evs b = { .n = 0 };
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	const char *l;
+	char *txt;
+
+	(void)state;
+	single_thread(&b);
+	k.entry = 0;
+	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	txt = printed(&bd, 21, 2);
+	assert_non_null(strstr(txt, "phase"));
+	for (int p = 0; p < BD_PHASES; p++)
+		(void)line_of(txt, bd_phase_name(p));
+	l = line_of(txt, "dynamic_loading");
+	assert_true(line_has(l, "(entry point not seen)"));
+	assert_false(line_has(l, "|"));
+	l = line_of(txt, "wait_event");
+	/* start 0.800, duration 1.000, bar columns 8..17 of 21, 0.4/0.1/0.5 ms, 5/0 faults */
+	assert_true(line_has(l, "   0.800    1.000  |        ##########   |"));
+	assert_true(line_has(l, "   0.400    0.100    0.500         5/0        2         80/0"));
+	l = line_of(txt, "exec");
+	assert_true(line_has(l, "|#                    |"));	/* 0.1 of 2.1 ms: 1 column */
+	l = line_of(txt, "total");
+	assert_true(line_has(l, "2.100  |#####################|"));
+	assert_non_null(strstr(txt, "top syscalls: read 1 x 0.900 ms, execve 1 x 0.150 ms\n"));
+	assert_non_null(strstr(txt, "peak RSS 1500 KB at 0.600 ms (connect)"));
+	assert_non_null(strstr(txt, "created 0 processes, 0 threads"));
+	assert_non_null(strstr(txt, "storage read 8.0 KB"));
+	assert_null(strstr(txt, "tracing cost"));
+	for (const char *s = txt; *s;) {
+		const char *e = strchr(s, '\n');
+
+		assert_non_null(e);
+		assert_true(e - s <= 101 + 21);
+		s = e + 1;
+	}
+	free(txt);
+
+	/* bars of a width that does not divide the window tile it: 18 columns in all */
+	txt = printed(&bd, 18, 0);
+	{
+		unsigned hashes = 0;
+
+		for (int p = 0; p < BD_PHASES; p++)
+			for (l = line_of(txt, bd_phase_name(p)); *l && *l != '\n'; l++)
+				hashes += *l == '#';
+		assert_int_equal(hashes, 18);
+	}
+	assert_true(line_has(line_of(txt, "runtime_init"), "| ####             |"));
+	assert_true(line_has(line_of(txt, "wait_event"), "|       ########   |"));
+	assert_non_null(strstr(txt, "top syscalls: none recorded"));	/* top 0 */
+	free(txt);
+
+	/* no bar, no syscalls, no RSS; the tracer's cost */
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
+	bd.bpf_cost_measured = true;
+	bd.bpf_run_ns = 2500000;
+	bd.bpf_runs = 7;
+	txt = printed(&bd, 0, 5);
+	assert_null(strstr(txt, "|"));
+	assert_non_null(strstr(txt, "top syscalls: none recorded"));
+	assert_non_null(strstr(txt, "peak RSS - (no sample)"));
+	assert_non_null(strstr(txt, "tracing cost: 2.500 ms over 7 runs of every program, host-wide\n"));
+	free(txt);
+	bd.bpf_tree_measured = true;
+	bd.bpf_tree_ns = 300000;
+	txt = printed(&bd, 0, 5);
+	assert_non_null(strstr(txt, "tracing cost: 0.300 ms of BPF program time on this tree's events; "
+				    "2.500 ms over 7 runs of every program, host-wide\n"));
+	free(txt);
+	bd.bpf_cost_measured = false;
+	{ cJSON *o = round_trip(&bd);
+	assert_true(num(get(o, "bpf_cost"), "tree_run_time_ms") == 0.3);
+	assert_true(cJSON_IsNull(get(get(o, "bpf_cost"), "host_runs")));
+	cJSON_Delete(o); }
+	breakdown_print(NULL, &bd, 10, 10);	/* no crash */
+}
+
+/* (13) bad arguments and missing window ends. */
+static void test_errors(void **state)
+{
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	struct prof_event e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	errno = 0;
+	assert_int_equal(breakdown_build(NULL, 1, ROOT, &k, &bd), -1);
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_int_equal(breakdown_build(&e, 1, ROOT, NULL, &bd), -1);
+	assert_int_equal(errno, EINVAL);
+	errno = 0;
+	assert_int_equal(breakdown_build(&e, 1, ROOT, &k, NULL), -1);
+	assert_int_equal(errno, EINVAL);
+
+	k.exec_enter = 0;
+	memset(&bd, 0x5a, sizeof(bd));
+	errno = 0;
+	assert_int_equal(breakdown_build(&e, 1, ROOT, &k, &bd), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(bd.window_start_ns, 0);
+	assert_int_equal(bd.window_end_ns, 0);
+	assert_int_equal(bd.ph[BD_HANDLER].dur_ns, 0);
+	assert_false(bd.ph[BD_HANDLER].measured);
+	assert_int_equal(bd.tree.on_cpu_ns, 0);
+	assert_int_equal(bd.tree.top[0].nr, -1);
+	assert_int_equal(bd.peak_rss_phase, -1);
+
+	k = marks();
+	k.response_sent = 0;
+	errno = 0;
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), -1);
+	assert_int_equal(errno, ENOENT);
+	k.response_sent = B0 - 1;
+	errno = 0;
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), -1);
+	assert_int_equal(errno, ENOENT);
+
+	/* an empty window is a breakdown: all durations 0 */
+	k.response_sent = B0;
+	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].dur_ns, 0);
+	assert_int_equal(bd.tree.on_cpu_ns, 0);
+	assert_false(bd.ph[BD_EXEC].measured);	/* exec_done is after response_sent */
+}
+
+/* (14) host syscall names. */
+static void test_syscall_name(void **state)
+{
+	(void)state;
+	assert_string_equal(bd_syscall_name(SYS_openat), "openat");
+	assert_string_equal(bd_syscall_name(SYS_read), "read");
+	assert_string_equal(bd_syscall_name(SYS_mmap), "mmap");
+	assert_string_equal(bd_syscall_name(SYS_execve), "execve");
+	assert_string_equal(bd_syscall_name(SYS_clone3), "clone3");
+	assert_null(bd_syscall_name(-1));
+	assert_null(bd_syscall_name(100000));
+	assert_string_equal(bd_phase_name(BD_EXEC), "exec");
+	assert_string_equal(bd_phase_name(BD_WRITE_RESPONSE), "write_response");
+	assert_string_equal(bd_phase_name((enum bd_phase)BD_PHASES), "unknown");
+}
+
+/* Many threads and syscall types: the tables grow; totals stay exact. */
+static void test_many_threads(void **state)
+{
+	static struct prof_event ev[3000];
+	struct phase_marks k = marks();
+	struct breakdown bd;
+	size_t n = 0;
+
+	(void)state;
+	memset(ev, 0, sizeof(ev));
+	for (uint32_t i = 0; i < 1000; i++) {
+		struct prof_event *e = &ev[n++];
+
+		e->type = PROF_EV_FORK;
+		e->pid = ROOT;
+		e->ts_ns = B2 + i;
+		e->arg = 1000 + i;
+		e->flags = PROF_F_THREAD;
+		e = &ev[n++];
+		e->type = PROF_EV_SYSCALL;
+		e->pid = 1000 + i;
+		e->ts_ns = B3 + i;
+		e->end_ns = B3 + i + 10;
+		e->arg = i % 300;
+		e = &ev[n++];
+		e->type = PROF_EV_THREAD_EXIT;
+		e->pid = 1000 + i;
+		e->ts_ns = B4;
+	}
+	assert_int_equal(breakdown_build(ev, n, ROOT, &k, &bd), 0);
+	assert_int_equal(bd.threads_seen, 1001);
+	assert_int_equal(bd.tree.threads, 1000);
+	assert_int_equal(bd.tree.syscalls, 1000);
+	assert_int_equal(bd.tree.syscall_ns, 10000);
+	/* 300 types of 10 ns x 3 or 4: the 100 with 4 calls first, by nr */
+	assert_int_equal(bd.ph[BD_CONNECT].c.top[0].nr, 0);
+	assert_int_equal(bd.ph[BD_CONNECT].c.top[0].count, 4);
+	assert_int_equal(bd.ph[BD_CONNECT].c.top[0].ns, 40);
+	assert_int_equal(bd.ph[BD_CONNECT].c.top[9].nr, 9);
+	/* each thread: runnable from its fork (B2 + i) to its exit at B4 (a SYSCALL
+	 * does not change a known state) */
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.runnable_ns, 1000ull * (B3 - B2) - 499500);
+	assert_int_equal(bd.ph[BD_RUNTIME_INIT].c.threads, 1000);
+	assert_int_equal(bd.ph[BD_CONNECT].c.runnable_ns + bd.ph[BD_CONNECT].c.on_cpu_ns,
+			 (B4 - B3) * 1001);
+	assert_tree_is_sum(&bd);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_single_thread),
+		cmocka_unit_test(test_missing_entry),
+		cmocka_unit_test(test_out_of_order_marks),
+		cmocka_unit_test(test_syscall_split),
+		cmocka_unit_test(test_faults),
+		cmocka_unit_test(test_top_syscalls),
+		cmocka_unit_test(test_api_bytes),
+		cmocka_unit_test(test_peak_rss),
+		cmocka_unit_test(test_multi_thread),
+		cmocka_unit_test(test_median),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_syscall_name),
+		cmocka_unit_test(test_many_threads),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
