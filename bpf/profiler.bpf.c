@@ -8,6 +8,12 @@
  * Attach points are BTF-typed raw tracepoints only (no tracefs, kprobes or
  * fentry needed): raw_syscalls sys_enter/sys_exit filtered on the tracked
  * tgid set first, and sched_process_{fork,exec,exit}.
+ *
+ * --breakdown adds (loaded only then): every syscall of the tree with its
+ * entry and exit, sched_switch/sched_wakeup(_new) of the tree's threads, a
+ * uprobe on the bootstrap's ELF entry point, and each thread's exit; the
+ * events carry the thread's own fault and storage-read counters and its
+ * process's RSS (struct prof_sample).
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -31,6 +37,9 @@ const volatile __u32 page_kb = 4;
 /* Sample RSS at every traced system call: needed where sched_process_exit fires after the
  * mm is gone (before 6.16); set false by userspace where the mm is still there at exit. */
 const volatile bool sample_rss_on_syscalls = true;
+/* --breakdown: report every syscall of the tree (and the scheduler events, whose
+ * programs userspace loads only then) */
+const volatile bool breakdown = false;
 
 /*
  * Attach mode (profiler trace): new processes are selected at their exec by
@@ -48,8 +57,10 @@ struct prof_track {
 	__u64 min_flt;		/* faults of threads that already exited */
 	__u64 maj_flt;
 	__u64 read_bytes;	/* storage reads of threads that already exited */
+	__u64 bpf_ns;		/* --breakdown: time of our programs on its events */
 	__u32 root;
-	__u32 io_uring_seen;
+	__u16 io_uring_seen;
+	__u16 entry_seen;	/* --breakdown: ENTRY reported */
 };
 
 struct prof_fd_key {
@@ -57,7 +68,8 @@ struct prof_fd_key {
 	__s32 fd;
 };
 
-enum inflight_kind { K_EXEC = 1, K_CONNECT, K_WRITE, K_WRITEV, K_SENDMSG, K_READ };
+/* K_NONE: a syscall stashed only for --breakdown */
+enum inflight_kind { K_NONE = 0, K_EXEC, K_CONNECT, K_WRITE, K_WRITEV, K_SENDMSG, K_READ };
 
 struct prof_inflight {
 	__u64 ts;
@@ -67,6 +79,8 @@ struct prof_inflight {
 	__s32 fd;
 	__u32 conn;
 	__u32 flags;
+	__s64 nr;		/* --breakdown: the syscall, with the sample at its entry */
+	struct prof_sample at_entry;
 };
 
 struct {
@@ -148,6 +162,18 @@ static __always_inline void count(__u32 idx)
 		*v += 1;
 }
 
+/* --breakdown: what a program run spent on a tracked process's events */
+static __always_inline __u64 cost_start(void)
+{
+	return breakdown ? bpf_ktime_get_ns() : 0;
+}
+
+static __always_inline void cost_charge(struct prof_track *t, __u64 t0)
+{
+	if (breakdown && t)
+		__sync_fetch_and_add(&t->bpf_ns, bpf_ktime_get_ns() - t0);
+}
+
 static __always_inline struct prof_event *ev_reserve(__u32 type, __u32 root, __u64 pid_tgid)
 {
 	struct prof_event *e;
@@ -197,6 +223,21 @@ static __always_inline void sample_rss(struct prof_track *t)
 		t->rss_max_pages = rss;
 }
 
+/* --breakdown: a thread's own counters and its process's RSS, now. */
+static __always_inline void take_sample(struct task_struct *task, struct prof_sample *s)
+{
+	/* task is a BTF pointer (tracepoint argument or the current task): direct loads,
+	 * no helper call per field; this runs twice per syscall of the tree */
+	struct mm_struct *mm = task->mm;
+
+	s->min_flt = task->min_flt;
+	s->maj_flt = task->maj_flt;
+	s->read_bytes = 0;
+	if (bpf_core_field_exists(task->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
+		s->read_bytes = task->ioac.read_bytes;
+	s->rss_kb = mm ? mm_rss_pages_fast(mm) * page_kb : 0;
+}
+
 /* Is this user sockaddr a Runtime API address? Sets *v6 for AF_INET6. */
 static __always_inline bool is_api_addr(const void *uaddr, int alen, __u32 *v6)
 {
@@ -244,19 +285,22 @@ static __always_inline __u32 *api_conn(__u32 tgid, long fd)
 	return bpf_map_lookup_elem(&api_fds, &k);
 }
 
-static __always_inline void stash(__u64 id, __u32 kind, long fd, __u32 conn, __u64 buf, __u64 len,
-				  __u32 flags)
+/* now: the program's start time when it has one (--breakdown), else 0 */
+static __always_inline void stash(__u64 now, __u64 id, __u32 kind, long fd, __u32 conn, __u64 buf,
+				  __u64 len, __u32 flags, long nr)
 {
 	struct prof_inflight f = {
-		.ts = bpf_ktime_get_ns(), .buf = buf, .len = len, .kind = kind,
-		.fd = (__s32)fd, .conn = conn, .flags = flags,
+		.ts = now ? now : bpf_ktime_get_ns(), .buf = buf, .len = len, .kind = kind,
+		.fd = (__s32)fd, .conn = conn, .flags = flags, .nr = nr,
 	};
 
+	if (breakdown)
+		take_sample(bpf_get_current_task_btf(), &f.at_entry);
 	bpf_map_update_elem(&inflight, &id, &f, BPF_ANY);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+static __always_inline int handle_enter(struct pt_regs *regs, long id, struct prof_track **tp,
+					__u64 now)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
@@ -272,6 +316,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
+	*tp = t;
 	if (sample_rss_on_syscalls)
 		sample_rss(t);
 
@@ -283,6 +328,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 
 		if (!e)
 			return 0;
+		if (now)	/* the same instant as the syscall's entry below */
+			e->ts_ns = now;
 		n = bpf_probe_read_user_str(e->data, sizeof(e->data), fname);
 		if (n < 0) {
 			e->flags |= PROF_F_CAPTURE_FAULT;
@@ -291,7 +338,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			e->cap_len = n;
 		}
 		ev_submit(e);
-		stash(pid_tgid, K_EXEC, -1, 0, 0, 0, 0);
+		stash(now, pid_tgid, K_EXEC, -1, 0, 0, 0, 0, id);
 		return 0;
 	}
 	if (id == nr_connect) {
@@ -300,8 +347,10 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		if (is_api_addr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs),
 				(int)PT_REGS_PARM3_CORE_SYSCALL(regs), &v6))
-			stash(pid_tgid, K_CONNECT, fd, 0, PT_REGS_PARM2_CORE_SYSCALL(regs),
-			      PT_REGS_PARM3_CORE_SYSCALL(regs), v6 ? PROF_F_IPV6 : 0);
+			stash(now, pid_tgid, K_CONNECT, fd, 0, PT_REGS_PARM2_CORE_SYSCALL(regs),
+			      PT_REGS_PARM3_CORE_SYSCALL(regs), v6 ? PROF_F_IPV6 : 0, id);
+		else if (breakdown)
+			stash(now, pid_tgid, K_NONE, fd, 0, 0, 0, 0, id);
 		return 0;
 	}
 	if (id == nr_close) {
@@ -309,6 +358,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		struct prof_event *e;
 
 		k.fd = (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		if (breakdown)
+			stash(now, pid_tgid, K_NONE, k.fd, 0, 0, 0, 0, id);
 		conn = bpf_map_lookup_elem(&api_fds, &k);
 		if (!conn)
 			return 0;
@@ -324,6 +375,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (id == nr_io_uring_setup || id == nr_io_uring_enter) {
 		struct prof_event *e;
 
+		if (breakdown)
+			stash(now, pid_tgid, K_NONE, -1, 0, 0, 0, 0, id);
 		if (t->io_uring_seen)
 			return 0;
 		t->io_uring_seen = 1;
@@ -344,14 +397,33 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	else if (id == nr_read || id == nr_readv || id == nr_recvfrom || id == nr_recvmsg)
 		kind = K_READ;
 	else
+		kind = K_NONE;
+	if (kind == K_NONE) {
+		if (breakdown)
+			stash(now, pid_tgid, K_NONE, -1, 0, 0, 0, 0, id);
 		return 0;
+	}
 
 	fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
 	conn = api_conn(tgid, fd);
-	if (!conn)
+	if (!conn) {
+		if (breakdown)
+			stash(now, pid_tgid, K_NONE, fd, 0, 0, 0, 0, id);
 		return 0;
-	stash(pid_tgid, kind, fd, *conn, PT_REGS_PARM2_CORE_SYSCALL(regs),
-	      PT_REGS_PARM3_CORE_SYSCALL(regs), 0);
+	}
+	stash(now, pid_tgid, kind, fd, *conn, PT_REGS_PARM2_CORE_SYSCALL(regs),
+	      PT_REGS_PARM3_CORE_SYSCALL(regs), 0, id);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t = NULL;
+
+	handle_enter(regs, id, &t, t0);
+	cost_charge(t, t0);
 	return 0;
 }
 
@@ -387,8 +459,7 @@ fault:
 	count(PROF_CNT_CAPTURE_FAULTS);
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+static __always_inline int handle_exit(long ret, struct prof_track **tp)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
@@ -405,7 +476,23 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		bpf_map_delete_elem(&inflight, &pid_tgid);
 		return 0;
 	}
+	*tp = t;
+	if (breakdown) {
+		e = ev_reserve(PROF_EV_SYSCALL, t->root, pid_tgid);
+		if (e) {
+			e->end_ns = e->ts_ns;
+			e->ts_ns = f->ts;
+			e->ret = ret;
+			e->arg = (__u64)f->nr;
+			e->fd = f->fd;
+			e->bd.at_entry = f->at_entry;
+			take_sample(bpf_get_current_task_btf(), &e->bd.at);
+			ev_submit(e);
+		}
+	}
 	switch (f->kind) {
+	case K_NONE:
+		goto out;
 	case K_EXEC:
 		/* a successful exec is reported by sched_process_exec */
 		if (ret >= 0)
@@ -453,6 +540,17 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	ev_submit(e);
 out:
 	bpf_map_delete_elem(&inflight, &pid_tgid);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t = NULL;
+
+	handle_exit(ret, &t);
+	cost_charge(t, t0);
 	return 0;
 }
 
@@ -586,6 +684,13 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
+	if (breakdown) {
+		e = ev_reserve(PROF_EV_THREAD_EXIT, t->root, pid_tgid);
+		if (e) {
+			take_sample(p, &e->bd.at);
+			ev_submit(e);
+		}
+	}
 	__sync_fetch_and_add(&t->min_flt, BPF_CORE_READ(p, min_flt));
 	__sync_fetch_and_add(&t->maj_flt, BPF_CORE_READ(p, maj_flt));
 	if (bpf_core_field_exists(p->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
@@ -612,11 +717,112 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		e->min_flt = t->min_flt;
 		e->maj_flt = t->maj_flt;
 		e->read_bytes = t->read_bytes;
+		e->bpf_ns = t->bpf_ns;
 		e->arg = (__u32)BPF_CORE_READ(p, exit_code);
 		e->threads = BPF_CORE_READ(p, signal, nr_threads);
 		ev_submit(e);
 	}
 	bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
+
+/*
+ * --breakdown: the scheduler's view of the tree's threads. Userspace loads
+ * these programs only in that mode: sched_switch runs at every context
+ * switch of the host.
+ */
+static __always_inline struct prof_event *sched_event(__u32 type, struct task_struct *task,
+						     struct prof_track **tp)
+{
+	__u32 tgid = task->tgid;
+	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
+	struct prof_event *e;
+
+	*tp = t;
+	if (!t)
+		return NULL;
+	e = ev_reserve(type, t->root, ((__u64)tgid << 32) | (__u32)task->pid);
+	if (e)
+		__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+	return e;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t;
+	struct prof_event *e;
+
+	e = sched_event(PROF_EV_SWITCH_OUT, prev, &t);
+	if (e) {
+		/* preempted, or yielded still runnable: waiting for a CPU; else it sleeps */
+		e->arg = preempt || task_state(prev) == 0;
+		if (!e->arg && BPF_CORE_READ_BITFIELD_PROBED(prev, in_iowait))
+			e->flags |= PROF_F_IOWAIT;
+		take_sample(prev, &e->bd.at);
+		ev_submit(e);
+	}
+	cost_charge(t, t0);
+	t0 = cost_start();
+	e = sched_event(PROF_EV_SWITCH_IN, next, &t);
+	if (e)
+		ev_submit(e);
+	cost_charge(t, t0);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t;
+	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
+
+	if (e)
+		ev_submit(e);
+	cost_charge(t, t0);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t;
+	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
+
+	if (e) {
+		e->flags |= PROF_F_NEW_TASK;
+		ev_submit(e);
+	}
+	cost_charge(t, t0);
+	return 0;
+}
+
+/*
+ * The ELF entry point of the bootstrap (attached by userspace to its file,
+ * for every process that runs it): the end of dynamic loading, the first
+ * instruction of the program's own code. Reported once per root.
+ */
+SEC("uprobe")
+int entry_point(struct pt_regs *ctx)
+{
+	__u64 t0 = cost_start();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
+	struct prof_event *e;
+
+	if (!t || t->root != tgid || t->entry_seen)
+		return 0;
+	t->entry_seen = 1;
+	e = ev_reserve(PROF_EV_ENTRY, t->root, pid_tgid);
+	if (e) {
+		take_sample(bpf_get_current_task_btf(), &e->bd.at);
+		ev_submit(e);
+	}
+	cost_charge(t, t0);
 	return 0;
 }
 

@@ -92,7 +92,7 @@ _profiler()
 		esac
 		opts="-b --bootstrap -n --count -m --memory -a --arch -o --output --event
 		      --runtime -t --timeout --init-timeout --log-dir --log-limit --user
-		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --trace-out --json -q --quiet -v --verbose -h --help"
+		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --trace-out --breakdown --json -q --quiet -v --verbose -h --help"
 		;;
 	compare)
 		case $prev in
@@ -144,7 +144,7 @@ _profiler()
 			return 0
 			;;
 		esac
-		opts="--exe --comm --pid --cgroup --api --count --duration -o --output --trace-out
+		opts="--exe --comm --pid --cgroup --api --count --duration -o --output --trace-out --breakdown
 		      --json -q --quiet -v --verbose -h --help"
 		;;
 	esac

@@ -61,6 +61,7 @@ struct bench_opts {
 	struct trace_writer *tw;	/* the configuration being run's trace, or NULL */
 	unsigned warm;			/* --warm N */
 	unsigned freeze_ms;		/* --freeze MS */
+	bool breakdown;			/* --breakdown */
 	bool verbose;
 };
 
@@ -187,7 +188,7 @@ static int arm(void *ctx, bool on)
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: profiler benchmark [-b PATH] [-n N] [-m MB] [-a ARCH] [-o FILE] [--event FILE]\n"
+"Usage: profiler benchmark [-b PATH] [-n N] [-m MB] [-a ARCH] [-o FILE] [--event FILE] [--breakdown]\n"
 "                          [--runtime NAME] [-t SEC] [--init-timeout SEC] [--log-dir DIR] [-v]\n"
 "\n"
 "Runs N cold starts of a Lambda custom-runtime bootstrap against a local Runtime API\n"
@@ -209,6 +210,12 @@ static void usage(FILE *f)
 "                         default: warm (cached by earlier runs)\n"
 "      --trace-out FILE   Chrome Trace Event Format JSON of every cold start (Perfetto UI,\n"
 "                         chrome://tracing); {mem} as in -o\n"
+"      --breakdown        where the time goes, per phase (exec, dynamic loading, runtime\n"
+"                         init, connect, request /next, wait, handler, write response): on-CPU,\n"
+"                         runnable and blocked time, page faults, syscalls by type, API bytes,\n"
+"                         storage reads, peak RSS and when, processes and threads; a waterfall\n"
+"                         per cold start and a median one; its tracing cost is measured and\n"
+"                         printed (needs the eBPF tracer; default: off)\n"
 "      --warm N           after each cold invocation, N warm ones on the same process\n"
 "                         (0..64); their handler times get statistics of their own\n"
 "      --freeze MS        with --warm: stop the process tree (SIGSTOP) for MS ms between\n"
@@ -253,6 +260,7 @@ static void usage(FILE *f)
 "Examples:\n"
 "  sudo profiler benchmark -b ./bootstrap -n 10 -o results.json\n"
 "  jq '.stats.avg_ms' results.json\n"
+"  sudo profiler benchmark -b ./bootstrap -n 5 --breakdown\n"
 "  sudo profiler benchmark -m 128,256,512,1024 -o 'results-{mem}mb.json'\n");
 }
 
@@ -393,6 +401,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		{ "cold-cache", no_argument, NULL, 'C' },
 		{ "warm", required_argument, NULL, 'W' },
 		{ "trace-out", required_argument, NULL, 'X' },
+		{ "breakdown", no_argument, NULL, 'D' },
 		{ "freeze", required_argument, NULL, 'F' },
 		{ "require-bpf", no_argument, NULL, 'Q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -452,6 +461,7 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		case 'S': o->strict_limits = true; break;
 		case 'C': o->cold_cache = true; break;
 		case 'X': o->trace_out = optarg; break;
+		case 'D': o->breakdown = true; break;
 		case 'W':
 			if (parse_uint(optarg, 0, TIMELINE_MAX_WARM, &o->warm))
 				return err_usage("--warm must be a whole number from 0 to %d, not '%s'",
@@ -478,6 +488,11 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 		return err_usage("--freeze needs --warm N: it freezes the process between invocations");
 	if (o->no_bpf && o->require_bpf)
 		return err_usage("--no-bpf and --require-bpf exclude each other");
+	if (o->no_bpf && o->breakdown)
+		return err_usage("--breakdown needs the eBPF tracer: it excludes --no-bpf");
+	/* a breakdown cannot come from userspace timing: no fallback */
+	if (o->breakdown)
+		o->require_bpf = true;
 	return 0;
 }
 
@@ -843,6 +858,14 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		inv->outcome = INV_TRACE_INCOMPLETE;
 		strlcpy0(inv->reason, "the trace has no execve of the bootstrap", sizeof(inv->reason));
 	}
+	if (t && o->breakdown) {
+		inv->has_breakdown = breakdown_build(c->ev, c->n, (uint32_t)sp.pid, &inv->k, &inv->bd) == 0;
+		inv->bd_events = breakdown_events(c->ev, c->n);
+		/* every process of the tree reports its programs' time when it exits; the tree
+		 * is gone by now, the root last */
+		inv->bd.bpf_tree_measured = inv->k.root_exit != 0;
+		inv->bd.bpf_tree_ns = inv->bpf_tree_ns;
+	}
 	if (reaped) {
 		/* waitpid is the authority on how the root ended */
 		inv->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -1052,6 +1075,37 @@ static void print_summary(const struct results *r)
 	fprintf(g_txt, "Logs: %s\n", r->log_dir);
 }
 
+/* The median waterfall of the run and what the breakdown's tracing cost. */
+static void print_breakdown_summary(const struct results *r)
+{
+	const struct bd_cost_summary *c = &r->bd_cost;
+	struct breakdown med;
+
+	if (!r->n_bd) {
+		fprintf(g_txt, "\nBreakdown: no successful cold start with a complete trace\n");
+		return;
+	}
+	fprintf(g_txt, "\nMedian waterfall over %zu cold start%s (each figure is its own median; starts are\n"
+		"the sums of the median durations before them):\n", r->n_bd, r->n_bd > 1 ? "s" : "");
+	med = r->bd_median;
+	med.bpf_cost_measured = med.bpf_tree_measured = false;	/* said below, in full */
+	breakdown_print(g_txt, &med, 40, 10);
+	fprintf(g_txt, "Tracing cost of --breakdown (medians per cold start): ");
+	if (c->tree_ms >= 0)
+		fprintf(g_txt, "%.3f ms of BPF program time on the tree's own events (%.1f %% of the "
+			"median total; the programs' own timing)", c->tree_ms, c->pct_of_total);
+	else
+		fprintf(g_txt, "BPF time on the tree's events not measured (a root exit was not seen)");
+	if (c->host_ms >= 0)
+		fprintf(g_txt, "; %.3f ms in %.0f runs of every program, host-wide, spawn to end of tree "
+			"(kernel BPF run-time statistics)", c->host_ms, c->host_runs);
+	else
+		fprintf(g_txt, "; host-wide BPF time not measured (the kernel refused BPF run-time "
+			"statistics)");
+	fprintf(g_txt, "; %.0f events, %.0f of them breakdown-only. Its effect on the cold start "
+		"itself: make bench (BENCHMARKS.md).\n", c->events, c->bd_events);
+}
+
 static void host_cpu_model(char *out, size_t len)
 {
 	char *t = read_file_all("/proc/cpuinfo", 4 << 20, NULL), *p, *e;
@@ -1099,6 +1153,8 @@ struct bench_env {
 	char api_str[64];
 	char log_dir[PATH_MAX];
 	char host_cpu[128];
+	char entry_probe[640];		/* --breakdown: the entry-point probe, or why there is none */
+	bool entry_probed;
 	char **json;			/* --json: each configuration's results */
 	size_t n_json;
 };
@@ -1156,6 +1212,9 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	}
 	strlcpy0(res->host_cpu, env->host_cpu, sizeof(res->host_cpu));
 	res->cold_cache = o->cold_cache;
+	res->breakdown = o->breakdown;
+	strlcpy0(res->entry_probe, env->entry_probe, sizeof(res->entry_probe));
+	res->entry_probed = env->entry_probed;
 	res->warm = o->warm;
 	res->freeze_ms = o->freeze_ms;
 	if (o->runtime)
@@ -1202,6 +1261,8 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	else
 		fprintf(g_txt, "Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
 		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
+	if (o->breakdown)
+		fprintf(g_txt, "Breakdown: on; end of dynamic loading: %s\n", env->entry_probe);
 	fprintf(g_txt, "Collecting %u cold start measurements...\n\n", o->n);
 	fflush(g_txt);
 
@@ -1213,12 +1274,22 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	start = mono_ns();
 	for (i = 0; i < o->n; i++) {
 		struct invocation *inv = &res->inv[i];
+		uint64_t bpf_ns0, bpf_runs0, bpf_ns1, bpf_runs1;
+		bool cost0;
 		int stop;
 
 		inv->index = (int)i + 1;
+		cost0 = tracer_bpf_runtime(env->t, &bpf_ns0, &bpf_runs0);
 		stop = run_one(o, env->api, env->t, &env->c, env->api_str, res->runtime, log_dir,
 			       env->drop ? &env->user : NULL, env->limits_ok ? &env->cgh : NULL, inv);
 		res->n_inv = i + 1;
+		/* the kernel's account of every BPF program run (host-wide) from the spawn to
+		 * the end of the tree */
+		if (inv->has_breakdown && cost0 && tracer_bpf_runtime(env->t, &bpf_ns1, &bpf_runs1)) {
+			inv->bd.bpf_cost_measured = true;
+			inv->bd.bpf_run_ns = bpf_ns1 - bpf_ns0;
+			inv->bd.bpf_runs = bpf_runs1 - bpf_runs0;
+		}
 		if (inv->outcome == INV_OK) {
 			sum_total += inv->total_ms;
 			n_ok++;
@@ -1226,6 +1297,10 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 		if (g_progress)
 			fputs("\r\033[K", stderr);
 		print_invocation(inv);
+		if (inv->has_breakdown && inv->outcome == INV_OK && g_txt) {
+			breakdown_print(g_txt, &inv->bd, 40, 5);
+			fputc('\n', g_txt);
+		}
 		if (g_progress && i + 1 < o->n) {
 			double per = (double)(mono_ns() - start) / 1e9 / (double)(i + 1);
 			char avg[32] = "n/a";
@@ -1246,6 +1321,8 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	res->incomplete = g_stop != 0;
 	results_compute_stats(res);
 	print_summary(res);
+	if (o->breakdown)
+		print_breakdown_summary(res);
 	if (o->tw) {
 		char path[PATH_MAX];
 		char *tj = trace_to_json(o->tw);
@@ -1428,6 +1505,7 @@ int cmd_benchmark(int argc, char **argv)
 		rc = 2;
 	}
 	to.verbose = o->verbose;
+	to.breakdown = o->breakdown;
 	to.on_event = on_event;
 	to.ctx = &env->c;
 	if (!o->no_bpf) {
@@ -1441,6 +1519,9 @@ int cmd_benchmark(int argc, char **argv)
 			fprintf(stderr, "profiler: warning: %s; measuring from userspace instead "
 				"(--require-bpf refuses)\n", err);
 	}
+	if (env->t && o->breakdown)
+		env->entry_probed = tracer_probe_entry(env->t, o->bootstrap, env->entry_probe,
+						       sizeof(env->entry_probe)) == 0;
 	if (o->log_dir) {
 		if (mkdir(o->log_dir, 0700) && errno != EEXIST) {
 			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", o->log_dir, strerror(errno));

@@ -58,7 +58,7 @@ struct trace_opts {
 	pid_t pid;
 	unsigned count;
 	double duration_s;
-	bool verbose, quiet, json;
+	bool verbose, quiet, json, breakdown;
 };
 
 struct trace_ctx {
@@ -77,6 +77,8 @@ struct trace_ctx {
 	 * a new cold start (a reused pid is: its events come after the hand-over) */
 	struct { pid_t pid; uint64_t at; } finished[1024];
 	size_t n_finished;
+	struct breakdown *bds;		/* --breakdown: of the answered cold starts */
+	size_t n_bds, cap_bds;
 };
 
 static volatile sig_atomic_t g_stop;
@@ -93,7 +95,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: profiler trace (--exe PATH | --comm NAME | --pid PID | --cgroup PATH) [--api HOST:PORT]\n"
-"                      [--count N] [--duration SEC] [-o FILE.ndjson] [--trace-out FILE] [-q] [-v]\n"
+"                      [--count N] [--duration SEC] [-o FILE.ndjson] [--trace-out FILE] [--breakdown] [-q] [-v]\n"
 "\n"
 "Attaches to bootstraps that something else starts (another Runtime API server, a test\n"
 "harness, a Lambda-like host) and measures each cold start with the same phases as\n"
@@ -113,6 +115,9 @@ static void usage(FILE *f)
 "                       measurements[] (failures carry \"outcome\" and \"reason\"); written\n"
 "                       atomically when tracing stops\n"
 "      --trace-out FILE Chrome Trace Event Format JSON (Perfetto UI, chrome://tracing)\n"
+"      --breakdown      where the time goes, per phase, as 'profiler benchmark --breakdown':\n"
+"                       a waterfall per cold start, a median one at the end, and the\n"
+"                       tracing's measured cost (dynamic loading is measured with --exe)\n"
 "      --json           each cold start's NDJSON record on stdout as it completes (the\n"
 "                       lines for people go to stderr)\n"
 "  -q, --quiet          no line per cold start\n"
@@ -398,6 +403,13 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 	inv.timestamp = r->start_epoch;
 	inv.root_pid = (uint32_t)r->root;
 	timeline_build(r->ev, n, (uint32_t)r->root, &inv);
+	if (x->o.breakdown) {
+		inv.has_breakdown = breakdown_build(r->ev, n, (uint32_t)r->root, &inv.k, &inv.bd) == 0;
+		inv.bd_events = breakdown_events(r->ev, n);
+		/* known once the tree has exited (each process reports at its exit) */
+		inv.bd.bpf_tree_measured = inv.k.root_exit != 0 && tracer_tree(t, r->root, NULL, 0) == 0;
+		inv.bd.bpf_tree_ns = inv.bpf_tree_ns;
+	}
 	if (!r->exited)
 		sample_live_tree(t, r->root, &inv);
 	if (interrupted && !r->done) {
@@ -430,7 +442,24 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 		else
 			fprintf(TXT(x), "  Cold start %d: pid %d: FAILED (%s: %s)\n", inv.index, (int)r->root,
 				inv_outcome_name(inv.outcome), inv.reason);
+		if (inv.outcome == INV_OK && inv.has_breakdown) {
+			breakdown_print(TXT(x), &inv.bd, 40, 5);
+			fputc('\n', TXT(x));
+		}
 		fflush(TXT(x));
+	}
+	if (inv.outcome == INV_OK && inv.has_breakdown) {
+		if (x->n_bds == x->cap_bds) {
+			size_t nc = x->cap_bds ? x->cap_bds * 2 : 16;
+			struct breakdown *nb = realloc(x->bds, nc * sizeof(*nb));
+
+			if (nb) {
+				x->bds = nb;
+				x->cap_bds = nc;
+			}
+		}
+		if (x->n_bds < x->cap_bds)
+			x->bds[x->n_bds++] = inv.bd;
 	}
 	if (inv.outcome == INV_OK && x->n_totals < 1000000) {
 		if (x->n_totals == x->cap_totals) {
@@ -486,6 +515,34 @@ static void reap_done(struct trace_ctx *x, struct tracer *t, bool interrupted)
 	}
 }
 
+/* --breakdown, at the end: the median waterfall and what the tracing cost over the session
+ * (cold starts may overlap here, so the cost is the session's, not per cold start). */
+static void print_session_breakdown(struct trace_ctx *x, struct tracer *t, uint64_t ns0, uint64_t runs0)
+{
+	const struct breakdown **v = calloc(x->n_bds ? x->n_bds : 1, sizeof(*v));
+	struct breakdown med;
+	uint64_t ns1, runs1;
+
+	for (size_t i = 0; v && i < x->n_bds; i++)
+		v[i] = &x->bds[i];
+	if (v && x->n_bds && breakdown_median(v, x->n_bds, &med) == 0) {
+		fprintf(TXT(x), "\nMedian waterfall over %zu cold start%s (each figure is its own median; "
+			"starts are the sums of the median durations before them):\n", x->n_bds,
+			x->n_bds > 1 ? "s" : "");
+		med.bpf_cost_measured = false;	/* the session's cost is said below */
+		breakdown_print(TXT(x), &med, 40, 10);
+	}
+	free(v);
+	if (tracer_bpf_runtime(t, &ns1, &runs1))
+		fprintf(TXT(x), "Tracing cost of --breakdown: the tracer's BPF programs ran %llu times for "
+			"%.3f ms over the session (kernel BPF run-time statistics, host-wide), %.3f ms per "
+			"cold start traced\n", (unsigned long long)(runs1 - runs0), (double)(ns1 - ns0) / 1e6,
+			x->completed ? (double)(ns1 - ns0) / 1e6 / x->completed : 0.0);
+	else
+		fprintf(TXT(x), "Tracing cost of --breakdown: not measured (the kernel refused BPF run-time "
+			"statistics)\n");
+}
+
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
 {
 	static const struct option longopts[] = {
@@ -498,6 +555,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "trace-out", required_argument, NULL, 'T' },
+		{ "breakdown", no_argument, NULL, 'B' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -546,6 +604,7 @@ static int parse_opts(int argc, char **argv, struct trace_opts *o)
 			break;
 		case 'o': o->output = optarg; break;
 		case 'T': o->trace_out = optarg; break;
+		case 'B': o->breakdown = true; break;
 		case 'q': o->quiet = true; break;
 		case 'J': o->json = true; break;
 		case 'v': o->verbose = true; break;
@@ -600,7 +659,7 @@ int cmd_trace(int argc, char **argv)
 	struct tracer_opts to = { 0 };
 	struct tracer *t = NULL;
 	struct sigaction sa;
-	uint64_t deadline = 0;
+	uint64_t deadline = 0, bpf_ns0 = 0, bpf_runs0 = 0;
 	char err[512];
 	int ret, rc, fd;
 
@@ -639,6 +698,7 @@ int cmd_trace(int argc, char **argv)
 	}
 	to.select = &sel;
 	to.verbose = x->o.verbose;
+	to.breakdown = x->o.breakdown;
 	to.on_event = on_event;
 	to.ctx = x;
 	t = tracer_open(&to, err, sizeof(err));
@@ -651,6 +711,17 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
 		rc = EXIT_USAGE;
 		goto out;
+	}
+	if (x->o.breakdown) {
+		char desc[640];
+
+		if (x->o.exe)
+			tracer_probe_entry(t, x->o.exe, desc, sizeof(desc));
+		else
+			strlcpy0(desc, "not measured: the entry point is probed only with --exe (the "
+				 "executable must be known before it starts)", sizeof(desc));
+		fprintf(stderr, "Breakdown: on; end of dynamic loading: %s\n", desc);
+		tracer_bpf_runtime(t, &bpf_ns0, &bpf_runs0);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -684,6 +755,8 @@ int cmd_trace(int argc, char **argv)
 		if (x->untracked_roots)
 			fprintf(TXT(x), "%llu more cold starts ran at once than can be followed (%d)\n",
 			       (unsigned long long)x->untracked_roots, MAX_ROOTS);
+		if (x->o.breakdown)
+			print_session_breakdown(x, t, bpf_ns0, bpf_runs0);
 	}
 	ret = EXIT_OK;
 	if (x->ndjson) {
@@ -725,6 +798,7 @@ out:
 		free(x->roots[i]);
 	}
 	free(x->totals);
+	free(x->bds);
 	free(x);
 	return rc;
 }

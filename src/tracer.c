@@ -13,7 +13,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "elf_info.h"
 #include "profiler.skel.h"
+
+#define MAX_ENTRY_LINKS 8
 
 struct tracer {
 	struct profiler_bpf *skel;
@@ -21,6 +24,9 @@ struct tracer {
 	tracer_event_fn on_event;
 	void *ctx;
 	int ncpus;
+	int stats_fd;		/* BPF_STATS_RUN_TIME on while open; -1 off */
+	struct bpf_link *entry_links[MAX_ENTRY_LINKS];
+	size_t n_entry_links;
 };
 
 /* Keys of the BPF maps as the BPF side lays them out. */
@@ -89,6 +95,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	}
 	t->on_event = o->on_event;
 	t->ctx = o->ctx;
+	t->stats_fd = -1;
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {
 		snprintf(err, errlen, "cannot count CPUs: %s", strerror(-t->ncpus));
@@ -117,6 +124,12 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	t->skel->rodata->nr_io_uring_enter = SYS_io_uring_enter;
 	t->skel->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
 	t->skel->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
+	t->skel->rodata->breakdown = o->breakdown;
+	/* the scheduler programs run at every context switch of the host: only for --breakdown */
+	bpf_program__set_autoload(t->skel->progs.sched_switch, o->breakdown);
+	bpf_program__set_autoload(t->skel->progs.sched_wakeup, o->breakdown);
+	bpf_program__set_autoload(t->skel->progs.sched_wakeup_new, o->breakdown);
+	bpf_program__set_autoload(t->skel->progs.entry_point, o->breakdown);
 
 	if (o->select) {
 		const struct tracer_select *s = o->select;
@@ -147,6 +160,10 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 			goto fail;
 		}
 	}
+	/* --breakdown reports what its tracing cost: the kernel's own accounting of the
+	 * programs' run time, on while this fd is open (needs CAP_SYS_ADMIN) */
+	if (o->breakdown)
+		t->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_event, t, NULL);
 	if (!t->rb) {
 		snprintf(err, errlen, "cannot open the BPF ring buffer: %s", strerror(errno));
@@ -174,9 +191,90 @@ int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t
 
 /* Must match struct prof_track in bpf/profiler.bpf.c. */
 struct track_val {
-	__u64 rss_max_pages, min_flt, maj_flt, read_bytes;
-	__u32 root, io_uring_seen;
+	__u64 rss_max_pages, min_flt, maj_flt, read_bytes, bpf_ns;
+	__u32 root;
+	__u16 io_uring_seen, entry_seen;
 };
+
+int tracer_attach_entry(struct tracer *t, const char *path, uint64_t file_off)
+{
+	struct bpf_link *l;
+
+	if (!t || !bpf_program__autoload(t->skel->progs.entry_point))
+		return -EINVAL;
+	if (t->n_entry_links == MAX_ENTRY_LINKS)
+		return -ENOSPC;
+	l = bpf_program__attach_uprobe(t->skel->progs.entry_point, false, -1, path, (size_t)file_off);
+	if (!l)
+		return -errno;
+	t->entry_links[t->n_entry_links++] = l;
+	return 0;
+}
+
+int tracer_probe_entry(struct tracer *t, const char *bootstrap, char *desc, size_t len)
+{
+	struct elf_facts f;
+	const char *target = bootstrap;
+	uint64_t vaddr, off;
+	char err[384];
+	int e;
+
+	if (elf_inspect(bootstrap, &f, err, sizeof(err))) {
+		snprintf(desc, len, "not measured: %s", err);
+		return -1;
+	}
+	if (f.is_script) {
+		/* the kernel runs the #! interpreter: its entry point is the first user code */
+		if (f.interpreter[0] != '/') {
+			snprintf(desc, len, "not measured: the script's interpreter '%s' is not an "
+				 "absolute path", f.interpreter);
+			return -1;
+		}
+		target = f.interpreter;
+	} else if (!f.is_elf) {
+		snprintf(desc, len, "not measured: %s is neither ELF nor a #! script", bootstrap);
+		return -1;
+	}
+	if (elf_entry_offset(target, &vaddr, &off, err, sizeof(err))) {
+		snprintf(desc, len, "not measured: %s", err);
+		return -1;
+	}
+	e = tracer_attach_entry(t, target, off);
+	if (e) {
+		snprintf(desc, len, "not measured: cannot attach a uprobe to %s: %s", target, strerror(-e));
+		return -1;
+	}
+	snprintf(desc, len, "uprobe on the ELF entry point of %s%s (e_entry 0x%llx, file offset 0x%llx)%s",
+		 target, target == bootstrap ? "" : " (the script's interpreter)",
+		 (unsigned long long)vaddr, (unsigned long long)off,
+		 f.is_static && !f.is_script ? "; a static executable has no dynamic loader, so the "
+		 "phase is the kernel's return to user space" : "");
+	return 0;
+}
+
+bool tracer_bpf_runtime(const struct tracer *t, uint64_t *run_ns, uint64_t *runs)
+{
+	struct bpf_program *p;
+
+	*run_ns = 0;
+	*runs = 0;
+	if (!t || t->stats_fd < 0)
+		return false;
+	bpf_object__for_each_program(p, t->skel->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd < 0)
+			continue;	/* not loaded */
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len))
+			return false;
+		*run_ns += info.run_time_ns;
+		*runs += info.run_cnt;
+	}
+	return true;
+}
 
 int tracer_track(struct tracer *t, pid_t pid)
 {
@@ -316,6 +414,10 @@ void tracer_close(struct tracer *t)
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	for (size_t i = 0; i < t->n_entry_links; i++)
+		bpf_link__destroy(t->entry_links[i]);
 	profiler_bpf__destroy(t->skel);
+	if (t->stats_fd >= 0)
+		close(t->stats_fd);
 	free(t);
 }

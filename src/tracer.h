@@ -25,6 +25,7 @@ struct tracer_select {
 struct tracer_opts {
 	const struct tracer_select *select;	/* NULL: benchmark mode */
 	bool verbose;		/* route libbpf's own log to stderr */
+	bool breakdown;		/* --breakdown: every syscall, the scheduler, the entry point */
 	tracer_event_fn on_event;
 	void *ctx;
 };
@@ -54,6 +55,21 @@ size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max);
 
 /* Forget every trace of root: tracked processes and their API sockets. */
 void tracer_forget(struct tracer *t, pid_t root);
+
+/* --breakdown: report when a root first runs the instruction at file offset file_off of
+ * path (its ELF entry point; the uprobe fires for every process that runs path, the BPF
+ * side keeps tracked roots only). 0 or -errno. */
+int tracer_attach_entry(struct tracer *t, const char *path, uint64_t file_off);
+
+/* --breakdown: find where bootstrap's own code starts (its ELF entry point; for a #!
+ * script, its interpreter's) and attach the entry probe there. Writes what is probed,
+ * or why nothing is ("not measured: ..."), to desc. 0 when attached, else -1. */
+int tracer_probe_entry(struct tracer *t, const char *bootstrap, char *desc, size_t len);
+
+/* --breakdown: the kernel-measured run time of the tracer's BPF programs so far and how
+ * many times they ran (BPF_STATS_RUN_TIME). false when unavailable (not in breakdown
+ * mode, or the kernel refused the statistics). */
+bool tracer_bpf_runtime(const struct tracer *t, uint64_t *run_ns, uint64_t *runs);
 
 int tracer_fd(const struct tracer *t);		/* pollable: readable when events wait */
 int tracer_poll(struct tracer *t, int timeout_ms);	/* >=0 events handled, or -errno */

@@ -126,6 +126,96 @@ if selected curl_script; then
 		'all(.measurements[]; .processes >= 3 and .connections >= 2)'
 fi
 
+# ------------------------------------------------------------ breakdown ---
+# --breakdown's figures must add up. Tolerances come from rounding only: every
+# figure in the JSON is rounded to 1 µs (3 decimals of ms), so a sum of k
+# rounded figures may differ from a rounded total by up to (k + 1) × 0.5 µs.
+BD_PHASE_NAMES='["exec","dynamic_loading","runtime_init","connect","request_next","wait_event","handler","write_response"]'
+# the phases follow one another and sum to total (9 figures: 5 µs)
+BD_SUMS='(.measurements | length) > 0 and all(.measurements[]; .breakdown as $b
+	| ([$b.phases[].name] == '"$BD_PHASE_NAMES"')
+	and (([$b.phases[].duration_ms] | add) - .total_ms | fabs) <= 0.005
+	and ($b.window_ms - .total_ms | fabs) <= 0.001
+	and ([range(1; 8) as $i | ($b.phases[$i].start_ms - $b.phases[$i-1].start_ms
+		- $b.phases[$i-1].duration_ms) | fabs <= 0.002] | all)
+	and ($b.phases[0].duration_ms - .exec_ms | fabs) <= 0.001
+	and (([$b.phases[0:5][].duration_ms] | add) - .init_ms | fabs) <= 0.004
+	and ($b.phases[5].duration_ms - .wait_ms | fabs) <= 0.001
+	and (([$b.phases[6:8][].duration_ms] | add) - .handler_ms | fabs) <= 0.002)'
+# one thread: in every phase it is on a CPU, waiting for one, or blocked (4 figures: 2 µs)
+BD_ONE_THREAD='all(.measurements[]; .breakdown.threads_seen == 1 and all(.breakdown.phases[];
+	(.on_cpu_ms + .runnable_ms + .blocked_ms - .duration_ms) | fabs <= 0.002))'
+# several threads: their state time is at least the wall time of each phase
+BD_THREADS='all(.measurements[]; all(.breakdown.phases[];
+	.on_cpu_ms + .runnable_ms + .blocked_ms >= .duration_ms - 0.002))'
+# the window's figures are the sums of the phases'
+BD_TREE='all(.measurements[]; .breakdown as $b | all(["on_cpu_ms","runnable_ms","blocked_ms","syscall_ms"][];
+	. as $k | (([$b.phases[][$k]] | add) - $b.tree[$k] | fabs) <= 0.005)
+	and all(["min_flt","maj_flt","read_bytes","syscalls","api_bytes_sent","api_bytes_received",
+		"processes_created","threads_created"][];
+	. as $k | ([$b.phases[][$k]] | add) == $b.tree[$k]))'
+if selected breakdown; then
+	echo "== breakdown"
+	bench breakdown -b "$B/sample/bootstrap" -n 5 -m 10240 --breakdown
+	check "breakdown: exit status 0" test "$RC" -eq 0
+	jqcheck "breakdown: 5 measurements, each with a breakdown, nothing dropped" "$J" \
+		'(.measurements | length) == 5 and .events_dropped == 0 and all(.measurements[]; .breakdown != null)'
+	jqcheck "breakdown: 8 phases in order, summing to total and to init, wait, handler" "$J" "$BD_SUMS"
+	jqcheck "breakdown: single thread: on-CPU + runnable + blocked = each phase's duration" "$J" "$BD_ONE_THREAD"
+	jqcheck "breakdown: the window's figures are the sums of the phases'" "$J" "$BD_TREE"
+	jqcheck "breakdown: the entry point was probed and every dynamic loading phase measured" "$J" \
+		'.breakdown.entry_point_probed and (.breakdown.entry_point | test("uprobe on the ELF entry point"))
+		 and all(.measurements[]; .breakdown.phases[1].measured and .breakdown.phases[1].duration_ms > 0)'
+	# a write's bytes count at its entry, a read's at its return; a moment on a boundary
+	# opens the phase after it: the last write of GET /next opens wait_event, the read
+	# of the event opens handler
+	jqcheck "breakdown: execve counted in exec, the API bytes where they were handed over" "$J" \
+		'all(.measurements[]; .bytes_sent as $out | .breakdown as $b
+		 | (($b.phases[0].top_syscalls | map(select(.count == 1) | .name) | index("execve")) != null)
+		 and ([$b.phases[0:5][].api_bytes_sent] | add) == 0 and $b.phases[5].api_bytes_sent > 0
+		 and $b.phases[6].api_bytes_received > 0 and $b.phases[7].api_bytes_sent > 0
+		 and ([$b.phases[0:6][].api_bytes_received] | add) == 0 and $b.tree.api_bytes_sent <= $out)'
+	jqcheck "breakdown: a dynamic executable maps its libraries while loading" "$J" \
+		'all(.measurements[]; (.breakdown.phases[1].top_syscalls | map(.name) | index("mmap")) != null
+		 and .breakdown.phases[1].min_flt > 0)'
+	jqcheck "breakdown: peak RSS and when it was reached" "$J" \
+		'all(.measurements[]; .breakdown.peak_rss_kb > 0 and .breakdown.peak_rss_at_ms >= 0
+		 and .breakdown.peak_rss_at_ms <= .total_ms and (.breakdown.peak_rss_phase | type) == "string")'
+	jqcheck "breakdown: the median waterfall and the tracing cost, measured" "$J" \
+		'.breakdown.cold_starts == 5 and ([.breakdown.median.phases[].name] == '"$BD_PHASE_NAMES"')
+		 and .breakdown.tracing_cost.tree_bpf_run_time_ms > 0 and .breakdown.tracing_cost.host_bpf_runs > 0
+		 and .breakdown.tracing_cost.host_bpf_run_time_ms >= .breakdown.tracing_cost.tree_bpf_run_time_ms
+		 and .breakdown.tracing_cost.pct_of_median_total > 0
+		 and all(.measurements[]; .breakdown.bpf_cost.tree_run_time_ms > 0)
+		 and .breakdown.tracing_cost.median_breakdown_events > 0
+		 and .breakdown.tracing_cost.median_breakdown_events < .breakdown.tracing_cost.median_events'
+	check "breakdown: a waterfall per cold start and the median one printed" \
+		test "$(grep -c '^  write_response' "$STDOUT")" -eq 6
+	check "breakdown: the tracing cost printed" \
+		grep -Eq '^Tracing cost of --breakdown \(medians per cold start\): [0-9.]+ ms of BPF program time on the tree' "$STDOUT"
+	check "breakdown: the median waterfall titled" grep -q '^Median waterfall over 5 cold starts' "$STDOUT"
+
+	bench breakdown_threads -b "$B/threaded" -n 3 -m 10240 --breakdown
+	check "breakdown threaded: exit status 0" test "$RC" -eq 0
+	jqcheck "breakdown threaded: phases sum to total" "$J" "$BD_SUMS"
+	jqcheck "breakdown threaded: the threads' state time covers every phase" "$J" "$BD_THREADS"
+	jqcheck "breakdown threaded: threads created and seen" "$J" \
+		'all(.measurements[]; .breakdown.tree.threads_created >= 4 and .breakdown.threads_seen >= 5)'
+	jqcheck "breakdown threaded: the window's figures are the sums of the phases'" "$J" "$BD_TREE"
+
+	bench breakdown_script -b "$TB/curl_script.sh" -n 2 --breakdown
+	check "breakdown script: exit status 0" test "$RC" -eq 0
+	jqcheck "breakdown script: phases sum to total" "$J" "$BD_SUMS"
+	jqcheck "breakdown script: curl processes created, the interpreter's entry probed" "$J" \
+		'(.breakdown.entry_point | test("interpreter")) and
+		 all(.measurements[]; .breakdown.tree.processes_created >= 2 and .breakdown.phases[1].measured)'
+
+	rc=0
+	"$P" benchmark -b "$B/sample/bootstrap" -n 1 --breakdown --no-bpf >/dev/null 2>"$TMP/bdnobpf.err" || rc=$?
+	check "breakdown: --no-bpf refused (exit 2)" test "$rc" -eq 2
+	check "... saying why" grep -q 'breakdown needs the eBPF tracer' "$TMP/bdnobpf.err"
+fi
+
 # ------------------------------------------------------------- accuracy ---
 if selected clockcheck; then
 	echo "== clockcheck (measured phases against the bootstrap's own CLOCK_MONOTONIC)"
@@ -587,6 +677,16 @@ if selected trace; then
 	end_trace
 	ndcheck "trace --json: the NDJSON record alone on stdout" "$TMP/tj.out" "length == 1 and $TRACE_OK"
 	check "trace --json: the lines for people on stderr" grep -q '^  Cold start 1: pid' "$TMP/tj.err"
+	start_trace bd --exe "$BD/tracee" --count 2 --breakdown
+	run_tracee; sleep 0.2; run_tracee
+	end_trace
+	check "trace --breakdown: exit status 0" test "$TRC" -eq 0
+	ndcheck "trace --breakdown: the records carry breakdowns that sum up" "$TMP/bd.ndjson" \
+		"length == 2 and $TRACE_OK and ({measurements: .} | $BD_SUMS)
+		 and all(.[]; .breakdown.phases[1].measured and .breakdown.tree.syscalls > 0)"
+	check "trace --breakdown: waterfalls, the median one and the session's cost printed" \
+		test "$(grep -c '^  write_response' "$TMP/bd.out")" -eq 3 -a \
+		"$(grep -c '^Tracing cost of --breakdown: .* over the session' "$TMP/bd.out")" -eq 1
 	start_trace dur --exe "$BD/tracee" --duration 0.5
 	end_trace
 	check "trace --duration: stops by itself, exit 0" test "$TRC" -eq 0
