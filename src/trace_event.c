@@ -11,11 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "breakdown.h"
 #include "httpclass.h"
 
 #define PROFILER_PID 0u
 #define PROFILER_TID 0u
 #define RSS_SERIES "peak (sampled once, at exit)"
+#define RSS_NOW_SERIES "resident now (--breakdown samples)"
 
 /* One trace event, kept compact until trace_to_json prints it. */
 struct rec {
@@ -512,6 +514,70 @@ static int add_rss_counter(struct trace_writer *w, const struct prof_event *e)
 	return push(w, 'C', "memory", "rss_kb", e->tgid, e->tgid, e->ts_ns, 0, txt);
 }
 
+/* --breakdown: a syscall that is not one of the Runtime API's (those have their slice). */
+static int add_bd_syscall(struct trace_writer *w, const struct prof_event *e)
+{
+	const char *nm = bd_syscall_name((int)e->arg);
+	cJSON *a = cJSON_CreateObject();
+	char name[32], *txt;
+
+	if (!a || !cJSON_AddNumberToObject(a, "nr", (double)e->arg) ||
+	    !cJSON_AddNumberToObject(a, "ret", (double)e->ret)) {
+		cJSON_Delete(a);
+		errno = ENOMEM;
+		return -1;
+	}
+	if (nm)
+		snprintf(name, sizeof(name), "%s", nm);
+	else
+		snprintf(name, sizeof(name), "syscall_%llu", (unsigned long long)e->arg);
+	txt = args_text(a);
+	if (!txt) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return push(w, 'X', "syscall", name, e->tgid, e->pid, e->ts_ns,
+		    e->end_ns >= e->ts_ns ? e->end_ns - e->ts_ns : 0, txt);
+}
+
+/* --breakdown: the process's resident set as sampled (when it changed). */
+static int add_rss_sample(struct trace_writer *w, uint64_t ts, uint32_t tgid, uint64_t kb)
+{
+	cJSON *a = cJSON_CreateObject();
+	char *txt;
+
+	if (!a || !cJSON_AddNumberToObject(a, RSS_NOW_SERIES, (double)kb)) {
+		cJSON_Delete(a);
+		errno = ENOMEM;
+		return -1;
+	}
+	txt = args_text(a);
+	if (!txt) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return push(w, 'C', "memory", "rss_now_kb", tgid, tgid, ts, 0, txt);
+}
+
+struct sort_ix {
+	const struct prof_event *e;
+	size_t i;
+};
+
+/* Does an API event of the same thread start at the same ns (the same syscall)? */
+static bool api_twin(const struct sort_ix *ix, size_t m, size_t i)
+{
+	const struct prof_event *e = ix[i].e;
+
+	for (size_t j = i; j-- > 0 && ix[j].e->ts_ns == e->ts_ns;)
+		if (ix[j].e->pid == e->pid && syscall_name(ix[j].e->type))
+			return true;
+	for (size_t j = i + 1; j < m && ix[j].e->ts_ns == e->ts_ns; j++)
+		if (ix[j].e->pid == e->pid && syscall_name(ix[j].e->type))
+			return true;
+	return false;
+}
+
 static int add_phase(struct trace_writer *w, uint32_t root, const char *name, uint64_t from,
 		     uint64_t to, double ms, const char *span)
 {
@@ -641,11 +707,6 @@ static int add_metadata(struct trace_writer *w, struct cs_state *s, int index)
 	return 0;
 }
 
-struct sort_ix {
-	const struct prof_event *e;
-	size_t i;
-};
-
 static int cmp_ev(const void *a, const void *b)
 {
 	const struct sort_ix *x = a, *y = b;
@@ -661,7 +722,8 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 	struct cs_state s = { 0 };
 	struct sort_ix *ix = NULL;
 	uint32_t root;
-	uint64_t first = 0, last = 0;
+	uint64_t first = 0, last = 0, last_rss = 0;
+	uint32_t last_tgid = 0;
 	size_t m = 0;
 	int err = -1;
 
@@ -709,8 +771,21 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 		if (syscall_name(e->type)) {
 			if (add_syscall(w, &s, e))
 				goto out;
+		} else if (e->type == PROF_EV_SYSCALL) {
+			if (!api_twin(ix, m, i) && add_bd_syscall(w, e))
+				goto out;
 		} else if (add_instant(w, e)) {
 			goto out;
+		}
+		/* the root's samples before its exec are of the spawner's memory (vfork) */
+		if ((e->type == PROF_EV_SYSCALL || e->type == PROF_EV_SWITCH_OUT ||
+		     e->type == PROF_EV_ENTRY || e->type == PROF_EV_THREAD_EXIT) && e->bd.at.rss_kb &&
+		    (e->bd.at.rss_kb != last_rss || e->tgid != last_tgid) &&
+		    !(e->tgid == root && end < inv->k.exec_done)) {
+			last_rss = e->bd.at.rss_kb;
+			last_tgid = e->tgid;
+			if (add_rss_sample(w, end, e->tgid, e->bd.at.rss_kb))
+				goto out;
 		}
 		if (e->type == PROF_EV_EXIT && add_rss_counter(w, e))
 			goto out;
