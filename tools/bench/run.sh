@@ -315,10 +315,10 @@ put "$BB/exec_wrap" exec-sample strace-sample straceseccomp-sample \
 	exec-syscall_heavy-$SH_N strace-syscall_heavy-$SH_N straceseccomp-syscall_heavy-$SH_N
 if [ $QUICK = 1 ]; then OV_BLOCKS=2 OV_SAMPLE=5 OV_HEAVY=2; else OV_BLOCKS=10 OV_SAMPLE=10 OV_HEAVY=3; fi
 ensure_tracefs
-log "2/7 observer overhead: $OV_BLOCKS interleaved blocks of 6 modes x 2 bootstraps"
+log "2/7 observer overhead: $OV_BLOCKS interleaved blocks of 7 modes x 2 bootstraps"
 for ((b = 1; b <= OV_BLOCKS; b++)); do
-	modes="a b d0 d d2"
-	[ $((b % 2)) = 0 ] && modes="d2 d d0 b a"
+	modes="a b c d0 d d2"
+	[ $((b % 2)) = 0 ] && modes="d2 d d0 c b a"
 	for bs in sample syscall_heavy-$SH_N; do
 		n=$OV_SAMPLE
 		[ $bs = sample ] || n=$OV_HEAVY
@@ -326,6 +326,7 @@ for ((b = 1; b <= OV_BLOCKS; b++)); do
 			case $m in
 			a) prof ov-$bs-a-$b -b "$D/$bs" -n $n --no-bpf ;;
 			b) prof ov-$bs-b-$b -b "$D/$bs" -n $n ;;
+			c) prof ov-$bs-c-$b -b "$D/$bs" -n $n --breakdown ;;
 			d0) prof ov-$bs-d0-$b -b "$D/exec-$bs" -n $n --no-bpf ;;
 			d) prof ov-$bs-d-$b -b "$D/strace-$bs" -n $n --no-bpf -t 60 --init-timeout 60 ;;
 			d2) prof ov-$bs-d2-$b -b "$D/straceseccomp-$bs" -n $n --no-bpf -t 60 --init-timeout 60 ;;
@@ -350,14 +351,16 @@ md "## 2. Observer overhead" "" \
 	"which every results file has, with or without BPF. Two bootstraps: the sample" \
 	"(\`tools/sample-bootstrap\`) and \`tools/bench/syscall_heavy.c\` with $SH_N system calls in its" \
 	"init that are not Runtime API traffic (1000 one-byte writes to /dev/null and 1000 \`stat()\`s)." \
-	"Modes, run in $OV_BLOCKS interleaved blocks (a b d0 d d2, then d2 d d0 b a, ..., then (e) with" \
+	"Modes, run in $OV_BLOCKS interleaved blocks (a b c d0 d d2, then d2 d d0 c b a, ..., then (e) with" \
 	"bpftrace attached), $OV_SAMPLE cold starts of the sample and $OV_HEAVY of syscall_heavy per block and mode." \
 	"Every mode runs at the default \`-m 128\`, as users do: each cold start in a cgroup with Lambda's" \
 	"CPU share ($LIMITS); strace runs inside it (it is the bootstrap), bpftrace and the profiler's" \
 	"own BPF work in the bootstrap's system calls is charged to it too:" "" \
 	"- **(a) untraced**: \`--no-bpf\` (userspace timing only, no tracer loaded by this run);" \
 	"- **(b) profiler default**: eBPF tracing; the same emulator clock, so the same definition;" \
-	"- **(c) \`--breakdown\`**: not available in this version (the option does not exist yet): no figure;" \
+	"- **(c) \`--breakdown\`**: eBPF tracing with the breakdown's extra programs (every syscall of the" \
+	"  tree, \`sched_switch\`/\`sched_wakeup\` host-wide, the entry-point uprobe) and the kernel's BPF" \
+	"  run-time statistics on; the same emulator clock;" \
 	"- **(d0) exec wrapper**: \`--no-bpf\` with \`tools/bench/exec_wrap.c\` as the bootstrap, which only" \
 	"  \`execv\`s the real one: the control for (d), it is the wrapper's own share;" \
 	"- **(d) strace**: the wrapper runs \`strace -f -e trace=network,process -o /dev/null REAL\`: the" \
@@ -380,10 +383,6 @@ for bs in sample syscall_heavy-$SH_N; do
 		d) label="(d) strace -f -e trace=network,process" ;; d2) label="(d2) strace --seccomp-bpf, same" ;;
 		e) label="(e) bpftrace trace.bt" ;;
 		esac
-		if [ $m = c ]; then
-			md "| $label | — | not available in this version | — | — | — |"
-			continue
-		fi
 		vals=$(jq -r '.measurements[] | (.emulator_ns.response_received - .spawn_ns) / 1e6' \
 			"$DATA"/ov-$bs-$m-*.json 2>/dev/null)
 		s=$(stats <<<"$vals")
@@ -397,7 +396,13 @@ for bs in sample syscall_heavy-$SH_N; do
 		done | stats)
 		md "| $label | $(sf 1 "$s") | $(f 3 "$(sf 2 "$s")") | $(f 3 "$(sf 3 "$s")") | $(f 3 "$ratio")× | $(f 2 "$(sf 4 "$range")")–$(f 2 "$(sf 5 "$range")")× |"
 		[ $m = b ] && eval "ov_ratio_${bs//[-]/_}=$ratio"
+		[ $m = c ] && eval "ovc_ratio_${bs//[-]/_}=$ratio"
 	done
+	cst=$(jq -r '.breakdown.tracing_cost.median_bpf_run_time_ms // empty' "$DATA"/ov-$bs-c-*.json | stats)
+	cpc=$(jq -r '.breakdown.tracing_cost.pct_of_median_total // empty' "$DATA"/ov-$bs-c-*.json | stats)
+	md "" "In mode (c) the profiler printed its own measure of the breakdown's cost (kernel BPF run-time" \
+		"statistics, every program of the tracer, host-wide, from spawn to the end of the tree): median over" \
+		"the blocks $(f 3 "$(sf 2 "$cst")") ms per cold start, $(f 1 "$(sf 2 "$cpc")") % of the median kernel-measured total."
 	kt=$(jq -r '.measurements[] | .total_ms' "$DATA"/ov-$bs-b-*.json | stats)
 	md "" "In mode (b) the profiler's own kernel-measured \`total\` (execve entry to the response write) has p50 $(f 3 "$(sf 2 "$kt")") ms;" \
 		"the userspace figure above adds the spawner-to-execve gap and the emulator's receipt of the response." ""
