@@ -772,31 +772,30 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(sched_wakeup, struct task_struct *p)
-{
-	__u64 t0 = cost_start();
-	struct prof_track *t;
-	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
-
-	if (e)
-		ev_submit(e);
-	cost_charge(t, t0);
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+static __always_inline void wakeup(struct task_struct *p, __u32 flags)
 {
 	__u64 t0 = cost_start();
 	struct prof_track *t;
 	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
 
 	if (e) {
-		e->flags |= PROF_F_NEW_TASK;
+		e->flags |= flags;
 		ev_submit(e);
 	}
 	cost_charge(t, t0);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	wakeup(p, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	wakeup(p, PROF_F_NEW_TASK);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 #include "breakdown.h"
+#include "jsonenc.h"
 #include "timeline.h"
 
 #define NB (BD_PHASES + 1)	/* accumulator slots: the phases, then the window (tree) */
@@ -772,20 +773,19 @@ int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdo
 	out->window_end_ns = start;
 	out->threads_seen = (uint32_t)MED(bd[i]->threads_seen);
 #undef MED
+	/* over the breakdowns where cond holds (m of them; 0 when none) */
+#define MED_IF(cond, expr) \
+	({ for (i = 0, m = 0; i < n; i++) if (cond) v[m++] = (expr); m ? median_u64(v, m) : 0; })
 
 	/* peak RSS: over the breakdowns that have one */
-	for (i = 0, m = 0; i < n; i++)
-		if (bd[i]->peak_rss_kb)
-			v[m++] = bd[i]->peak_rss_kb;
-	if (m) {
+	out->peak_rss_kb = MED_IF(bd[i]->peak_rss_kb, bd[i]->peak_rss_kb);
+	if (out->peak_rss_kb) {
 		unsigned votes[BD_PHASES] = { 0 };
 		int best = -1;
 
-		out->peak_rss_kb = median_u64(v, m);
-		for (i = 0, m = 0; i < n; i++)
-			if (bd[i]->peak_rss_kb && bd[i]->peak_rss_at_ns >= bd[i]->window_start_ns)
-				v[m++] = bd[i]->peak_rss_at_ns - bd[i]->window_start_ns;
-		out->peak_rss_at_ns = m ? median_u64(v, m) : 0;
+		out->peak_rss_at_ns = MED_IF(bd[i]->peak_rss_kb &&
+					     bd[i]->peak_rss_at_ns >= bd[i]->window_start_ns,
+					     bd[i]->peak_rss_at_ns - bd[i]->window_start_ns);
 		for (i = 0; i < n; i++) {
 			int ph = bd[i]->peak_rss_phase;
 
@@ -799,24 +799,12 @@ int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdo
 	}
 
 	/* tracer cost: over the breakdowns where it was measured */
-	for (i = 0, m = 0; i < n; i++)
-		if (bd[i]->bpf_cost_measured)
-			v[m++] = bd[i]->bpf_run_ns;
-	if (m) {
-		out->bpf_cost_measured = true;
-		out->bpf_run_ns = median_u64(v, m);
-		for (i = 0, m = 0; i < n; i++)
-			if (bd[i]->bpf_cost_measured)
-				v[m++] = bd[i]->bpf_runs;
-		out->bpf_runs = median_u64(v, m);
-	}
-	for (i = 0, m = 0; i < n; i++)
-		if (bd[i]->bpf_tree_measured)
-			v[m++] = bd[i]->bpf_tree_ns;
-	if (m) {
-		out->bpf_tree_measured = true;
-		out->bpf_tree_ns = median_u64(v, m);
-	}
+	out->bpf_run_ns = MED_IF(bd[i]->bpf_cost_measured, bd[i]->bpf_run_ns);
+	out->bpf_runs = MED_IF(bd[i]->bpf_cost_measured, bd[i]->bpf_runs);
+	out->bpf_cost_measured = m > 0;
+	out->bpf_tree_ns = MED_IF(bd[i]->bpf_tree_measured, bd[i]->bpf_tree_ns);
+	out->bpf_tree_measured = m > 0;
+#undef MED_IF
 	ret = 0;
 nomem:
 	free(v);
@@ -952,30 +940,10 @@ void breakdown_print(FILE *f, const struct breakdown *bd, unsigned width, unsign
 
 /* --- JSON ------------------------------------------------------------------- */
 
-struct enc {
-	bool oom;
-};
-
-static cJSON *chk(struct enc *e, cJSON *item)
-{
-	if (!item)
-		e->oom = true;
-	return item;
-}
-
 /* ns -> ms rounded to the microsecond (half up), as the nearest double */
 static void put_ms(struct enc *e, cJSON *o, const char *k, uint64_t ns)
 {
 	chk(e, cJSON_AddNumberToObject(o, k, (double)(ns / 1000 + (ns % 1000 >= 500)) / 1000.0));
-}
-
-static void put_u64(struct enc *e, cJSON *o, const char *k, uint64_t v)
-{
-	char b[32];
-
-	/* raw text: exact even above 2^53 */
-	snprintf(b, sizeof(b), "%" PRIu64, v);
-	chk(e, cJSON_AddRawToObject(o, k, b));
 }
 
 static void put_costs(struct enc *e, cJSON *o, const struct bd_costs *c)

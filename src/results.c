@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "jsonenc.h"
 #include "util.h"
 
 #define RESULTS_MAX_FILE	(64u << 20)	/* 64 MiB */
@@ -166,25 +167,6 @@ void results_compute_stats(struct results *r)
 /* ------------------------------------------------------------------------ */
 /* encoding                                                                   */
 
-struct enc {
-	bool oom;
-};
-
-static cJSON *chk(struct enc *e, cJSON *item)
-{
-	if (!item)
-		e->oom = true;
-	return item;
-}
-
-static void put_u64(struct enc *e, cJSON *o, const char *k, uint64_t v)
-{
-	char b[32];
-
-	/* raw text: exact even above 2^53, where a double would round */
-	snprintf(b, sizeof(b), "%" PRIu64, v);
-	chk(e, cJSON_AddRawToObject(o, k, b));
-}
 
 static void put_i64(struct enc *e, cJSON *o, const char *k, int64_t v)
 {
@@ -208,7 +190,7 @@ static double round3(double v)
 	return round(v * 1000.0) / 1000.0;
 }
 
-/* milliseconds rounded to the microsecond; negative/non-finite -> null */
+/* milliseconds rounded to the microsecond (any figure to 3 decimals); negative/non-finite -> null */
 static void put_ms(struct enc *e, cJSON *o, const char *k, double v)
 {
 	if (isfinite(v) && v >= 0 && isfinite(v * 1000.0))
@@ -364,17 +346,11 @@ static void put_breakdown_summary(struct enc *e, cJSON *root, const struct resul
 		"included); host: kernel BPF run-time statistics (BPF_STATS_RUN_TIME) of every "
 		"program, host-wide, from each spawn to the end of its tree"));
 	put_ms(e, c, "tree_bpf_run_time_ms", r->bd_cost.tree_ms);
-	if (r->bd_cost.pct_of_total >= 0)
-		chk(e, cJSON_AddNumberToObject(c, "pct_of_median_total", round3(r->bd_cost.pct_of_total)));
-	else
-		chk(e, cJSON_AddNullToObject(c, "pct_of_median_total"));
+	put_ms(e, c, "pct_of_median_total", r->bd_cost.pct_of_total);
 	put_ms(e, c, "host_bpf_run_time_ms", r->bd_cost.host_ms);
-	if (r->bd_cost.host_runs >= 0)
-		chk(e, cJSON_AddNumberToObject(c, "host_bpf_runs", r->bd_cost.host_runs));
-	else
-		chk(e, cJSON_AddNullToObject(c, "host_bpf_runs"));
-	chk(e, cJSON_AddNumberToObject(c, "median_events", r->bd_cost.events));
-	chk(e, cJSON_AddNumberToObject(c, "median_breakdown_events", r->bd_cost.bd_events));
+	put_ms(e, c, "host_bpf_runs", r->bd_cost.host_runs);
+	put_ms(e, c, "median_events", r->bd_cost.events);
+	put_ms(e, c, "median_breakdown_events", r->bd_cost.bd_events);
 }
 
 /* kernel_ns: the JSON names of struct phase_marks' fields (encode and decode) */

@@ -109,15 +109,23 @@ static char *xstrdup(const char *s)
 }
 
 /* Print an args object (consumed) to compact JSON text; NULL on ENOMEM. */
+/* The args object as JSON text; o is consumed. NULL with errno ENOMEM when o is NULL, ok is
+ * false (building it ran out of memory) or printing it does. */
+static char *args_text_ok(cJSON *o, bool ok)
+{
+	char *s = NULL;
+
+	if (o && ok)
+		s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!s)
+		errno = ENOMEM;
+	return s;
+}
+
 static char *args_text(cJSON *o)
 {
-	char *s;
-
-	if (!o)
-		return NULL;
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	return s;
+	return args_text_ok(o, true);
 }
 
 /* Add a record; name is copied, args (JSON text, may be NULL) is taken over. */
@@ -401,16 +409,9 @@ static int add_syscall(struct trace_writer *w, struct cs_state *s, const struct 
 		if (e->flags & PROF_F_CAPTURE_FAULT)
 			ok = ok && cJSON_AddTrueToObject(a, "capture_fault");
 	}
-	if (!ok) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
+	txt = args_text_ok(a, ok);
+	if (!txt)
 		return -1;
-	}
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
 	if (e->end_ns && e->end_ns >= e->ts_ns)
 		return push(w, 'X', "syscall", name, e->tgid, e->pid, e->ts_ns,
 			    e->end_ns - e->ts_ns, txt);
@@ -480,38 +481,29 @@ static int add_instant(struct trace_writer *w, const struct prof_event *e)
 		cJSON_Delete(a);
 		return 0;	/* unknown type: nothing to show */
 	}
-	if (!ok) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
+	txt = args_text_ok(a, ok);
+	if (!txt)
 		return -1;
-	}
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
 	return push(w, 'i', "process", name, e->tgid, e->pid, e->ts_ns, 0, txt);
+}
+
+/* An RSS counter sample of process tgid: series is the args key, name the counter's. */
+static int add_rss(struct trace_writer *w, const char *name, const char *series, uint32_t tgid,
+		   uint64_t ts, uint64_t kb)
+{
+	cJSON *a = cJSON_CreateObject();
+	char *txt = args_text_ok(a, cJSON_AddNumberToObject(a, series, (double)kb) != NULL);
+
+	if (!txt)
+		return -1;
+	return push(w, 'C', "memory", name, tgid, tgid, ts, 0, txt);
 }
 
 static int add_rss_counter(struct trace_writer *w, const struct prof_event *e)
 {
-	cJSON *a;
-	char *txt;
-
 	if (!e->rss_peak_kb)
 		return 0;
-	a = cJSON_CreateObject();
-	if (!a || !cJSON_AddNumberToObject(a, RSS_SERIES, (double)e->rss_peak_kb)) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
-		return -1;
-	}
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return push(w, 'C', "memory", "rss_kb", e->tgid, e->tgid, e->ts_ns, 0, txt);
+	return add_rss(w, "rss_kb", RSS_SERIES, e->tgid, e->ts_ns, e->rss_peak_kb);
 }
 
 /* --breakdown: a syscall that is not one of the Runtime API's (those have their slice). */
@@ -521,42 +513,16 @@ static int add_bd_syscall(struct trace_writer *w, const struct prof_event *e)
 	cJSON *a = cJSON_CreateObject();
 	char name[32], *txt;
 
-	if (!a || !cJSON_AddNumberToObject(a, "nr", (double)e->arg) ||
-	    !cJSON_AddNumberToObject(a, "ret", (double)e->ret)) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
+	txt = args_text_ok(a, cJSON_AddNumberToObject(a, "nr", (double)e->arg) &&
+				 cJSON_AddNumberToObject(a, "ret", (double)e->ret));
+	if (!txt)
 		return -1;
-	}
 	if (nm)
 		snprintf(name, sizeof(name), "%s", nm);
 	else
 		snprintf(name, sizeof(name), "syscall_%llu", (unsigned long long)e->arg);
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
 	return push(w, 'X', "syscall", name, e->tgid, e->pid, e->ts_ns,
 		    e->end_ns >= e->ts_ns ? e->end_ns - e->ts_ns : 0, txt);
-}
-
-/* --breakdown: the process's resident set as sampled (when it changed). */
-static int add_rss_sample(struct trace_writer *w, uint64_t ts, uint32_t tgid, uint64_t kb)
-{
-	cJSON *a = cJSON_CreateObject();
-	char *txt;
-
-	if (!a || !cJSON_AddNumberToObject(a, RSS_NOW_SERIES, (double)kb)) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
-		return -1;
-	}
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
-	return push(w, 'C', "memory", "rss_now_kb", tgid, tgid, ts, 0, txt);
 }
 
 struct sort_ix {
@@ -587,16 +553,10 @@ static int add_phase(struct trace_writer *w, uint32_t root, const char *name, ui
 	if (!from || !to || to < from)
 		return 0;
 	a = cJSON_CreateObject();
-	if (!a || !add_ms(a, "ms", ms) || !cJSON_AddStringToObject(a, "span", span)) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
+	txt = args_text_ok(a, a && add_ms(a, "ms", ms) &&
+					cJSON_AddStringToObject(a, "span", span));
+	if (!txt)
 		return -1;
-	}
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
 	return push(w, 'X', "phase", name, root, root, from, to - from, txt);
 }
 
@@ -643,16 +603,9 @@ static int add_cold_start_slice(struct trace_writer *w, int index, const struct 
 	ok = ok && cJSON_AddNumberToObject(a, "events", (double)inv->events);
 	ok = ok && cJSON_AddStringToObject(a, "span",
 					   "min(exec_enter, first event) -> max(root_exit, last event end)");
-	if (!ok) {
-		cJSON_Delete(a);
-		errno = ENOMEM;
+	txt = args_text_ok(a, ok);
+	if (!txt)
 		return -1;
-	}
-	txt = args_text(a);
-	if (!txt) {
-		errno = ENOMEM;
-		return -1;
-	}
 	snprintf(name, sizeof(name), "cold start %d", index);
 	return push(w, 'X', "cold_start", name, PROFILER_PID, PROFILER_TID, first, last - first, txt);
 }
@@ -784,7 +737,7 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 		    !(e->tgid == root && end < inv->k.exec_done)) {
 			last_rss = e->bd.at.rss_kb;
 			last_tgid = e->tgid;
-			if (add_rss_sample(w, end, e->tgid, e->bd.at.rss_kb))
+			if (add_rss(w, "rss_now_kb", RSS_NOW_SERIES, e->tgid, end, e->bd.at.rss_kb))
 				goto out;
 		}
 		if (e->type == PROF_EV_EXIT && add_rss_counter(w, e))
