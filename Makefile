@@ -138,7 +138,8 @@ $(OUTPUT)/syscall_table.h: | $(OUTPUT)
 		awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
 		{ sub(/^__NR_/, "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' > $@.tmp && \
 		test -s $@.tmp && mv $@.tmp $@
-$(OUTPUT)/src/breakdown.o $(OUTPUT)/asan/src/breakdown.o: $(OUTPUT)/syscall_table.h
+$(OUTPUT)/src/breakdown.o $(OUTPUT)/asan/src/breakdown.o $(OUTPUT)/fuzz/src/breakdown.o: \
+	$(OUTPUT)/syscall_table.h
 .PHONY: FORCE
 FORCE:
 
@@ -253,9 +254,9 @@ clean:
 #   found becomes a cmocka regression test in tests/unit/test_<module>.c.
 #   Needs clang's fuzzer runtime: libclang-rt-14-dev on Debian 12 (clang only recommends it).
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS := httpclass results lambda_perf elf rapi
+FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := httpclass timeline stats results util lambda_perf elf_info rapi
+FUZZ_MODS    := httpclass timeline stats results util lambda_perf elf_info rapi breakdown
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))
 FUZZ_LIBS    := -lcjson -lmicrohttpd -lelf -lz -lpthread -lm
