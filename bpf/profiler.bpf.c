@@ -104,12 +104,24 @@ struct {
 	__type(value, __u32);		/* conn_id */
 } api_fds SEC(".maps");
 
+/*
+ * Every thread of a tracked process carries one of these (task-local storage, created
+ * when the thread is: at its fork, or at its exec when trace mode adopts it). Looking it
+ * up is the syscall programs' first filter, cheaper than a hash lookup on the tgid, and
+ * it holds the thread's syscall in flight between entry and exit.
+ */
+struct prof_task {
+	__u32 busy;		/* f holds a syscall in flight */
+	__u32 pad;
+	struct prof_inflight f;
+};
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, MAX_TRACKED);
-	__type(key, __u64);		/* pid_tgid */
-	__type(value, struct prof_inflight);
-} inflight SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct prof_task);
+} tasks SEC(".maps");
 
 /* pid_tgid of the thread about to spawn a root: its next child process is tracked */
 struct {
@@ -285,18 +297,29 @@ static __always_inline __u32 *api_conn(__u32 tgid, long fd)
 	return bpf_map_lookup_elem(&api_fds, &k);
 }
 
-/* now: the program's start time when it has one (--breakdown), else 0 */
-static __always_inline void stash(__u64 now, __u64 id, __u32 kind, long fd, __u32 conn, __u64 buf,
-				  __u64 len, __u32 flags, long nr)
+/* Mark a thread as one of the tree's (task-local storage; see struct prof_task). */
+static __always_inline void mark_task(struct task_struct *task)
 {
-	struct prof_inflight f = {
-		.ts = now ? now : bpf_ktime_get_ns(), .buf = buf, .len = len, .kind = kind,
-		.fd = (__s32)fd, .conn = conn, .flags = flags, .nr = nr,
-	};
+	bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
 
+/* now: the program's start time when it has one (--breakdown), else 0 */
+static __always_inline void stash(__u64 now, struct prof_task *ts, __u32 kind, long fd, __u32 conn,
+				  __u64 buf, __u64 len, __u32 flags, long nr)
+{
+	struct prof_inflight *f = &ts->f;
+
+	f->ts = now ? now : bpf_ktime_get_ns();
+	f->buf = buf;
+	f->len = len;
+	f->kind = kind;
+	f->fd = (__s32)fd;
+	f->conn = conn;
+	f->flags = flags;
+	f->nr = nr;
 	if (breakdown)
-		take_sample(bpf_get_current_task_btf(), &f.at_entry);
-	bpf_map_update_elem(&inflight, &id, &f, BPF_ANY);
+		take_sample(bpf_get_current_task_btf(), &f->at_entry);
+	ts->busy = 1;
 }
 
 static __always_inline int handle_enter(struct pt_regs *regs, long id, struct prof_track **tp,
@@ -305,6 +328,7 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	struct prof_track *t;
+	struct prof_task *ts;
 	__u32 *conn;
 	long fd;
 
@@ -313,6 +337,9 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 
 		bpf_map_update_elem(&exec_start, &pid_tgid, &now, BPF_ANY);
 	}
+	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!ts)
+		return 0;	/* not a thread of a tracked process */
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
@@ -338,7 +365,7 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 			e->cap_len = n;
 		}
 		ev_submit(e);
-		stash(now, pid_tgid, K_EXEC, -1, 0, 0, 0, 0, id);
+		stash(now, ts, K_EXEC, -1, 0, 0, 0, 0, id);
 		return 0;
 	}
 	if (id == nr_connect) {
@@ -347,10 +374,10 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
 		if (is_api_addr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs),
 				(int)PT_REGS_PARM3_CORE_SYSCALL(regs), &v6))
-			stash(now, pid_tgid, K_CONNECT, fd, 0, PT_REGS_PARM2_CORE_SYSCALL(regs),
+			stash(now, ts, K_CONNECT, fd, 0, PT_REGS_PARM2_CORE_SYSCALL(regs),
 			      PT_REGS_PARM3_CORE_SYSCALL(regs), v6 ? PROF_F_IPV6 : 0, id);
 		else if (breakdown)
-			stash(now, pid_tgid, K_NONE, fd, 0, 0, 0, 0, id);
+			stash(now, ts, K_NONE, fd, 0, 0, 0, 0, id);
 		return 0;
 	}
 	if (id == nr_close) {
@@ -359,7 +386,7 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 
 		k.fd = (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs);
 		if (breakdown)
-			stash(now, pid_tgid, K_NONE, k.fd, 0, 0, 0, 0, id);
+			stash(now, ts, K_NONE, k.fd, 0, 0, 0, 0, id);
 		conn = bpf_map_lookup_elem(&api_fds, &k);
 		if (!conn)
 			return 0;
@@ -376,7 +403,7 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 		struct prof_event *e;
 
 		if (breakdown)
-			stash(now, pid_tgid, K_NONE, -1, 0, 0, 0, 0, id);
+			stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
 		if (t->io_uring_seen)
 			return 0;
 		t->io_uring_seen = 1;
@@ -400,7 +427,7 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 		kind = K_NONE;
 	if (kind == K_NONE) {
 		if (breakdown)
-			stash(now, pid_tgid, K_NONE, -1, 0, 0, 0, 0, id);
+			stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
 		return 0;
 	}
 
@@ -408,20 +435,50 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 	conn = api_conn(tgid, fd);
 	if (!conn) {
 		if (breakdown)
-			stash(now, pid_tgid, K_NONE, fd, 0, 0, 0, 0, id);
+			stash(now, ts, K_NONE, fd, 0, 0, 0, 0, id);
 		return 0;
 	}
-	stash(now, pid_tgid, kind, fd, *conn, PT_REGS_PARM2_CORE_SYSCALL(regs),
+	stash(now, ts, kind, fd, *conn, PT_REGS_PARM2_CORE_SYSCALL(regs),
 	      PT_REGS_PARM3_CORE_SYSCALL(regs), 0, id);
 	return 0;
+}
+
+/*
+ * The system calls the default mode acts on. Compared before anything else: the
+ * raw_syscalls tracepoints run for every system call of every task on the host, and
+ * most of them (the traced tree's too) are none of these, so they cost no helper call
+ * and no map lookup. --breakdown and the per-syscall RSS sampling (before 6.16) need
+ * every call of the tree and skip this filter.
+ */
+static __always_inline bool followed(long id)
+{
+	return id == nr_read || id == nr_write || id == nr_close || id == nr_readv ||
+	       id == nr_writev || id == nr_connect || id == nr_sendto || id == nr_recvfrom ||
+	       id == nr_sendmsg || id == nr_recvmsg || id == nr_execve || id == nr_execveat ||
+	       id == nr_io_uring_setup || id == nr_io_uring_enter;
+}
+
+/* sys_exit has no id argument: the number its entry saw (syscall_get_nr()) */
+static __always_inline long exit_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return regs->orig_ax;
+#elif defined(__TARGET_ARCH_arm64)
+	return regs->syscallno;
+#else
+	return nr_read;		/* unknown here: no filter */
+#endif
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	__u64 t0 = cost_start();
+	__u64 t0;
 	struct prof_track *t = NULL;
 
+	if (!breakdown && !sample_rss_on_syscalls && !followed(id))
+		return 0;
+	t0 = cost_start();
 	handle_enter(regs, id, &t, t0);
 	cost_charge(t, t0);
 	return 0;
@@ -461,19 +518,22 @@ fault:
 
 static __always_inline int handle_exit(long ret, struct prof_track **tp)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
+	struct prof_task *ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	__u64 pid_tgid;
+	__u32 tgid;
 	struct prof_event *e;
 	struct prof_inflight *f;
 	struct prof_track *t;
 	__u32 type;
 
-	f = bpf_map_lookup_elem(&inflight, &pid_tgid);
-	if (!f)
+	if (!ts || !ts->busy)
 		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	tgid = pid_tgid >> 32;
+	f = &ts->f;
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t) {
-		bpf_map_delete_elem(&inflight, &pid_tgid);
+		ts->busy = 0;
 		return 0;
 	}
 	*tp = t;
@@ -539,16 +599,20 @@ static __always_inline int handle_exit(long ret, struct prof_track **tp)
 	}
 	ev_submit(e);
 out:
-	bpf_map_delete_elem(&inflight, &pid_tgid);
+	ts->busy = 0;
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 t0 = cost_start();
+	__u64 t0;
 	struct prof_track *t = NULL;
 
+	/* only a followed call's entry left an inflight record */
+	if (!breakdown && !followed(exit_nr(regs)))
+		return 0;
+	t0 = cost_start();
 	handle_exit(ret, &t);
 	cost_charge(t, t0);
 	return 0;
@@ -573,6 +637,8 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 
 			if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY))
 				count(PROF_CNT_TRACK_FULL);
+			else
+				mark_task(child);
 		}
 		if (trace_mode && ctgid != ptgid && bpf_map_lookup_elem(&watch, &ptgid)) {
 			__u8 one = 1;
@@ -587,6 +653,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 		if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_NOEXIST) && bpf_map_lookup_elem(&tracked, &ctgid) == NULL)
 			count(PROF_CNT_TRACK_FULL);
 	}
+	mark_task(child);	/* a thread or a process of the tree */
 	e = ev_reserve(PROF_EV_FORK, t->root, bpf_get_current_pid_tgid());
 	if (!e)
 		return 0;
@@ -644,6 +711,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		t = bpf_map_lookup_elem(&tracked, &tgid);
 		if (!t)
 			return 0;
+		mark_task(p);
 		e = ev_reserve(PROF_EV_EXEC_ENTER, tgid, pid_tgid);
 		if (e) {
 			/* its execve entry, recorded before we knew it was one of ours */

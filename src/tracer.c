@@ -276,20 +276,6 @@ bool tracer_bpf_runtime(const struct tracer *t, uint64_t *run_ns, uint64_t *runs
 	return true;
 }
 
-int tracer_track(struct tracer *t, pid_t pid)
-{
-	struct track_val v;
-	__u32 k = (__u32)pid;
-
-	memset(&v, 0, sizeof(v));
-	v.root = (__u32)pid;
-	if (bpf_map__value_size(t->skel->maps.tracked) != sizeof(v))
-		return -EINVAL;
-	if (bpf_map__update_elem(t->skel->maps.tracked, &k, sizeof(k), &v, sizeof(v), BPF_ANY))
-		return -errno;
-	return 0;
-}
-
 int tracer_arm_spawn(struct tracer *t, bool on)
 {
 	if (!t)

@@ -41,9 +41,6 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
  * addr 4 or 16 bytes in network order, port in host order. */
 int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t port);
 
-/* Follow pid (and everything it forks) as the root of a cold start. */
-int tracer_track(struct tracer *t, pid_t pid);
-
 /* While armed, the next process the calling thread creates becomes a tracked
  * root from its first instruction (so a vfork-style spawn is traced from the
  * execve on). Disarm right after the spawn. */
