@@ -314,7 +314,8 @@ $(OUTPUT)/fuzz $(OUTPUT)/fuzz/src:
 BENCH_QUICK ?= 0
 BENCH_OUT   ?=
 BENCH_DEB   := bpftrace strace jq procps
-BENCH_BINS  := $(patsubst tools/bench/%.c,$(OUTPUT)/bench/%,$(wildcard tools/bench/*.c))
+BENCH_SRCS  := $(filter-out %.bpf.c,$(wildcard tools/bench/*.c))
+BENCH_BINS  := $(patsubst tools/bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS)) $(OUTPUT)/bench/empty.bpf.o
 
 .PHONY: bench bench-deps bench-build
 bench-deps:
@@ -336,6 +337,15 @@ bench-build: all $(BENCH_BINS)
 $(OUTPUT)/bench/%: tools/bench/%.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g $(WARN) $(DEFS) -Itests/bootstraps -Itools/bench $(DEPFLAGS) $< -lpthread -o $@
+
+# the loader of the attach-point cost benchmark, and its programs that do nothing
+$(OUTPUT)/bench/attach: tools/bench/attach.c | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g $(WARN) $(DEFS) $(DEPFLAGS) $< -lbpf -lelf -lz -o $@
+
+$(OUTPUT)/bench/%.bpf.o: tools/bench/%.bpf.c $(VMLINUX) | $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/bench:
 	$(Q)mkdir -p $@

@@ -322,24 +322,16 @@ static __always_inline void stash(__u64 now, struct prof_task *ts, __u32 kind, l
 	ts->busy = 1;
 }
 
-static __always_inline int handle_enter(struct pt_regs *regs, long id, struct prof_track **tp,
-					__u64 now)
+/* A syscall entry of a thread of a tracked process (ts: its task storage). */
+static __always_inline int handle_enter(struct pt_regs *regs, long id, struct prof_task *ts,
+					struct prof_track **tp, __u64 now)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	struct prof_track *t;
-	struct prof_task *ts;
 	__u32 *conn;
 	long fd;
 
-	if (trace_mode && (id == nr_execve || id == nr_execveat)) {
-		__u64 now = bpf_ktime_get_ns();
-
-		bpf_map_update_elem(&exec_start, &pid_tgid, &now, BPF_ANY);
-	}
-	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
-	if (!ts)
-		return 0;	/* not a thread of a tracked process */
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
@@ -473,13 +465,22 @@ static __always_inline long exit_nr(struct pt_regs *regs)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	__u64 t0;
 	struct prof_track *t = NULL;
+	struct prof_task *ts;
+	__u64 t0;
 
 	if (!breakdown && !sample_rss_on_syscalls && !followed(id))
 		return 0;
+	if (trace_mode && (id == nr_execve || id == nr_execveat)) {
+		__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+
+		bpf_map_update_elem(&exec_start, &pid_tgid, &now, BPF_ANY);
+	}
+	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!ts)
+		return 0;	/* not a thread of a tracked process */
 	t0 = cost_start();
-	handle_enter(regs, id, &t, t0);
+	handle_enter(regs, id, ts, &t, t0);
 	cost_charge(t, t0);
 	return 0;
 }
@@ -516,20 +517,16 @@ fault:
 	count(PROF_CNT_CAPTURE_FAULTS);
 }
 
-static __always_inline int handle_exit(long ret, struct prof_track **tp)
+/* A syscall exit of a thread with a syscall in flight (ts: its task storage). */
+static __always_inline int handle_exit(long ret, struct prof_task *ts, struct prof_track **tp)
 {
-	struct prof_task *ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
-	__u64 pid_tgid;
-	__u32 tgid;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
 	struct prof_event *e;
 	struct prof_inflight *f;
 	struct prof_track *t;
 	__u32 type;
 
-	if (!ts || !ts->busy)
-		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
-	tgid = pid_tgid >> 32;
 	f = &ts->f;
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t) {
@@ -606,14 +603,18 @@ out:
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 t0;
 	struct prof_track *t = NULL;
+	struct prof_task *ts;
+	__u64 t0;
 
 	/* only a followed call's entry left an inflight record */
 	if (!breakdown && !followed(exit_nr(regs)))
 		return 0;
+	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!ts || !ts->busy)
+		return 0;
 	t0 = cost_start();
-	handle_exit(ret, &t);
+	handle_exit(ret, ts, &t);
 	cost_charge(t, t0);
 	return 0;
 }

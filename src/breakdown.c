@@ -799,9 +799,6 @@ int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdo
 	}
 
 	/* tracer cost: over the breakdowns where it was measured */
-	out->bpf_run_ns = MED_IF(bd[i]->bpf_cost_measured, bd[i]->bpf_run_ns);
-	out->bpf_runs = MED_IF(bd[i]->bpf_cost_measured, bd[i]->bpf_runs);
-	out->bpf_cost_measured = m > 0;
 	out->bpf_tree_ns = MED_IF(bd[i]->bpf_tree_measured, bd[i]->bpf_tree_ns);
 	out->bpf_tree_measured = m > 0;
 #undef MED_IF
@@ -929,13 +926,8 @@ void breakdown_print(FILE *f, const struct breakdown *bd, unsigned width, unsign
 		" threads seen; storage read %.1f KB\n", bd->tree.processes, bd->tree.threads,
 		bd->threads_seen, (double)bd->tree.read_bytes / 1024.0);
 	if (bd->bpf_tree_measured)
-		fprintf(f, "  tracing cost: %.3f ms of BPF program time on this tree's events",
+		fprintf(f, "  tracing cost: %.3f ms of BPF program time on this tree's events\n",
 			ms(bd->bpf_tree_ns));
-	if (bd->bpf_cost_measured)
-		fprintf(f, "%s%.3f ms over %" PRIu64 " runs of every program, host-wide",
-			bd->bpf_tree_measured ? "; " : "  tracing cost: ", ms(bd->bpf_run_ns), bd->bpf_runs);
-	if (bd->bpf_tree_measured || bd->bpf_cost_measured)
-		fputc('\n', f);
 }
 
 /* --- JSON ------------------------------------------------------------------- */
@@ -1039,21 +1031,11 @@ void *breakdown_to_json(const struct breakdown *bd)
 	else
 		chk(&e, cJSON_AddNullToObject(o, "peak_rss_phase"));
 	put_u64(&e, o, "threads_seen", bd->threads_seen);
-	if (bd->bpf_cost_measured || bd->bpf_tree_measured) {
+	if (bd->bpf_tree_measured) {
 		cJSON *b = chk(&e, cJSON_AddObjectToObject(o, "bpf_cost"));
 
-		if (b && bd->bpf_tree_measured) {
+		if (b)
 			put_ms(&e, b, "tree_run_time_ms", bd->bpf_tree_ns);
-		} else if (b) {
-			chk(&e, cJSON_AddNullToObject(b, "tree_run_time_ms"));
-		}
-		if (b && bd->bpf_cost_measured) {
-			put_ms(&e, b, "host_run_time_ms", bd->bpf_run_ns);
-			put_u64(&e, b, "host_runs", bd->bpf_runs);
-		} else if (b) {
-			chk(&e, cJSON_AddNullToObject(b, "host_run_time_ms"));
-			chk(&e, cJSON_AddNullToObject(b, "host_runs"));
-		}
 	} else {
 		chk(&e, cJSON_AddNullToObject(o, "bpf_cost"));
 	}

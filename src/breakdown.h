@@ -114,11 +114,8 @@ struct breakdown {
 	uint64_t peak_rss_at_ns;		/* absolute ts */
 	int peak_rss_phase;			/* enum bd_phase, -1 unknown */
 	uint32_t threads_seen;			/* distinct threads with a state */
-	/* tracer cost, filled by the caller: the kernel's BPF run-time statistics of every
-	 * program, host-wide, from the spawn to the end of the tree (bpf_cost_measured); and
-	 * the programs' own timing of their runs on this tree's events (bpf_tree_measured) */
-	uint64_t bpf_run_ns, bpf_runs;
-	bool bpf_cost_measured;
+	/* tracer cost, filled by the caller: the programs' own timing of their runs on this
+	 * tree's events (bpf_tree_measured) */
 	uint64_t bpf_tree_ns;
 	bool bpf_tree_measured;
 };

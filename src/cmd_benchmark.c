@@ -1088,7 +1088,7 @@ static void print_breakdown_summary(const struct results *r)
 	fprintf(g_txt, "\nMedian waterfall over %zu cold start%s (each figure is its own median; starts are\n"
 		"the sums of the median durations before them):\n", r->n_bd, r->n_bd > 1 ? "s" : "");
 	med = r->bd_median;
-	med.bpf_cost_measured = med.bpf_tree_measured = false;	/* said below, in full */
+	med.bpf_tree_measured = false;	/* said below, in full */
 	breakdown_print(g_txt, &med, 40, 10);
 	fprintf(g_txt, "Tracing cost of --breakdown (medians per cold start): ");
 	if (c->tree_ms >= 0)
@@ -1096,12 +1096,6 @@ static void print_breakdown_summary(const struct results *r)
 			"median total; the programs' own timing)", c->tree_ms, c->pct_of_total);
 	else
 		fprintf(g_txt, "BPF time on the tree's events not measured (a root exit was not seen)");
-	if (c->host_ms >= 0)
-		fprintf(g_txt, "; %.3f ms in %.0f runs of every program, host-wide, spawn to end of tree "
-			"(kernel BPF run-time statistics)", c->host_ms, c->host_runs);
-	else
-		fprintf(g_txt, "; host-wide BPF time not measured (the kernel refused BPF run-time "
-			"statistics)");
 	fprintf(g_txt, "; %.0f events, %.0f of them breakdown-only. Its effect on the cold start "
 		"itself: make bench (BENCHMARKS.md).\n", c->events, c->bd_events);
 }
@@ -1274,22 +1268,12 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 	start = mono_ns();
 	for (i = 0; i < o->n; i++) {
 		struct invocation *inv = &res->inv[i];
-		uint64_t bpf_ns0, bpf_runs0, bpf_ns1, bpf_runs1;
-		bool cost0;
 		int stop;
 
 		inv->index = (int)i + 1;
-		cost0 = tracer_bpf_runtime(env->t, &bpf_ns0, &bpf_runs0);
 		stop = run_one(o, env->api, env->t, &env->c, env->api_str, res->runtime, log_dir,
 			       env->drop ? &env->user : NULL, env->limits_ok ? &env->cgh : NULL, inv);
 		res->n_inv = i + 1;
-		/* the kernel's account of every BPF program run (host-wide) from the spawn to
-		 * the end of the tree */
-		if (inv->has_breakdown && cost0 && tracer_bpf_runtime(env->t, &bpf_ns1, &bpf_runs1)) {
-			inv->bd.bpf_cost_measured = true;
-			inv->bd.bpf_run_ns = bpf_ns1 - bpf_ns0;
-			inv->bd.bpf_runs = bpf_runs1 - bpf_runs0;
-		}
 		if (inv->outcome == INV_OK) {
 			sum_total += inv->total_ms;
 			n_ok++;

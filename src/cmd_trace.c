@@ -406,9 +406,9 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 	if (x->o.breakdown) {
 		inv.has_breakdown = breakdown_build(r->ev, n, (uint32_t)r->root, &inv.k, &inv.bd) == 0;
 		inv.bd_events = breakdown_events(r->ev, n);
-		/* known once the tree has exited (each process reports at its exit) */
-		inv.bd.bpf_tree_measured = inv.k.root_exit != 0 && tracer_tree(t, r->root, NULL, 0) == 0;
-		inv.bd.bpf_tree_ns = inv.bpf_tree_ns;
+		/* the processes that exited reported theirs; the live ones have it in the map */
+		inv.bd.bpf_tree_measured = true;
+		inv.bd.bpf_tree_ns = inv.bpf_tree_ns + tracer_tree_bpf_ns(t, r->root);
 	}
 	if (!r->exited)
 		sample_live_tree(t, r->root, &inv);
@@ -515,32 +515,23 @@ static void reap_done(struct trace_ctx *x, struct tracer *t, bool interrupted)
 	}
 }
 
-/* --breakdown, at the end: the median waterfall and what the tracing cost over the session
- * (cold starts may overlap here, so the cost is the session's, not per cold start). */
-static void print_session_breakdown(struct trace_ctx *x, struct tracer *t, uint64_t ns0, uint64_t runs0)
+/* --breakdown, at the end: the median waterfall and what the tracing cost. */
+static void print_session_breakdown(struct trace_ctx *x)
 {
 	const struct breakdown **v = calloc(x->n_bds ? x->n_bds : 1, sizeof(*v));
 	struct breakdown med;
-	uint64_t ns1, runs1;
 
 	for (size_t i = 0; v && i < x->n_bds; i++)
 		v[i] = &x->bds[i];
-	if (v && x->n_bds && breakdown_median(v, x->n_bds, &med) == 0) {
-		fprintf(TXT(x), "\nMedian waterfall over %zu cold start%s (each figure is its own median; "
-			"starts are the sums of the median durations before them):\n", x->n_bds,
-			x->n_bds > 1 ? "s" : "");
-		med.bpf_cost_measured = false;	/* the session's cost is said below */
-		breakdown_print(TXT(x), &med, 40, 10);
+	if (!v || !x->n_bds || breakdown_median(v, x->n_bds, &med) != 0) {
+		free(v);
+		return;
 	}
 	free(v);
-	if (tracer_bpf_runtime(t, &ns1, &runs1))
-		fprintf(TXT(x), "Tracing cost of --breakdown: the tracer's BPF programs ran %llu times for "
-			"%.3f ms over the session (kernel BPF run-time statistics, host-wide), %.3f ms per "
-			"cold start traced\n", (unsigned long long)(runs1 - runs0), (double)(ns1 - ns0) / 1e6,
-			x->completed ? (double)(ns1 - ns0) / 1e6 / x->completed : 0.0);
-	else
-		fprintf(TXT(x), "Tracing cost of --breakdown: not measured (the kernel refused BPF run-time "
-			"statistics)\n");
+	fprintf(TXT(x), "\nMedian waterfall over %zu cold start%s (each figure is its own median; "
+		"starts are the sums of the median durations before them):\n", x->n_bds,
+		x->n_bds > 1 ? "s" : "");
+	breakdown_print(TXT(x), &med, 40, 10);
 }
 
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
@@ -659,7 +650,7 @@ int cmd_trace(int argc, char **argv)
 	struct tracer_opts to = { 0 };
 	struct tracer *t = NULL;
 	struct sigaction sa;
-	uint64_t deadline = 0, bpf_ns0 = 0, bpf_runs0 = 0;
+	uint64_t deadline = 0;
 	char err[512];
 	int ret, rc, fd;
 
@@ -721,7 +712,6 @@ int cmd_trace(int argc, char **argv)
 			strlcpy0(desc, "not measured: the entry point is probed only with --exe (the "
 				 "executable must be known before it starts)", sizeof(desc));
 		fprintf(stderr, "Breakdown: on; end of dynamic loading: %s\n", desc);
-		tracer_bpf_runtime(t, &bpf_ns0, &bpf_runs0);
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -756,7 +746,7 @@ int cmd_trace(int argc, char **argv)
 			fprintf(TXT(x), "%llu more cold starts ran at once than can be followed (%d)\n",
 			       (unsigned long long)x->untracked_roots, MAX_ROOTS);
 		if (x->o.breakdown)
-			print_session_breakdown(x, t, bpf_ns0, bpf_runs0);
+			print_session_breakdown(x);
 	}
 	ret = EXIT_OK;
 	if (x->ndjson) {

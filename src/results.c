@@ -75,7 +75,8 @@ static double median_of(double *v, size_t n)
 	return stats_compute(v, n, &st) ? -1 : st.p50;
 }
 
-/* Median of one figure over the breakdowns where it was measured; -1 when none was. */
+/* Median, in ms, of the tracing cost (which 0, over the breakdowns where it was measured)
+ * or of the window (which 1); -1 when there is none. */
 static double bd_median_of(const struct breakdown *const *bd, size_t n, double *v, int which)
 {
 	size_t i, m = 0;
@@ -83,11 +84,7 @@ static double bd_median_of(const struct breakdown *const *bd, size_t n, double *
 	for (i = 0; i < n; i++) {
 		if (which == 0 && bd[i]->bpf_tree_measured)
 			v[m++] = (double)bd[i]->bpf_tree_ns / 1e6;
-		else if (which == 1 && bd[i]->bpf_cost_measured)
-			v[m++] = (double)bd[i]->bpf_run_ns / 1e6;
-		else if (which == 2 && bd[i]->bpf_cost_measured)
-			v[m++] = (double)bd[i]->bpf_runs;
-		else if (which == 3)
+		else if (which == 1)
 			v[m++] = (double)(bd[i]->window_end_ns - bd[i]->window_start_ns) / 1e6;
 	}
 	return m ? median_of(v, m) : -1;
@@ -102,7 +99,7 @@ static void breakdown_stats(struct results *r)
 
 	r->n_bd = 0;
 	memset(&r->bd_median, 0, sizeof(r->bd_median));
-	r->bd_cost = (struct bd_cost_summary){ -1, -1, -1, -1, -1, -1 };
+	r->bd_cost = (struct bd_cost_summary){ -1, -1, -1, -1 };
 	bd = calloc(r->n_inv ? r->n_inv : 1, sizeof(*bd));
 	v = calloc(r->n_inv ? r->n_inv : 1, sizeof(*v));
 	if (!bd || !v)
@@ -114,9 +111,7 @@ static void breakdown_stats(struct results *r)
 		goto out;
 	r->n_bd = n;
 	r->bd_cost.tree_ms = bd_median_of(bd, n, v, 0);
-	r->bd_cost.host_ms = bd_median_of(bd, n, v, 1);
-	r->bd_cost.host_runs = bd_median_of(bd, n, v, 2);
-	total = bd_median_of(bd, n, v, 3);
+	total = bd_median_of(bd, n, v, 1);
 	if (r->bd_cost.tree_ms >= 0 && total > 0)
 		r->bd_cost.pct_of_total = 100.0 * r->bd_cost.tree_ms / total;
 	n = 0;
@@ -341,14 +336,11 @@ static void put_breakdown_summary(struct enc *e, cJSON *root, const struct resul
 	if (!c)
 		return;
 	chk(e, cJSON_AddStringToObject(c, "source",
-		"medians per cold start. tree: the tracer's programs timing their own runs on the "
-		"tree's syscall, scheduler and entry events (fork, exec and exit programs not "
-		"included); host: kernel BPF run-time statistics (BPF_STATS_RUN_TIME) of every "
-		"program, host-wide, from each spawn to the end of its tree"));
+		"medians per cold start: the tracer's programs timing their own runs on the tree's "
+		"syscall, scheduler and entry events (fork, exec and exit programs not included); "
+		"what attaching costs every other process's system calls: make bench"));
 	put_ms(e, c, "tree_bpf_run_time_ms", r->bd_cost.tree_ms);
 	put_ms(e, c, "pct_of_median_total", r->bd_cost.pct_of_total);
-	put_ms(e, c, "host_bpf_run_time_ms", r->bd_cost.host_ms);
-	put_ms(e, c, "host_bpf_runs", r->bd_cost.host_runs);
 	put_ms(e, c, "median_events", r->bd_cost.events);
 	put_ms(e, c, "median_breakdown_events", r->bd_cost.bd_events);
 }

@@ -49,7 +49,6 @@ struct results {
 	struct bd_cost_summary {	/* medians per cold start; -1 = not measured */
 		double tree_ms;		/* BPF program time on the tree's events (own timing) */
 		double pct_of_total;	/* tree_ms / the median total, in % */
-		double host_ms, host_runs;	/* every program, host-wide (kernel statistics) */
 		double events, bd_events;	/* events, and the breakdown-only ones */
 	} bd_cost;
 	struct invocation *inv;	/* all invocations, failed ones included */

@@ -24,7 +24,6 @@ struct tracer {
 	tracer_event_fn on_event;
 	void *ctx;
 	int ncpus;
-	int stats_fd;		/* BPF_STATS_RUN_TIME on while open; -1 off */
 	struct bpf_link *entry_links[MAX_ENTRY_LINKS];
 	size_t n_entry_links;
 };
@@ -95,7 +94,6 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	}
 	t->on_event = o->on_event;
 	t->ctx = o->ctx;
-	t->stats_fd = -1;
 	t->ncpus = libbpf_num_possible_cpus();
 	if (t->ncpus <= 0) {
 		snprintf(err, errlen, "cannot count CPUs: %s", strerror(-t->ncpus));
@@ -160,10 +158,6 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 			goto fail;
 		}
 	}
-	/* --breakdown reports what its tracing cost: the kernel's own accounting of the
-	 * programs' run time, on while this fd is open (needs CAP_SYS_ADMIN) */
-	if (o->breakdown)
-		t->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_event, t, NULL);
 	if (!t->rb) {
 		snprintf(err, errlen, "cannot open the BPF ring buffer: %s", strerror(errno));
@@ -252,30 +246,6 @@ int tracer_probe_entry(struct tracer *t, const char *bootstrap, char *desc, size
 	return 0;
 }
 
-bool tracer_bpf_runtime(const struct tracer *t, uint64_t *run_ns, uint64_t *runs)
-{
-	struct bpf_program *p;
-
-	*run_ns = 0;
-	*runs = 0;
-	if (!t || t->stats_fd < 0)
-		return false;
-	bpf_object__for_each_program(p, t->skel->obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(p);
-
-		if (fd < 0)
-			continue;	/* not loaded */
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &len))
-			return false;
-		*run_ns += info.run_time_ns;
-		*runs += info.run_cnt;
-	}
-	return true;
-}
-
 int tracer_arm_spawn(struct tracer *t, bool on)
 {
 	if (!t)
@@ -288,13 +258,15 @@ int tracer_arm_spawn(struct tracer *t, bool on)
 	return 0;
 }
 
-size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
+/* The tracked processes of root: up to max pids, and the sum of their bpf_ns. */
+static size_t tree_walk(struct tracer *t, pid_t root, pid_t *pids, size_t max, uint64_t *bpf_ns)
 {
 	__u32 key, next, *prev = NULL;
 	struct track_val v;
 	size_t n = 0;
 	int fd;
 
+	*bpf_ns = 0;
 	if (!t)
 		return 0;
 	fd = bpf_map__fd(t->skel->maps.tracked);
@@ -303,11 +275,27 @@ size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
 			if (n < max)
 				pids[n] = (pid_t)next;
 			n++;
+			*bpf_ns += v.bpf_ns;
 		}
 		key = next;
 		prev = &key;
 	}
 	return n;
+}
+
+size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max)
+{
+	uint64_t ns;
+
+	return tree_walk(t, root, pids, max, &ns);
+}
+
+uint64_t tracer_tree_bpf_ns(struct tracer *t, pid_t root)
+{
+	uint64_t ns;
+
+	tree_walk(t, root, NULL, 0, &ns);
+	return ns;
 }
 
 void tracer_forget(struct tracer *t, pid_t root)
@@ -403,7 +391,6 @@ void tracer_close(struct tracer *t)
 	for (size_t i = 0; i < t->n_entry_links; i++)
 		bpf_link__destroy(t->entry_links[i]);
 	profiler_bpf__destroy(t->skel);
-	if (t->stats_fd >= 0)
-		close(t->stats_fd);
+
 	free(t);
 }

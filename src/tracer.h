@@ -50,6 +50,10 @@ int tracer_arm_spawn(struct tracer *t, bool on);
  * Fills up to max pids; returns how many there are. */
 size_t tracer_tree(struct tracer *t, pid_t root, pid_t *pids, size_t max);
 
+/* --breakdown: the tracer's program time on the events of root's processes still tracked
+ * (those that exited reported theirs in their EXIT event). */
+uint64_t tracer_tree_bpf_ns(struct tracer *t, pid_t root);
+
 /* Forget every trace of root: tracked processes and their API sockets. */
 void tracer_forget(struct tracer *t, pid_t root);
 
@@ -62,11 +66,6 @@ int tracer_attach_entry(struct tracer *t, const char *path, uint64_t file_off);
  * script, its interpreter's) and attach the entry probe there. Writes what is probed,
  * or why nothing is ("not measured: ..."), to desc. 0 when attached, else -1. */
 int tracer_probe_entry(struct tracer *t, const char *bootstrap, char *desc, size_t len);
-
-/* --breakdown: the kernel-measured run time of the tracer's BPF programs so far and how
- * many times they ran (BPF_STATS_RUN_TIME). false when unavailable (not in breakdown
- * mode, or the kernel refused the statistics). */
-bool tracer_bpf_runtime(const struct tracer *t, uint64_t *run_ns, uint64_t *runs);
 
 int tracer_fd(const struct tracer *t);		/* pollable: readable when events wait */
 int tracer_poll(struct tracer *t, int timeout_ms);	/* >=0 events handled, or -errno */

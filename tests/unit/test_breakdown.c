@@ -234,7 +234,7 @@ static void test_single_thread(void **state)
 	assert_int_equal(bd.tree.top[3].count, 3);
 	assert_int_equal(bd.tree.top[3].ns, 20000);
 	assert_int_equal(bd.tree.top[4].nr, -1);
-	assert_false(bd.bpf_cost_measured);
+	assert_false(bd.bpf_tree_measured);
 }
 
 /* (2) no ENTRY mark: dynamic_loading unmeasured, its time in runtime_init. */
@@ -615,13 +615,10 @@ static void three(struct breakdown a[3])
 	a[0].threads_seen = 1;
 	a[1].threads_seen = 2;
 	a[2].threads_seen = 3;
-	a[0].bpf_cost_measured = true;
-	a[0].bpf_run_ns = 10;
 	a[1].bpf_tree_measured = true;
 	a[1].bpf_tree_ns = 40;
 	a[2].bpf_tree_measured = true;
 	a[2].bpf_tree_ns = 20;
-	a[0].bpf_runs = 2;
 }
 
 /* (10) the median waterfall of a run. */
@@ -660,11 +657,8 @@ static void test_median(void **state)
 	assert_int_equal(m.peak_rss_at_ns, 600);
 	assert_int_equal(m.peak_rss_phase, BD_RUNTIME_INIT);
 	assert_int_equal(m.threads_seen, 2);
-	assert_true(m.bpf_cost_measured);
-	assert_int_equal(m.bpf_run_ns, 10);
 	assert_true(m.bpf_tree_measured);
-	assert_int_equal(m.bpf_tree_ns, 30);	/* median of two: their mean */
-	assert_int_equal(m.bpf_runs, 2);
+	assert_int_equal(m.bpf_tree_ns, 30);	/* median of the two measured: their mean */
 
 	/* two: the mean of the middle pair, rounded half up */
 	assert_int_equal(breakdown_median(v, 2, &m), 0);
@@ -678,10 +672,11 @@ static void test_median(void **state)
 	assert_int_equal(m.tree.top[0].ns, 350);
 
 	/* one without a peak RSS or a tracer cost */
+	assert_int_equal(breakdown_median(&v[0], 1, &m), 0);
+	assert_false(m.bpf_tree_measured);
 	assert_int_equal(breakdown_median(&v[1], 1, &m), 0);
 	assert_int_equal(m.peak_rss_kb, 0);
 	assert_int_equal(m.peak_rss_phase, -1);
-	assert_false(m.bpf_cost_measured);
 
 	errno = 0;
 	assert_int_equal(breakdown_median(v, 0, &m), -1);
@@ -789,18 +784,15 @@ static void test_json(void **state)
 
 	/* nulls without samples; the tracer cost when measured; ms rounded */
 	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
-	bd.bpf_cost_measured = true;
-	bd.bpf_run_ns = 1234567;
-	bd.bpf_runs = 4000;
+	bd.bpf_tree_measured = true;
+	bd.bpf_tree_ns = 1234567;
 	bd.ph[BD_HANDLER].c.on_cpu_ns = 1499;	/* 0.001499 ms -> 0.001 */
 	bd.ph[BD_CONNECT].c.on_cpu_ns = 1500;	/* -> 0.002 */
 	o = round_trip(&bd);
 	assert_true(cJSON_IsNull(get(o, "peak_rss_kb")));
 	assert_true(cJSON_IsNull(get(o, "peak_rss_at_ms")));
 	assert_true(cJSON_IsNull(get(o, "peak_rss_phase")));
-	assert_true(num(get(o, "bpf_cost"), "host_run_time_ms") == 1.235);
-	assert_true(num(get(o, "bpf_cost"), "host_runs") == 4000);
-	assert_true(cJSON_IsNull(get(get(o, "bpf_cost"), "tree_run_time_ms")));
+	assert_true(num(get(o, "bpf_cost"), "tree_run_time_ms") == 1.235);
 	ph = get(o, "phases");
 	assert_true(num(cJSON_GetArrayItem(ph, BD_HANDLER), "on_cpu_ms") == 0.001);
 	assert_true(num(cJSON_GetArrayItem(ph, BD_CONNECT), "on_cpu_ms") == 0.002);
@@ -903,26 +895,17 @@ static void test_print(void **state)
 
 	/* no bar, no syscalls, no RSS; the tracer's cost */
 	assert_int_equal(breakdown_build(NULL, 0, ROOT, &k, &bd), 0);
-	bd.bpf_cost_measured = true;
-	bd.bpf_run_ns = 2500000;
-	bd.bpf_runs = 7;
 	txt = printed(&bd, 0, 5);
 	assert_null(strstr(txt, "|"));
 	assert_non_null(strstr(txt, "top syscalls: none recorded"));
 	assert_non_null(strstr(txt, "peak RSS - (no sample)"));
-	assert_non_null(strstr(txt, "tracing cost: 2.500 ms over 7 runs of every program, host-wide\n"));
+	assert_null(strstr(txt, "tracing cost"));
 	free(txt);
 	bd.bpf_tree_measured = true;
 	bd.bpf_tree_ns = 300000;
 	txt = printed(&bd, 0, 5);
-	assert_non_null(strstr(txt, "tracing cost: 0.300 ms of BPF program time on this tree's events; "
-				    "2.500 ms over 7 runs of every program, host-wide\n"));
+	assert_non_null(strstr(txt, "tracing cost: 0.300 ms of BPF program time on this tree's events\n"));
 	free(txt);
-	bd.bpf_cost_measured = false;
-	{ cJSON *o = round_trip(&bd);
-	assert_true(num(get(o, "bpf_cost"), "tree_run_time_ms") == 0.3);
-	assert_true(cJSON_IsNull(get(get(o, "bpf_cost"), "host_runs")));
-	cJSON_Delete(o); }
 	breakdown_print(NULL, &bd, 10, 10);	/* no crash */
 }
 

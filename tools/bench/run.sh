@@ -56,8 +56,10 @@ mkdir -p "$D/logs"
 TRACEFS_MOUNTED=0
 BT_PID=
 TICK_PID=
+ATT_PID=
 cleanup() {
 	[ -n "$BT_PID" ] && kill -INT "$BT_PID" 2>/dev/null && wait "$BT_PID" 2>/dev/null
+	[ -n "$ATT_PID" ] && kill -TERM "$ATT_PID" 2>/dev/null && wait "$ATT_PID" 2>/dev/null
 	[ -n "$TICK_PID" ] && kill "$TICK_PID" 2>/dev/null
 	# the accuracy probe's files, of our cold starts only
 	for pid in $(jq -r '.measurements[].root_pid, .failures[].root_pid' "$DATA"/acc-*.json 2>/dev/null); do
@@ -115,6 +117,8 @@ prof() {
 	shift
 	local nice=()
 	[ -n "${PROF_NICE:-}" ] && nice=(nice -n "$PROF_NICE")
+	# PROF_PIN=CPUS: the profiler (emulator included) and so the bootstrap on those CPUs
+	[ -n "${PROF_PIN:-}" ] && nice+=(taskset -c "$PROF_PIN")
 	"${nice[@]}" "$BB/runstat" "$DATA/$id.rs" "$P" benchmark -o "$DATA/$id.json" --log-dir "$D/logs/$id" "$@" \
 		>"$DATA/$id.out" 2>"$DATA/$id.err"
 	rc=$?
@@ -359,8 +363,8 @@ md "## 2. Observer overhead" "" \
 	"- **(a) untraced**: \`--no-bpf\` (userspace timing only, no tracer loaded by this run);" \
 	"- **(b) profiler default**: eBPF tracing; the same emulator clock, so the same definition;" \
 	"- **(c) \`--breakdown\`**: eBPF tracing with the breakdown's extra programs (every syscall of the" \
-	"  tree, \`sched_switch\`/\`sched_wakeup\` host-wide, the entry-point uprobe) and the kernel's BPF" \
-	"  run-time statistics on; the same emulator clock;" \
+	"  tree, \`sched_switch\`/\`sched_wakeup\` host-wide, the entry-point uprobe); the same emulator" \
+	"  clock;" \
 	"- **(d0) exec wrapper**: \`--no-bpf\` with \`tools/bench/exec_wrap.c\` as the bootstrap, which only" \
 	"  \`execv\`s the real one: the control for (d), it is the wrapper's own share;" \
 	"- **(d) strace**: the wrapper runs \`strace -f -e trace=network,process -o /dev/null REAL\`: the" \
@@ -398,11 +402,11 @@ for bs in sample syscall_heavy-$SH_N; do
 		[ $m = b ] && eval "ov_ratio_${bs//[-]/_}=$ratio"
 		[ $m = c ] && eval "ovc_ratio_${bs//[-]/_}=$ratio"
 	done
-	cst=$(jq -r '.breakdown.tracing_cost.median_bpf_run_time_ms // empty' "$DATA"/ov-$bs-c-*.json | stats)
+	cst=$(jq -r '.breakdown.tracing_cost.tree_bpf_run_time_ms // empty' "$DATA"/ov-$bs-c-*.json | stats)
 	cpc=$(jq -r '.breakdown.tracing_cost.pct_of_median_total // empty' "$DATA"/ov-$bs-c-*.json | stats)
-	md "" "In mode (c) the profiler printed its own measure of the breakdown's cost (kernel BPF run-time" \
-		"statistics, every program of the tracer, host-wide, from spawn to the end of the tree): median over" \
-		"the blocks $(f 3 "$(sf 2 "$cst")") ms per cold start, $(f 1 "$(sf 2 "$cpc")") % of the median kernel-measured total."
+	md "" "In mode (c) the profiler printed its own measures of the breakdown's cost, per cold start (medians" \
+		"of the $OV_BLOCKS blocks' medians): $(f 3 "$(sf 2 "$cst")") ms of BPF program time on the tree's own events (the" \
+		"programs timing themselves), $(f 1 "$(sf 2 "$cpc")") % of the median kernel-measured total."
 	kt=$(jq -r '.measurements[] | .total_ms' "$DATA"/ov-$bs-b-*.json | stats)
 	md "" "In mode (b) the profiler's own kernel-measured \`total\` (execve entry to the response write) has p50 $(f 3 "$(sf 2 "$kt")") ms;" \
 		"the userspace figure above adds the spawner-to-execve gap and the emulator's receipt of the response." ""
@@ -411,6 +415,75 @@ ovs=$(calc "($ov_ratio_sample - 1) * 100")
 ovh=$(calc "(${ov_ratio_syscall_heavy_2000} - 1) * 100")
 goal "Overhead, default mode: p50 total / untraced p50 total − 1, sample" "≤ 2 %" "$(f 1 "$ovs") %" "$(verdict "$ovs" 2 "%")"
 goal "Overhead, default mode, syscall_heavy-$SH_N" "≤ 2 %" "$(f 1 "$ovh") %" "$(verdict "$ovh" 2 "%")"
+reproduce
+
+# -------------------------------------------- what the attach point costs ---
+SECTION=syscall
+: >"$DATA/cmds-$SECTION"
+if [ $QUICK = 1 ]; then SC_ROUNDS=2 SC_N=100000; else SC_ROUNDS=5 SC_N=300000; fi
+log "2b/7 attach-point cost: $SC_ROUNDS interleaved rounds of 4 modes x 2 system calls"
+rm -f "$DATA"/sys-*.txt
+# att_start CMD...: CMD in the background, back once its programs are attached
+att_start() {
+	"$@" >"$DATA/att.out" 2>&1 &
+	ATT_PID=$!
+	for ((i = 0; i < 400; i++)); do
+		grep -q '^attached\|^Tracing cold starts' "$DATA/att.out" 2>/dev/null && return 0
+		kill -0 $ATT_PID 2>/dev/null || break
+		sleep 0.05
+	done
+	die "could not attach: $* ($(head -c 300 "$DATA/att.out"))"
+}
+att_stop() { kill -TERM $ATT_PID 2>/dev/null; wait $ATT_PID 2>/dev/null; ATT_PID=; }
+sc_run() {
+	local mode=$1 sc
+	for sc in getppid write; do
+		"$BB/sysloop" $SC_N $sc >>"$DATA/sys-$mode-$sc.txt"
+	done
+}
+for ((r = 1; r <= SC_ROUNDS; r++)); do
+	sc_run none
+	att_start "$BB/attach" "$BB/empty.bpf.o"
+	sc_run empty
+	att_stop
+	att_start "$P" trace --comm no-such-comm-x
+	sc_run default
+	att_stop
+	att_start "$P" trace --comm no-such-comm-x --breakdown
+	sc_run breakdown
+	att_stop
+done
+cmd "sudo .output/bench/sysloop $SC_N getppid; sudo .output/bench/sysloop $SC_N write    # nothing attached"
+cmd "sudo .output/bench/attach .output/bench/empty.bpf.o &    # then the two sysloop lines, then: kill %1"
+cmd "sudo .output/profiler trace --comm no-such-comm-x &    # then the two sysloop lines, then: kill %1"
+cmd "sudo .output/profiler trace --comm no-such-comm-x --breakdown &    # likewise"
+md "### What the attach point costs every system call" "" \
+	"The tracer hooks the \`raw_syscalls\` tracepoints (the only syscall hooks this kernel offers without" \
+	"tracefs, kprobes or fentry). While anything is attached there, every system call of every process" \
+	"on the host takes the kernel's slow path and runs the programs. \`tools/bench/sysloop.c\` times one" \
+	"system call in a tight loop ($SC_N calls, median of 5 rounds, in a process the tracer does not" \
+	"follow): with nothing attached, with programs that do nothing attached there" \
+	"(\`tools/bench/empty.bpf.c\`), and with the profiler attached (\`profiler trace\` waiting for a" \
+	"process that never comes), in $SC_ROUNDS interleaved rounds. \`getppid\` is a call the default mode" \
+	"ignores (it returns after comparing the number), \`write\` one it follows (it then asks whether the" \
+	"thread is one of a traced tree's)." "" \
+	"| attached | getppid (ns) | write to /dev/null (ns) |" "|---|---|---|"
+for mode in none empty default breakdown; do
+	case $mode in
+	none) label="nothing" ;; empty) label="programs that do nothing" ;;
+	default) label="profiler, default mode" ;; breakdown) label="profiler, --breakdown" ;;
+	esac
+	g=$(stats <"$DATA/sys-$mode-getppid.txt")
+	w=$(stats <"$DATA/sys-$mode-write.txt")
+	md "| $label | $(f 0 "$(sf 2 "$g")") | $(f 0 "$(sf 2 "$w")") |"
+done
+g0=$(sf 2 "$(stats <"$DATA/sys-none-getppid.txt")")
+g1=$(sf 2 "$(stats <"$DATA/sys-empty-getppid.txt")")
+g2=$(sf 2 "$(stats <"$DATA/sys-default-getppid.txt")")
+md "" "So attaching at all adds $(f 0 "$(calc "$g1 - $g0")") ns to every system call here, and the default mode's own" \
+	"work $(f 0 "$(calc "$g2 - $g1")") ns more on one it ignores (medians of the rounds). A bootstrap pays the first" \
+	"figure on each of its system calls: the sample makes about 220 in a cold start (ld.so's search of" \
+	"Lambda's library path: see \`--breakdown\`), which alone is about $(f 0 "$(calc "220 * ($g1 - $g0) / 1000")") µs of its cold start." ""
 reproduce
 
 # =============================================================== start-up ===
@@ -530,6 +603,8 @@ log "5/7 emulator round trip: $((EM_BLOCKS * EM_PER)) cold starts each of rtt_co
 for ((b = 1; b <= EM_BLOCKS; b++)); do
 	prof em-cold-$b -b "$D/rtt_cold" -n $EM_PER
 	prof em-warm-$b -b "$D/rtt_warm" -n $EM_PER
+	PROF_PIN=0 prof em-pin-cold-$b -b "$D/rtt_cold" -n $EM_PER
+	PROF_PIN=0 prof em-pin-warm-$b -b "$D/rtt_warm" -n $EM_PER
 done
 md "## 5. Emulator round trip" "" \
 	"The emulator answers only one \`/next\` per cold start (a second one long-polls), so the round trip" \
@@ -557,6 +632,8 @@ em_cold=$(em_row "rtt_cold (new connection)" "/next round trip (wait)" ".wait_ms
 em_row "rtt_cold (new connection)" "emulator inside" "(.emulator_ns.event_sent - .emulator_ns.next_received) / 1000" "$DATA/em-cold-*.json" >/dev/null
 em_row "rtt_cold (new connection)" "connect() entry → event read" "(.kernel_ns.event_received - .kernel_ns.connect_start) / 1000" "$DATA/em-cold-*.json" >/dev/null
 em_row "sample (new connection)" "/next round trip (wait)" ".wait_ms * 1000" "$DATA/ov-sample-b-*.json" >/dev/null
+em_row "rtt_warm, all on CPU 0 (taskset -c 0)" "/next round trip (wait)" ".wait_ms * 1000" "$DATA/em-pin-warm-*.json" >/dev/null
+em_row "rtt_cold, all on CPU 0 (taskset -c 0)" "/next round trip (wait)" ".wait_ms * 1000" "$DATA/em-pin-cold-*.json" >/dev/null
 # the floor: loopback TCP and two thread wake-ups, no HTTP, no emulator
 if [ $QUICK = 1 ]; then PP_N=300; else PP_N=2000; fi
 for pl in same cross free; do
@@ -578,7 +655,11 @@ md "" "**The floor.** \`tools/bench/pingpong.c\` times what is left without HTTP
 	"scheduler puts them. On this machine (a virtual machine) a wake-up across CPUs costs several times" \
 	"one on the same CPU; in the cold starts above the bootstrap and the emulator's thread run wherever" \
 	"the scheduler places them (the bootstrap in its own cgroup), and the profiler does not pin either:" \
-	"pinning would change the CPUs the bootstrap may use, which is part of what is measured."
+	"pinning would change the CPUs the bootstrap may use, which is part of what is measured. The two" \
+	"\"all on CPU 0\" rows are the same clients with the profiler started under \`taskset -c 0\`, so that" \
+	"the emulator's thread and the bootstrap (which inherits the affinity) share one CPU: the round trip" \
+	"without the cross-CPU wake-up, for who wants that placement (a single-threaded bootstrap loses" \
+	"nothing by it; a multi-threaded one loses its second CPU)."
 goal "Emulator /next round trip p50, keep-alive" "≤ 30 µs" "$(f 1 "$em_warm") µs" "$(verdict "$em_warm" 30 µs)"
 goal "Emulator /next round trip p50, new connection" "≤ 30 µs" "$(f 1 "$em_cold") µs" "$(verdict "$em_cold" 30 µs)"
 reproduce
