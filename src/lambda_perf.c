@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonenc.h"
 #include "util.h"
 
 /* Larger than any Lambda memory size (10240 MB); bounds a bogus value. */
@@ -347,8 +348,7 @@ char *lp_to_json(const struct lp_data *d)
 {
 	cJSON *root, *meta, *arr;
 	char gen[sizeof(d->generated_at)];
-	char *txt, *out;
-	size_t k, len;
+	size_t k;
 
 	if (!d)
 		return NULL;
@@ -373,19 +373,7 @@ char *lp_to_json(const struct lp_data *d)
 		}
 	}
 	/* compact, as lambda-perf publishes its files */
-	txt = cJSON_PrintUnformatted(root);
-	cJSON_Delete(root);
-	if (!txt)
-		return NULL;
-	len = strlen(txt);
-	out = malloc(len + 2);
-	if (out) {
-		memcpy(out, txt, len);
-		out[len] = '\n';
-		out[len + 1] = '\0';
-	}
-	cJSON_free(txt);
-	return out;
+	return json_text_nl(root, false);
 oom:
 	cJSON_Delete(root);
 	return NULL;

@@ -531,8 +531,7 @@ char *results_to_json(const struct results *r)
 {
 	struct enc e = { 0 };
 	cJSON *root, *arr, *o;
-	char *txt, *out = NULL;
-	size_t i, len;
+	size_t i;
 
 	if (!r)
 		return NULL;
@@ -631,20 +630,7 @@ char *results_to_json(const struct results *r)
 		cJSON_Delete(root);
 		return NULL;
 	}
-	txt = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!txt)
-		return NULL;
-	/* end the document with a newline, as text files do */
-	len = strlen(txt);
-	out = malloc(len + 2);
-	if (out) {
-		memcpy(out, txt, len);
-		out[len] = '\n';
-		out[len + 1] = '\0';
-	}
-	cJSON_free(txt);
-	return out;
+	return json_text_nl(root, true);
 }
 
 /* ------------------------------------------------------------------------ */
