@@ -827,8 +827,6 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	if (e) {
 		/* preempted, or yielded still runnable: waiting for a CPU; else it sleeps */
 		e->arg = preempt || task_state(prev) == 0;
-		if (!e->arg && BPF_CORE_READ_BITFIELD_PROBED(prev, in_iowait))
-			e->flags |= PROF_F_IOWAIT;
 		take_sample(prev, &e->bd.at);
 		ev_submit(e);
 	}
@@ -841,30 +839,29 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	return 0;
 }
 
-static __always_inline void wakeup(struct task_struct *p, __u32 flags)
+/* a new task's first wake-up (sched_wakeup_new) is reported as any other */
+static __always_inline void wakeup(struct task_struct *p)
 {
 	__u64 t0 = cost_start();
 	struct prof_track *t;
 	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
 
-	if (e) {
-		e->flags |= flags;
+	if (e)
 		ev_submit(e);
-	}
 	cost_charge(t, t0);
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
-	wakeup(p, 0);
+	wakeup(p);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
-	wakeup(p, PROF_F_NEW_TASK);
+	wakeup(p);
 	return 0;
 }
 

@@ -38,8 +38,6 @@ enum prof_event_type {
 #define PROF_F_THREAD		(1u << 1)	/* PROF_EV_FORK: a thread, not a process */
 #define PROF_F_RSS_FROM_MM	(1u << 2)	/* PROF_EV_EXIT: peak RSS read from the mm at exit */
 #define PROF_F_IPV6		(1u << 3)	/* PROF_EV_CONNECT: AF_INET6 address */
-#define PROF_F_IOWAIT		(1u << 4)	/* PROF_EV_SWITCH_OUT: blocked waiting for I/O */
-#define PROF_F_NEW_TASK		(1u << 5)	/* PROF_EV_WAKEUP: first wake-up of a new task */
 
 /* A thread's own cumulative counters at one moment (breakdown events). */
 struct prof_sample {
