@@ -28,11 +28,11 @@
 		}								\
 	} while (0)
 
+/* lambda-perf's own files, kept in the tree (tests/fixtures/lambda-perf/README.md);
+ * the unit tests run from the top of the tree, as make unit runs them */
 static const char *fixtures_dir(void)
 {
-	const char *d = getenv("PROFILER_FIXTURES");
-
-	return d && *d ? d : "../shared/fixtures/lambda-perf";
+	return "tests/fixtures/lambda-perf";
 }
 
 static void fixture_path(char *buf, size_t len, const char *name)

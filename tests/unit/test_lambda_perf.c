@@ -1,10 +1,10 @@
 /* Unit tests of src/lambda_perf.c: both lambda-perf formats read from the
- * shared fixtures, write -> read round trips, entries built from results
+ * fixtures, write -> read round trips, entries built from results
  * (the report's defaults), matching, bad input and a fuzz loop.
  *
- * The fixtures are lambda-perf's own files, read in place from
- * $PROFILER_FIXTURES, by default ../shared/fixtures/lambda-perf relative to
- * the working directory (the repository, as 'make unit' runs the tests). */
+ * The fixtures are lambda-perf's own files, complete, kept in
+ * tests/fixtures/lambda-perf/ and read relative to the working directory
+ * (the top of the tree, as 'make unit' runs the tests). */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
@@ -32,11 +32,11 @@
 		}								\
 	} while (0)
 
+/* lambda-perf's own files, kept in the tree (tests/fixtures/lambda-perf/README.md);
+ * the unit tests run from the top of the tree, as make unit runs them */
 static const char *fixtures_dir(void)
 {
-	const char *d = getenv("PROFILER_FIXTURES");
-
-	return d && *d ? d : "../shared/fixtures/lambda-perf";
+	return "tests/fixtures/lambda-perf";
 }
 
 static void read_fixture(const char *name, struct lp_data *d)
@@ -45,7 +45,7 @@ static void read_fixture(const char *name, struct lp_data *d)
 
 	snprintf(path, sizeof(path), "%s/%s", fixtures_dir(), name);
 	if (lp_read_file(path, d, err, sizeof(err))) {
-		print_error("%s: %s (set PROFILER_FIXTURES?)\n", path, err);
+		print_error("%s: %s (run from the top of the tree)\n", path, err);
 		fail();
 	}
 }
