@@ -80,16 +80,24 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(PROFILER) benchmark -b $(SAMPLE) -n 10 -o demo-results.json $(DEMO_USER)
 
+# Every suite runs even when an earlier one failed; each is reported, and make test
+# fails at the end if any did (tests/run-suites.sh).
+SUITES := unit unit-asan integration install-test examples-test browser-test
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(ASAN_TESTS)
-	$(Q)$(MAKE) --no-print-directory unit unit-asan integration install-test examples-test browser-test
+	$(Q)OUTPUT=$(OUTPUT) bash tests/run-suites.sh $(SUITES)
 
+# Each unit binary runs, whatever the one before gave; the target fails if any failed.
 unit: $(UNIT_TESTS)
-	$(Q)set -e; for t in $(UNIT_TESTS); do echo "  RUN      $$t"; $$t; done
+	$(Q)failed=""; for t in $(UNIT_TESTS); do echo "  RUN      $$t"; \
+		$$t || failed="$$failed $${t##*/}"; done; \
+	if [ -n "$$failed" ]; then echo "  FAILED  $$failed"; exit 1; fi
 
 unit-asan: $(ASAN_TESTS)
-	$(Q)set -e; for t in $(ASAN_TESTS); do echo "  RUN      $$t"; \
-		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t; done
+	$(Q)failed=""; for t in $(ASAN_TESTS); do echo "  RUN      $$t"; \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $$t || \
+		failed="$$failed $${t##*/}"; done; \
+	if [ -n "$$failed" ]; then echo "  FAILED  $$failed"; exit 1; fi
 
 integration: all
 	$(Q)OUTPUT=$(OUTPUT) bash tests/integration/run.sh
