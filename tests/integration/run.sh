@@ -218,9 +218,12 @@ fi
 
 # ------------------------------------------------------------- accuracy ---
 if selected clockcheck; then
-	echo "== clockcheck (measured phases against the bootstrap's own CLOCK_MONOTONIC)"
-	# -m 10240: a CPU share above the host's cores, so no CFS throttling can fall between the
-	# probe's clock read and its system call (at -m 128 it spins through its 0.072 vCPU quota)
+	echo "== clockcheck (kernel marks against the bootstrap's own CLOCK_MONOTONIC)"
+	# Orderings only, which no scheduling delay can break: each kernel mark must fall
+	# on the right side of the bootstrap's own clock readings around that system call
+	# (the same clock as bpf_ktime_get_ns). How close they are is an accuracy figure:
+	# make bench measures it (BENCHMARKS.md), a test does not time it.
+	# -m 10240: no CFS throttling in the 20 ms and 30 ms spins
 	bench clockcheck -b "$B/clockcheck" -n 5 -m 10240
 	check "clockcheck: exit status 0" test "$RC" -eq 0
 	jqcheck "clockcheck: init and handler include the spins (20 ms, 30 ms)" "$J" \
@@ -236,23 +239,24 @@ if selected clockcheck; then
 			continue
 		fi
 		nwb=$(sed -n 's/.*next_write_begin=\([0-9]*\).*/\1/p' <<<"$line")
+		nwe=$(sed -n 's/.*next_write_end=\([0-9]*\).*/\1/p' <<<"$line")
 		ere=$(sed -n 's/.*event_read_end=\([0-9]*\).*/\1/p' <<<"$line")
 		he=$(sed -n 's/.*handler_end=\([0-9]*\).*/\1/p' <<<"$line")
-		# signed differences in µs: our execve mark after the spawner's clock
-		# read, our init and handler minus the bootstrap's own
-		read -r d_start d_init d_handler < <(jq -r --argjson nwb "$nwb" --argjson ere "$ere" --argjson he "$he" \
-			".measurements[$i] |
-			 [ ((.kernel_ns.exec_enter - .spawn_ns) / 1000),
-			   (.init_ms * 1000 - ($nwb - .spawn_ns) / 1000),
-			   (.handler_ms * 1000 - ($he - $ere) / 1000) ] | map(. * 1000 | round / 1000) | @tsv" "$J")
-		echo "        invocation $((i + 1)): execve +${d_start} us after the spawner's clock; init ${d_init} us, handler ${d_handler} us off the bootstrap's readings"
-		if ! awk -v a="$d_start" -v b="$d_init" -v c="$d_handler" \
-			'function abs(x) { return x < 0 ? -x : x } BEGIN { exit !(a >= 0 && a <= 50 && abs(b) <= 50 && abs(c) <= 50) }'; then
-			bad+=("invocation $((i + 1)): execve +${d_start} us, init ${d_init} us, handler ${d_handler} us")
+		# spawner's clock <= execve entry; the bootstrap's clock before its GET /next
+		# write <= our entry mark of it <= its clock after the write; our mark of the
+		# event read's return <= its clock after the read; its clock before the
+		# response write <= our entry mark of that write
+		if ! jq -e --argjson nwb "$nwb" --argjson nwe "$nwe" --argjson ere "$ere" --argjson he "$he" \
+			".measurements[$i] | .spawn_ns <= .kernel_ns.exec_enter
+			 and \$nwb <= .kernel_ns.next_sent and .kernel_ns.next_sent <= \$nwe
+			 and .kernel_ns.event_received <= \$ere and \$he <= .kernel_ns.response_sent" \
+			"$J" >/dev/null; then
+			bad+=("invocation $((i + 1)): $(jq -c ".measurements[$i] | {spawn_ns, kernel_ns}" "$J")" \
+				"  bootstrap: next_write_begin=$nwb next_write_end=$nwe event_read_end=$ere handler_end=$he")
 		fi
 	done
-	if [ ${#bad[@]} -eq 0 ]; then ok "clockcheck: init and handler within 50 us of the bootstrap's readings"
-	else nok "clockcheck: init and handler within 50 us of the bootstrap's readings" "${bad[@]}"; fi
+	if [ ${#bad[@]} -eq 0 ]; then ok "clockcheck: every kernel mark lies between the bootstrap's readings around its syscall"
+	else nok "clockcheck: every kernel mark lies between the bootstrap's readings around its syscall" "${bad[@]}"; fi
 fi
 
 # ---------------------------------------------------------------- memory ---
@@ -457,7 +461,8 @@ if selected interrupt; then
 	"$P" benchmark -b "$TB/never_next.sh" -n 5 --init-timeout 30 -o "$J" --log-dir "$TMP/logs-int" \
 		>"$TMP/interrupt.out" 2>&1 &
 	pid=$!
-	sleep 1
+	# interrupt once the first cold start runs (its 'sleep 60'), however busy the host
+	for _ in $(seq 200); do pgrep -f 'sleep 60' >/dev/null && break; sleep 0.05; done
 	kill -INT $pid
 	wait $pid
 	rc=$?
