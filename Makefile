@@ -28,7 +28,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror 
 
 DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
                 libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps valgrind util-linux \
-                dpkg-dev man-db groff-base libclang-rt-14-dev
+                dpkg-dev man-db groff-base libclang-rt-14-dev lintian
 
 ifeq ($(V),1)
 Q :=
@@ -186,19 +186,35 @@ $(OUTPUT) $(OUTPUT)/src $(OUTPUT)/asan/src $(OUTPUT)/tests/unit $(OUTPUT)/asan/t
 # --- install, uninstall, Debian package --------------------------------------
 # make install [PREFIX=/usr/local] [DESTDIR=]   the binary, profiler(1), bash completion
 # make uninstall [PREFIX=...] [DESTDIR=]        removes exactly those three files
-# make deb      $(OUTPUT)/profiler_$(VERSION)_<dpkg arch>.deb (PREFIX=/usr inside)
+# make deb [DEB_MAINTAINER="Name <address>"]    $(OUTPUT)/profiler_$(VERSION)_<dpkg arch>.deb
+#   A native package (the version has no Debian revision, so its changelog is changelog.gz) of
+#   a PREFIX=/usr install that lintian passes with no error and no warning (tests/install/run.sh
+#   runs it): the binary stripped as dh_strip does (no symbols, no debug info), Depends as
+#   dpkg-shlibdeps derives it from that binary, the DEP-5 copyright file packaging/deb/copyright,
+#   a changelog from packaging/deb/changelog.in, md5sums. Every date in it is SOURCE_DATE_EPOCH
+#   (default: the last commit's), so one tree gives the same bytes each time.
+#   Packagers set DEB_MAINTAINER to their own name and address. The default names nobody: its
+#   address is on the reserved .invalid domain (RFC 2606), so no mail sent to it reaches anyone.
 PREFIX      ?= /usr/local
 DESTDIR     ?=
 BINDIR      ?= $(PREFIX)/bin
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 INSTALL     ?= install
+STRIP       ?= strip
 MANPAGE_GZ  := $(OUTPUT)/man/profiler.1.gz
 # ARCH above is the kernel's name (BPF target); Debian names architectures its own way.
 DEB_ARCH     = $(shell dpkg --print-architecture 2>/dev/null)
-DEB_MAINTAINER ?= profiler maintainers <profiler@localhost>
-DEB_ROOT    := $(OUTPUT)/deb/root
+DEB_MAINTAINER ?= profiler maintainers <maintainers@profiler.invalid>
+export DEB_MAINTAINER
+# The package's tree is debian/profiler below DEB_DIR, with a debian/control beside it: the
+# layout dpkg-shlibdeps expects of a source tree.
+DEB_DIR     := $(OUTPUT)/deb
+DEB_ROOT    := $(DEB_DIR)/debian/profiler
+DEB_DOC     := $(DEB_ROOT)/usr/share/doc/profiler
 DEB_FILE     = $(OUTPUT)/profiler_$(VERSION)_$(DEB_ARCH).deb
+# A value made safe for the right-hand side of sed's s|||.
+sed_repl     = $$(printf '%s' "$(1)" | sed 's/[|&\\]/\\&/g')
 
 .PHONY: install uninstall deb
 
@@ -225,22 +241,49 @@ uninstall:
 	$(call msg,RM,$(DESTDIR)$(BASHCOMPDIR)/profiler)
 	$(Q)rm -f $(DESTDIR)$(BASHCOMPDIR)/profiler
 
-deb: $(PROFILER) $(MANPAGE_GZ)
-	$(Q)if [ -z "$(DEB_ARCH)" ] || ! command -v dpkg-deb >/dev/null; then \
-		echo "make deb: needs dpkg and dpkg-deb (a Debian host)" >&2; exit 1; fi
-	$(Q)rm -rf $(DEB_ROOT) && mkdir -p $(DEB_ROOT) && chmod 0755 $(DEB_ROOT)
+deb: $(PROFILER) $(MANPAGE_GZ) $(OUTPUT)/gitrev.h
+	$(Q)if [ -z "$(DEB_ARCH)" ]; then echo "make deb: needs dpkg (a Debian host)" >&2; exit 1; fi; \
+	for t in dpkg-deb dpkg-shlibdeps $(STRIP); do command -v $$t >/dev/null || { \
+		echo "make deb: needs $$t (dpkg-dev, binutils)" >&2; exit 1; }; done; \
+	case "$$DEB_MAINTAINER" in ?*' <'?*@?*'>') ;; *) \
+		echo "make deb: DEB_MAINTAINER must be \"Name <address>\", not \"$$DEB_MAINTAINER\"" >&2; \
+		exit 1;; esac
+	$(Q)rm -rf $(DEB_DIR) && mkdir -p $(DEB_ROOT)
 	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_ROOT)) PREFIX=/usr \
 		BINDIR=/usr/bin MANDIR=/usr/share/man BASHCOMPDIR=/usr/share/bash-completion/completions
-	$(Q)$(INSTALL) -d -m 0755 $(DEB_ROOT)/DEBIAN
+	$(call msg,STRIP,$(DEB_ROOT)/usr/bin/profiler)
+	$(Q)$(STRIP) --remove-section=.comment --remove-section=.note $(DEB_ROOT)/usr/bin/profiler
+	$(call msg,INSTALL,$(DEB_DOC)/copyright)
+	$(Q)$(INSTALL) -d -m 0755 $(DEB_DOC) $(DEB_ROOT)/DEBIAN
+	$(Q)$(INSTALL) -m 0644 packaging/deb/copyright $(DEB_DOC)/copyright
+	$(call msg,GEN,$(DEB_DOC)/changelog.gz)
+	$(Q)epoch=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)}; \
+	echo "$$epoch" > $(DEB_DIR)/source-date-epoch; \
+	date=$$(LC_ALL=C date -u -R -d "@$$epoch") && \
+	rev=$$(sed -n 's/^#define PROFILER_GITREV "\(.*\)"$$/\1/p' $(OUTPUT)/gitrev.h) && \
+	sed -e 's|@VERSION@|$(VERSION)|g' -e "s|@GITREV@|$$rev|" \
+	    -e "s|@MAINTAINER@|$(call sed_repl,$$DEB_MAINTAINER)|" -e "s|@DATE@|$$date|" \
+	    packaging/deb/changelog.in > $(DEB_DIR)/changelog && \
+	gzip -9n < $(DEB_DIR)/changelog > $(DEB_DOC)/changelog.gz
+	$(call msg,SHLIBDEP,$(DEB_ROOT)/usr/bin/profiler)
+	$(Q)printf 'Source: profiler\n\nPackage: profiler\nArchitecture: any\n' > $(DEB_DIR)/debian/control
+	$(Q)cd $(DEB_DIR) && dpkg-shlibdeps -O debian/profiler/usr/bin/profiler > shlibdeps
 	$(call msg,GEN,$(DEB_ROOT)/DEBIAN/control)
-	$(Q)size=$$(du -sk --exclude=DEBIAN $(DEB_ROOT) | cut -f1); \
+	$(Q)deps=$$(sed -n 's/^shlibs:Depends=//p' $(DEB_DIR)/shlibdeps); \
+	[ -n "$$deps" ] || { echo "make deb: dpkg-shlibdeps derived no Depends" >&2; exit 1; }; \
+	find $(DEB_ROOT) -type d -exec chmod 0755 {} + && chmod 0644 $(DEB_DOC)/* && \
+	(cd $(DEB_ROOT) && find usr -type f | LC_ALL=C sort | xargs md5sum) > $(DEB_ROOT)/DEBIAN/md5sums && \
+	size=$$(cd $(DEB_ROOT) && find . -mindepth 1 -path ./DEBIAN -prune -o -printf '%y %s\n' | \
+		awk '{ k += ($$1 == "f" || $$1 == "l") ? int(($$2 + 1023) / 1024) : 1 } END { print k }') && \
 	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@ARCH@|$(DEB_ARCH)|' \
-	    -e 's|@MAINTAINER@|$(DEB_MAINTAINER)|' -e "s|@INSTALLED_SIZE@|$$size|" \
-	    packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control
-	$(Q)chmod 0644 $(DEB_ROOT)/DEBIAN/control
+	    -e "s|@MAINTAINER@|$(call sed_repl,$$DEB_MAINTAINER)|" -e "s|@INSTALLED_SIZE@|$$size|" \
+	    -e "s|@DEPENDS@|$(call sed_repl,$$deps)|" packaging/deb/control.in > $(DEB_ROOT)/DEBIAN/control && \
+	chmod 0644 $(DEB_ROOT)/DEBIAN/control $(DEB_ROOT)/DEBIAN/md5sums
 	$(call msg,DEB,$(DEB_FILE))
-	$(Q)SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} \
-		dpkg-deb --root-owner-group --build $(DEB_ROOT) $(DEB_FILE) >/dev/null
+	$(Q)epoch=$$(cat $(DEB_DIR)/source-date-epoch) && \
+	find $(DEB_ROOT) -exec touch -h -d "@$$epoch" {} + && \
+	SOURCE_DATE_EPOCH=$$epoch dpkg-deb --root-owner-group --build $(DEB_ROOT) $(DEB_DIR)/profiler.deb \
+		>/dev/null && mv $(DEB_DIR)/profiler.deb $(DEB_FILE)
 
 clean:
 	$(call msg,CLEAN,$(OUTPUT))
