@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install test: make install / uninstall with DESTDIR and PREFIX, the profiler(1) man page, the
-# bash completion, and make deb (its control data, its contents, and the packaged binary run
-# from a scratch root). Needs no root; never touches the host's dpkg database.
+# bash completion, and make deb (its control data, its contents, the stripped binary, the
+# copyright file and changelog, reproducible bytes, lintian with no error and no warning, and the
+# packaged binary run from a scratch root; as root, a benchmark by it too). Needs no root; never
+# touches the host's dpkg database. lintian comes with 'make deps' (DEB_PACKAGES).
 #
 #   bash tests/install/run.sh              uses OUTPUT=.output (builds what is missing)
 #   OUTPUT=/tmp/out-x bash tests/install/run.sh
@@ -237,8 +239,49 @@ else
 	else
 		ko "make deb -> $DEB" "$(tail -20 "$tmp/deb.log")"
 	fi
-	info=$(dpkg-deb -I "$DEB" 2>&1)
+	sum=$(sha256sum <"$DEB" 2>/dev/null)
 	field() { dpkg-deb -f "$DEB" "$1" 2>/dev/null | tr '\n' ' ' | sed 's/  */ /g; s/ $//'; }
+	# changelog_of DEB: the package's changelog, decompressed.
+	changelog_of() { dpkg-deb --fsys-tarfile "$1" | tar -xOf - ./usr/share/doc/profiler/changelog.gz | zcat; }
+
+	# The default maintainer is not a local address (lintian's bogus-mail-host); DEB_MAINTAINER
+	# replaces it in the control data and in the changelog.
+	dflt_maint=$(field Maintainer)
+	if [[ $dflt_maint == ?*" <"?*@?*.?*">" ]] && [[ $dflt_maint != *@localhost* ]]; then
+		ok "default Maintainer: $dflt_maint"
+	else
+		ko "default Maintainer is 'Name <address>' off localhost" "$dflt_maint"
+	fi
+	m='Jane Packager & Co <jane@example.org>'
+	if $MAKE --no-print-directory OUTPUT="$OUTPUT" deb DEB_MAINTAINER="$m" >"$tmp/deb-m.log" 2>&1 &&
+		[ "$(field Maintainer)" = "$m" ] && changelog_of "$DEB" | tail -1 | grep -qF -- " -- $m  "; then
+		ok "DEB_MAINTAINER='$m' sets Maintainer and the changelog's trailer"
+	else
+		ko "DEB_MAINTAINER sets Maintainer and the changelog's trailer" \
+			"$(field Maintainer; changelog_of "$DEB" | tail -1; tail -5 "$tmp/deb-m.log")"
+	fi
+	# SOURCE_DATE_EPOCH dates every member and the changelog.
+	sde=1700000000
+	if SOURCE_DATE_EPOCH=$sde $MAKE --no-print-directory OUTPUT="$OUTPUT" deb >"$tmp/deb-e.log" 2>&1; then
+		dates=$(dpkg-deb --fsys-tarfile "$DEB" | TZ=UTC tar -tvf - --full-time | awk '{ print $4, $5 }' | sort -u)
+		cl=$(changelog_of "$DEB" | tail -1)
+		if [ "$dates" = "$(TZ=UTC date -d "@$sde" '+%F %T')" ] &&
+			[[ $cl == *"  $(LC_ALL=C date -u -R -d "@$sde")" ]]; then
+			ok "SOURCE_DATE_EPOCH=$sde dates every file and the changelog entry"
+		else
+			ko "SOURCE_DATE_EPOCH=$sde dates every file and the changelog entry" "$dates"$'\n'"$cl"
+		fi
+	else
+		ko "SOURCE_DATE_EPOCH=$sde make deb" "$(tail -5 "$tmp/deb-e.log")"
+	fi
+	# The same tree gives the same bytes, whatever the time and the umask of the build.
+	if (umask 0002 && $MAKE --no-print-directory OUTPUT="$OUTPUT" deb) >"$tmp/deb2.log" 2>&1 &&
+		[ -n "$sum" ] && [ "$(sha256sum <"$DEB")" = "$sum" ]; then
+		ok "make deb again (umask 0002) gives the same bytes: ${sum%% *}"
+	else
+		ko "make deb again (umask 0002) gives the same bytes" "$sum / $(sha256sum <"$DEB")"
+	fi
+	info=$(dpkg-deb -I "$DEB" 2>&1)
 	if [ "$(field Package)" = profiler ] && [ "$(field Version)" = "$VERSION" ] &&
 		[ "$(field Architecture)" = "$ARCH" ]; then
 		ok "dpkg-deb -I: Package profiler, Version $VERSION, Architecture $ARCH"
@@ -246,6 +289,15 @@ else
 		ko "dpkg-deb -I: package, version, architecture" "$info"
 	fi
 	depends=$(field Depends)
+	# One line: no continuation line after Depends in the raw control file (lintian's
+	# multiline-field).
+	ctl=$(dpkg-deb -I "$DEB" control 2>/dev/null)
+	if [ "$(grep -c '^Depends: [^ ]' <<<"$ctl")" = 1 ] &&
+		awk '/^Depends:/ { getline; exit ($0 ~ /^[ \t]/) }' <<<"$ctl"; then
+		ok "Depends is one line"
+	else
+		ko "Depends is one line" "$(grep -A2 '^Depends' <<<"$ctl")"
+	fi
 	# Package names in Depends (without version constraints).
 	dep_names=$(tr ',' '\n' <<<"$depends" | sed 's/(.*)//; s/^ *//; s/ *$//' | sed '/^$/d')
 	miss=
@@ -305,24 +357,115 @@ else
 	contents=$(dpkg-deb -c "$DEB" 2>/dev/null)
 	files=$(awk '$1 !~ /^d/ { print $NF }' <<<"$contents" | sed 's|^\./||' | LC_ALL=C sort)
 	owners=$(awk '{ print $2 }' <<<"$contents" | sort -u)
-	if [ "$files" = "$(printf '%s\n' $BIN $BC $MAN)" ] && [ "$owners" = root/root ]; then
-		ok "deb holds $BIN, $MAN, $BC, owned by root/root"
+	DOC=usr/share/doc/profiler
+	want=$(printf '%s\n' $BIN $BC $DOC/changelog.gz $DOC/copyright $MAN | LC_ALL=C sort)
+	if [ "$files" = "$want" ] && [ "$owners" = root/root ]; then
+		ok "deb holds $BIN, $MAN, $BC, $DOC/{copyright,changelog.gz}, owned by root/root"
 	else
 		ko "deb contents" "$contents"
 	fi
+	# Directories and the binary rwxr-xr-x, every other file rw-r--r--.
+	badmode=$(awk -v bin="./$BIN" '{ want = ($1 ~ /^d/ || $NF == bin) ? "rwxr-xr-x" : "rw-r--r--"
+		if (substr($1, 2) != want) print }' <<<"$contents")
+	if [ -z "$badmode" ]; then ok "deb modes: directories and $BIN 755, other files 644"; else ko "deb modes" "$badmode"; fi
 	x=$tmp/deb-root
 	if dpkg -x "$DEB" "$x" 2>"$tmp/x.err"; then
+		# The packaged binary is the built one, stripped as make deb strips it.
+		strip --remove-section=.comment --remove-section=.note -o "$tmp/profiler.stripped" "$OUTPUT/profiler"
 		out=$("$x/$BIN" --version 2>&1)
 		rc=$?
-		if [ $rc -eq 0 ] && [[ $out == "profiler $VERSION "* ]] && cmp -s "$x/$BIN" "$OUTPUT/profiler"; then
-			ok "dpkg -x; extracted usr/bin/profiler --version: $out"
+		if [ $rc -eq 0 ] && [[ $out == "profiler $VERSION "* ]] && cmp -s "$x/$BIN" "$tmp/profiler.stripped"; then
+			ok "dpkg -x; extracted usr/bin/profiler (the built one, stripped) --version: $out"
 		else
 			ko "extracted usr/bin/profiler --version (rc $rc)" "$out"
 		fi
+		sections=$(readelf -SW "$x/$BIN" 2>&1 | sed -n 's/^ *\[ *[0-9]*\] \([^ ]*\).*/\1/p')
+		kept=$(grep -E '^\.(symtab|strtab|debug_|zdebug_|comment$|note$|gnu_debuglink)' <<<"$sections")
+		if [ -n "$sections" ] && grep -qx .text <<<"$sections" && [ -z "$kept" ] &&
+			readelf -SW "$OUTPUT/profiler" | grep -q ' \.debug_info '; then
+			ok "packaged binary is stripped: no .symtab, no .debug_*, no .comment (the built one has .debug_info)"
+		else
+			ko "packaged binary is stripped" "${kept:-$(readelf -SW "$x/$BIN" 2>&1 | tail -5)}"
+		fi
+		if command -v file >/dev/null; then
+			ft=$(file -b "$x/$BIN")
+			check "file: $ft" eval '[[ $ft == *", stripped"* ]]'
+		fi
 		check "extracted man page and completion are the built ones" \
 			eval 'cmp -s "$x/$MAN" "$OUTPUT/man/profiler.1.gz" && cmp -s "$x/$BC" "$COMP"'
+
+		# copyright: DEP-5, stating the license the sources declare in their SPDX lines, with a
+		# License paragraph for each license it names.
+		cr=$x/$DOC/copyright
+		spdx=$(grep -rhos --include='*.[ch]' 'SPDX-License-Identifier: .*' bpf include src tools fuzz tests |
+			sed 's/^SPDX-License-Identifier: *//; s| *\*/ *$||' | LC_ALL=C sort -u)
+		lic=$(sed 's/^(//; s/)$//; s/ OR / or /g; s/ AND / and /g' <<<"$spdx")
+		files_lic=$(awk '/^Files: *\*$/ { f = 1; next } /^$/ { f = 0 } f && /^License:/ { sub(/^License: */, ""); print }' "$cr" 2>/dev/null)
+		miss=
+		for l in $(sed 's/ or / /g; s/ and / /g' <<<"$lic"); do
+			grep -qx "License: $l" "$cr" || miss="$miss $l"
+		done
+		if [ -f "$cr" ] && [ "$(head -1 "$cr")" = "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" ] &&
+			[ "$(wc -l <<<"$spdx")" = 1 ] && [ -n "$lic" ] && [ "$files_lic" = "$lic" ] && [ -z "$miss" ] &&
+			cmp -s "$cr" packaging/deb/copyright; then
+			ok "$DOC/copyright: DEP-5, Files: * under $lic (the sources' SPDX: $spdx)"
+		else
+			ko "$DOC/copyright: DEP-5 with the sources' license" \
+				"sources declare: $spdx; Files: * has: $files_lic; no License paragraph for:${miss:- -}"
+		fi
+		check "copyright points to /usr/share/common-licenses/LGPL-2.1, which exists" eval \
+			'grep -q /usr/share/common-licenses/LGPL-2.1 "$cr" && [ -f /usr/share/common-licenses/LGPL-2.1 ]'
+
+		# changelog: gzip -9n, a Debian changelog of this version and maintainer.
+		cg=$x/$DOC/changelog.gz
+		hdr=$(od -An -tx1 -j3 -N5 "$cg" 2>/dev/null | tr -d ' \n')
+		zcat "$cg" >"$tmp/changelog" 2>/dev/null
+		if [ "$hdr" = 0000000000 ] && gzip -9n <"$tmp/changelog" | cmp -s - "$cg"; then
+			ok "$DOC/changelog.gz is gzip -9n (no name, no time stamp)"
+		else
+			ko "$DOC/changelog.gz is gzip -9n" "header bytes 3-7: $hdr"
+		fi
+		cv=$(dpkg-parsechangelog -l "$tmp/changelog" -S Version 2>&1)
+		cm=$(dpkg-parsechangelog -l "$tmp/changelog" -S Maintainer 2>&1)
+		if [ "$cv" = "$VERSION" ] && [ "$cm" = "$(field Maintainer)" ]; then
+			ok "changelog parses: version $cv, by $cm"
+		else
+			ko "changelog: version $VERSION by the Maintainer" "$cv / $cm"
+		fi
 	else
 		ko "dpkg -x $DEB" "$(cat "$tmp/x.err")"
+	fi
+
+	# lintian: no error, no warning (its informational tags are printed, they do not fail).
+	if ! command -v lintian >/dev/null; then
+		ko "lintian is installed ('make deps' installs it)"
+	else
+		lv=$(lintian --version 2>/dev/null)
+		lint=$(lintian --fail-on error,warning --display-info --tag-display-limit 0 "$DEB" 2>&1)
+		rc=$?
+		bad=$(grep -E '^[EW]: ' <<<"$lint")
+		infos=$(sed -n 's/^I: [^ ]* \([^ ]*\).*/\1/p' <<<"$lint" | sort -u | tr '\n' ' ')
+		if [ $rc -eq 0 ] && [ -z "$bad" ] && [ -n "$lv" ]; then
+			ok "$lv: no error, no warning on $DEB${infos:+ (info: ${infos% })}"
+		else
+			ko "$lv --fail-on error,warning $DEB (rc $rc)" "$lint"
+		fi
+	fi
+
+	# As root: the packaged (stripped) binary loads its eBPF program and measures cold starts.
+	if [ "$(id -u)" -ne 0 ]; then
+		sk "benchmark by the packaged binary (needs root)"
+	elif [ -x "$x/$BIN" ] && [ -x "$OUTPUT/sample/bootstrap" ]; then
+		if "$x/$BIN" benchmark -b "$OUTPUT/sample/bootstrap" -n 2 --run-as-root -o "$tmp/deb-bench.json" \
+			>"$tmp/deb-bench.log" 2>&1 &&
+			[ "$(jq -r '.timing_source' "$tmp/deb-bench.json" 2>/dev/null)" = ebpf ]; then
+			ok "packaged binary: benchmark -n 2 of the sample bootstrap, timing_source ebpf"
+		else
+			ko "packaged binary: benchmark -n 2 of the sample bootstrap" \
+				"$(tail -5 "$tmp/deb-bench.log"; jq -c '{timing_source}' "$tmp/deb-bench.json" 2>&1)"
+		fi
+	else
+		ko "packaged binary and $OUTPUT/sample/bootstrap exist"
 	fi
 fi
 
