@@ -13,7 +13,9 @@
 
 #include "cmd.h"
 #include "elf_info.h"
+#include "libsearch.h"
 #include "util.h"
+#include "zipsize.h"
 
 #define DEFAULT_TARGET_KB	100u
 #define STRETCH_KB		50u		/* the guide's stretch goal */

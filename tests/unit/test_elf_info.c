@@ -23,7 +23,10 @@
 #include <cmocka.h>
 
 #include "elf_info.h"
+#include "ldcache.h"
+#include "libsearch.h"
 #include "util.h"
+#include "zipsize.h"
 
 static char tmpdir[] = "/tmp/test_elf_info-XXXXXX";
 static bool have_static, have_tmpdir;
