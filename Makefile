@@ -39,11 +39,11 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info cgroup coldcache \
-             svg html_report trace_event breakdown
+PURE_MODS := httpclass timeline stats results util lambda_perf compare elf_info ldcache libsearch zipsize \
+             cgroup coldcache svg html_report trace_event breakdown
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
-MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory cmd_trace tracer runner
+MODS      := $(TEST_MODS) main cmd_benchmark cmd_compare cmd_report cmd_memory memory_print cmd_trace tracer runner
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler

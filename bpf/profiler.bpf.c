@@ -21,6 +21,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_core_read.h>
 #include "profiler_events.h"
+#include "profiler_maps.h"
 #include "core_fixes.bpf.h"
 
 #define AF_INET 2
@@ -48,25 +49,9 @@ const volatile bool breakdown = false;
  */
 const volatile bool trace_mode = false;
 const volatile bool any_api_addr = false;	/* follow every TCP connect of a tree */
-const volatile char sel_comm[16] = {};
+const volatile char sel_comm[PROF_COMM_LEN] = {};
 const volatile __u64 sel_ino = 0, sel_dev = 0;	/* executable: inode and st_dev */
 const volatile __u64 sel_cgroup = 0;		/* cgroup v2 id */
-
-struct prof_track {
-	__u64 rss_max_pages;	/* largest RSS sampled since the last exec */
-	__u64 min_flt;		/* faults of threads that already exited */
-	__u64 maj_flt;
-	__u64 read_bytes;	/* storage reads of threads that already exited */
-	__u64 bpf_ns;		/* --breakdown: time of our programs on its events */
-	__u32 root;
-	__u16 io_uring_seen;
-	__u16 entry_seen;	/* --breakdown: ENTRY reported */
-};
-
-struct prof_fd_key {
-	__u32 tgid;
-	__s32 fd;
-};
 
 /* K_NONE: a syscall stashed only for --breakdown */
 enum inflight_kind { K_NONE = 0, K_EXEC, K_CONNECT, K_WRITE, K_WRITEV, K_SENDMSG, K_READ };

@@ -9,7 +9,6 @@
 
 #define PROF_COMM_LEN 16
 #define PROF_CAPTURE_LEN 128	/* bytes of each Runtime API write captured */
-#define PROF_MAX_API_ADDRS 16
 
 enum prof_event_type {
 	PROF_EV_EXEC_ENTER = 1,	/* execve/execveat entered by a tracked thread */
@@ -78,21 +77,6 @@ struct prof_event {
 	};
 };
 
-/* Key of the api_addrs map: an address the Runtime API listens on. */
-struct prof_api_addr {
-	__u8 addr[16];		/* IPv4 in the first 4 bytes, or IPv6 */
-	__u16 port;		/* host byte order */
-	__u16 family;		/* AF_INET or AF_INET6 */
-	__u32 pad;
-};
-
-/* Counters kept in a per-CPU array, index by enum prof_counter. */
-enum prof_counter {
-	PROF_CNT_EVENTS = 0,
-	PROF_CNT_DROPPED,	/* ring buffer full: event lost */
-	PROF_CNT_CAPTURE_FAULTS,
-	PROF_CNT_TRACK_FULL,	/* tracked-process map full: a process was not followed */
-	PROF_CNT_MAX,
-};
-
+_Static_assert(sizeof(struct prof_sample) == 32, "struct prof_sample: hidden padding");
+_Static_assert(sizeof(struct prof_event) == 256, "struct prof_event: hidden padding");
 #endif

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "elf_info.h"
+#include "libsearch.h"
 #include "util.h"
 
 static int add_path(struct cold_cache *cc, const char *path)

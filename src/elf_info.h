@@ -1,13 +1,11 @@
-/* Facts about a bootstrap file: ELF class/machine, static or dynamic, stripped, section sizes; or
- * a script and its interpreter. The shared objects a dynamic executable needs and where this host's
- * dynamic loader would find them (the "load set"), /etc/ld.so.cache, and the deflated size a zip
- * package would hold. */
+/* Facts about a bootstrap file: ELF class/machine, static or dynamic, stripped, section sizes,
+ * the dynamic entries the loader reads; or a script and its interpreter. Where the loader finds
+ * the libraries is libsearch.h; /etc/ld.so.cache is ldcache.h. */
 #ifndef ELF_INFO_H
 #define ELF_INFO_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 /* Section bytes by group (sh_size summed):
  *   text    SHF_ALLOC + SHF_EXECINSTR: .text, .plt, .init, ...
@@ -79,76 +77,4 @@ const char *host_arch(void);
 const char *elf_machine_name(unsigned machine);
 /* "EXEC", "DYN", "REL", "CORE", or "OTHER". */
 const char *elf_type_name(unsigned e_type);
-
-/* --- /etc/ld.so.cache ("glibc-ld.so.cache1.1", alone or after the old "ld.so-1.7.0" part) --- */
-struct ld_cache;
-struct ld_cache *ld_cache_parse(const void *buf, size_t len, char *err, size_t errlen);
-struct ld_cache *ld_cache_load(const char *path, char *err, size_t errlen);
-/* The path ld.so would take from the cache for name, for objects of this class and machine
- * (entries for other ABIs and glibc-hwcaps entries are skipped); NULL if none. Points into c. */
-const char *ld_cache_lookup(const struct ld_cache *c, const char *name, unsigned machine,
-			    int elf_class);
-size_t ld_cache_count(const struct ld_cache *c);
-void ld_cache_free(struct ld_cache *c);
-
-/* --- the load set: every file mapped when the program starts -------------------------------- */
-enum elf_obj_kind {
-	ELF_OBJ_MAIN,		/* the file given */
-	ELF_OBJ_EXEC,		/* exec'd on the way: a script's interpreter, env's target */
-	ELF_OBJ_INTERP,		/* PT_INTERP, the dynamic loader */
-	ELF_OBJ_NEEDED,		/* a DT_NEEDED shared object */
-};
-
-struct elf_obj {
-	enum elf_obj_kind kind;
-	char *name;		/* the DT_NEEDED name, or the path as given */
-	char *path;		/* where it was found; NULL: not found */
-	uint64_t size_bytes;	/* 0 if not found */
-	int needed_by;		/* index of the object that needs / runs it; -1 for MAIN */
-	int root;		/* index of the MAIN/EXEC object of its process */
-	int dup_of;		/* same file as objs[dup_of] (counted once); -1 if first */
-	char *error;		/* found but unreadable or invalid (not followed), or NULL */
-	struct elf_facts facts;	/* valid when path && !error */
-	/* the loader's view of it */
-	struct elf_dyn dyn;
-	char *origin;		/* $ORIGIN */
-	dev_t dev;
-	ino_t ino;
-};
-
-struct elf_search {
-	const char *ld_cache;		/* e.g. "/etc/ld.so.cache"; NULL: no cache */
-	const char *const *dirs;	/* default dirs, NULL-terminated; NULL: this host's */
-	const char *ld_library_path;	/* NULL: not used */
-	const char *cwd;		/* relative paths start here; NULL: the process's cwd */
-};
-
-/* Zero-initialise before the first add. */
-struct elf_loadset {
-	struct elf_obj *objs;
-	size_t n, cap;
-	uint64_t total_bytes;	/* every file found, each counted once */
-	size_t n_files;		/* files counted in total_bytes */
-	size_t n_missing;	/* DT_NEEDED (or programs) not found */
-	struct ld_cache *cache;
-	bool cache_tried;
-	char cache_err[256];	/* why the cache was not used, or "" */
-};
-
-/* Add path (run by objs[parent], or -1 for the file given) and, if it is a dynamic ELF, its
- * interpreter and every DT_NEEDED object, transitively, searched as glibc's ld.so does:
- * DT_RPATH of the loader chain (if the needing object has no DT_RUNPATH), LD_LIBRARY_PATH (only
- * if s->ld_library_path), DT_RUNPATH, ld.so.cache, default directories; $ORIGIN, $LIB and
- * $PLATFORM expanded. Returns the new object's index, or -1 (out of memory). */
-int elf_loadset_add(struct elf_loadset *ls, const char *path, int parent,
-		    const struct elf_search *s);
-void elf_loadset_free(struct elf_loadset *ls);
-/* This host's default library directories for an ELF class and machine (NULL-terminated,
- * static storage). */
-const char *const *elf_default_dirs(unsigned machine, int elf_class);
-
-/* Size of the raw deflate stream (zlib, level 9, 32 KiB window, memLevel 8) of the data: what a
- * zip entry compressed with method 8 holds, without zip's headers. */
-int deflated_size_mem(const void *buf, size_t len, uint64_t *out);
-int deflated_size_file(const char *path, uint64_t *out, char *err, size_t errlen);
 #endif

@@ -15,8 +15,13 @@
 
 #include "elf_info.h"
 #include "profiler.skel.h"
+#include "profiler_maps.h"
 
 #define MAX_ENTRY_LINKS 8
+
+/* tracer_open copies the selection's comm whole into the BPF side's */
+_Static_assert(sizeof(((struct profiler_bpf__rodata *)0)->sel_comm) ==
+	       sizeof(((struct tracer_select *)0)->comm), "sel_comm and tracer_select.comm differ");
 
 struct tracer {
 	struct profiler_bpf *skel;
@@ -26,12 +31,6 @@ struct tracer {
 	int ncpus;
 	struct bpf_link *entry_links[MAX_ENTRY_LINKS];
 	size_t n_entry_links;
-};
-
-/* Keys of the BPF maps as the BPF side lays them out. */
-struct fd_key {
-	__u32 tgid;
-	__s32 fd;
 };
 
 static bool g_verbose;
@@ -183,13 +182,6 @@ int tracer_add_api_addr(struct tracer *t, int family, const void *addr, uint16_t
 	return 0;
 }
 
-/* Must match struct prof_track in bpf/profiler.bpf.c. */
-struct track_val {
-	__u64 rss_max_pages, min_flt, maj_flt, read_bytes, bpf_ns;
-	__u32 root;
-	__u16 io_uring_seen, entry_seen;
-};
-
 int tracer_attach_entry(struct tracer *t, const char *path, uint64_t file_off)
 {
 	struct bpf_link *l;
@@ -262,7 +254,7 @@ int tracer_arm_spawn(struct tracer *t, bool on)
 static size_t tree_walk(struct tracer *t, pid_t root, pid_t *pids, size_t max, uint64_t *bpf_ns)
 {
 	__u32 key, next, *prev = NULL;
-	struct track_val v;
+	struct prof_track v;
 	size_t n = 0;
 	int fd;
 
@@ -300,7 +292,7 @@ uint64_t tracer_tree_bpf_ns(struct tracer *t, pid_t root)
 
 void tracer_forget(struct tracer *t, pid_t root)
 {
-	struct fd_key fk, fnext, *fprev = NULL;
+	struct prof_fd_key fk, fnext, *fprev = NULL;
 	pid_t pids[256];
 	int tfd, ffd;
 	size_t n, i;
@@ -318,7 +310,7 @@ void tracer_forget(struct tracer *t, pid_t root)
 	/* sockets of processes no longer tracked can never be matched again */
 	while (bpf_map_get_next_key(ffd, fprev, &fnext) == 0) {
 		__u32 tg = fnext.tgid;
-		struct track_val v;
+		struct prof_track v;
 
 		if (bpf_map_lookup_elem(tfd, &tg, &v) != 0) {
 			bpf_map_delete_elem(ffd, &fnext);

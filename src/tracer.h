@@ -15,7 +15,7 @@ typedef int (*tracer_event_fn)(void *ctx, const struct prof_event *e);
 
 /* profiler trace: which new processes become roots (at their exec). One of them. */
 struct tracer_select {
-	char comm[16];		/* the comm after exec */
+	char comm[PROF_COMM_LEN];	/* the comm after exec */
 	uint64_t ino, dev;	/* the executable's inode and device (kernel encoding) */
 	uint64_t cgroup_id;	/* a cgroup v2 id */
 	pid_t watch_pid;	/* this process's descendants */

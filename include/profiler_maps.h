@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Keys and values of the BPF maps that userspace reads or writes as well as
+ * bpf/profiler.bpf.c (src/tracer.c): one definition for both sides.
+ * Only __u8..__u64-style types and no includes, so both sides can use it.
+ * Fields are ordered large to small so the layout has no hidden padding; the
+ * sizes are asserted below.
+ *
+ * The maps with scalar keys and values:
+ *   tracked   __u32 tgid             -> struct prof_track
+ *   api_addrs struct prof_api_addr   -> __u8 1
+ *   api_fds   struct prof_fd_key     -> __u32 conn_id
+ *   spawner   __u32 0                -> __u64 pid_tgid of the thread about to spawn a root
+ *   watch     __u32 tgid             -> __u8 1
+ *   counters  __u32 enum prof_counter -> __u64 per CPU
+ */
+#ifndef PROFILER_MAPS_H
+#define PROFILER_MAPS_H
+
+#define PROF_MAX_API_ADDRS 16	/* entries of api_addrs */
+
+/* Value of the tracked map: a process of a traced tree. */
+struct prof_track {
+	__u64 rss_max_pages;	/* largest RSS sampled since the last exec */
+	__u64 min_flt;		/* faults of threads that already exited */
+	__u64 maj_flt;
+	__u64 read_bytes;	/* storage reads of threads that already exited */
+	__u64 bpf_ns;		/* --breakdown: time of our programs on its events */
+	__u32 root;		/* tgid of its tree's root */
+	__u16 io_uring_seen;
+	__u16 entry_seen;	/* --breakdown: ENTRY reported */
+};
+
+/* Key of the api_fds map: a Runtime API socket of a tracked process. */
+struct prof_fd_key {
+	__u32 tgid;
+	__s32 fd;
+};
+
+/* Key of the api_addrs map: an address the Runtime API listens on. */
+struct prof_api_addr {
+	__u8 addr[16];		/* IPv4 in the first 4 bytes, or IPv6 */
+	__u16 port;		/* host byte order */
+	__u16 family;		/* AF_INET or AF_INET6 */
+	__u32 pad;
+};
+
+/* Counters kept in a per-CPU array, index by enum prof_counter. */
+enum prof_counter {
+	PROF_CNT_EVENTS = 0,
+	PROF_CNT_DROPPED,	/* ring buffer full: event lost */
+	PROF_CNT_CAPTURE_FAULTS,
+	PROF_CNT_TRACK_FULL,	/* tracked-process map full: a process was not followed */
+	PROF_CNT_MAX,
+};
+
+_Static_assert(sizeof(struct prof_track) == 48, "struct prof_track: hidden padding");
+_Static_assert(sizeof(struct prof_fd_key) == 8, "struct prof_fd_key: hidden padding");
+_Static_assert(sizeof(struct prof_api_addr) == 24, "struct prof_api_addr: hidden padding");
+#endif
