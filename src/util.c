@@ -59,10 +59,11 @@ char *read_file_all(const char *path, size_t max, size_t *len)
 			size_t ncap = cap ? cap * 2 : 4096;
 			char *nb;
 
-			if (ncap > max + 1)
-				ncap = max + 1;
+			/* max bytes, one more to see that the file is longer, the NUL */
+			if (max < SIZE_MAX - 2 && ncap > max + 2)
+				ncap = max + 2;
 			if (used + 1 >= ncap) {
-				errno = EFBIG;
+				errno = ENOMEM;
 				goto fail;
 			}
 			nb = realloc(buf, ncap);
@@ -80,6 +81,10 @@ char *read_file_all(const char *path, size_t max, size_t *len)
 		if (r == 0)
 			break;
 		used += (size_t)r;
+		if (used > max) {
+			errno = EFBIG;
+			goto fail;
+		}
 	}
 	close(fd);
 	if (!buf) {

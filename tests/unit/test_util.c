@@ -237,12 +237,13 @@ static void test_read_whole_file(void **state)
 	}
 }
 
-/* The limit as read_file_all applies it: a file is read only when it is shorter than max (the
- * largest is max - 1 bytes); one of max bytes or more gives EFBIG. */
+/* The limit: a file of at most max bytes is read, one byte more gives EFBIG, at every
+ * size around the buffer's growth steps. */
 static void test_read_max(void **state)
 {
 	static const size_t sizes[] = { 1, 10, 4095, 4096, 4097, 10000 };
-	size_t i;
+	size_t i, len;
+	char *buf;
 
 	(void)state;
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -250,23 +251,32 @@ static void test_read_max(void **state)
 		const char *path = make_file("max", n);
 		char *buf;
 
-		buf = read_file_all(path, n + 1, &len);		/* the largest file for max n + 1 */
+		buf = read_file_all(path, n, &len);		/* max == the file's size: read */
 		assert_non_null(buf);
 		assert_int_equal(len, n);
 		check_content(buf, n);
 		free(buf);
+		buf = read_file_all(path, n + 1, &len);		/* room to spare */
+		assert_non_null(buf);
+		assert_int_equal(len, n);
+		free(buf);
 		len = 12345;
 		errno = 0;
-		assert_null(read_file_all(path, n, &len));	/* max == the file's size */
+		assert_null(read_file_all(path, n - 1, &len));	/* one byte over */
 		assert_int_equal(errno, EFBIG);
 		assert_int_equal(len, 12345);			/* untouched on failure */
 		errno = 0;
 		assert_null(read_file_all(path, n / 2, &len));	/* well over */
 		assert_int_equal(errno, EFBIG);
 	}
-	/* max 0: not even an empty file */
+	/* max 0: an empty file is read, a byte is too much */
+	buf = read_file_all(make_file("empty", 0), 0, &len);
+	assert_non_null(buf);
+	assert_int_equal(len, 0);
+	assert_int_equal(buf[0], '\0');
+	free(buf);
 	errno = 0;
-	assert_null(read_file_all(make_file("empty", 0), 0, NULL));
+	assert_null(read_file_all(make_file("one", 1), 0, NULL));
 	assert_int_equal(errno, EFBIG);
 }
 
