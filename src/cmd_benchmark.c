@@ -243,12 +243,11 @@ static void usage(FILE *f)
 "  -v, --verbose          libbpf's own log on stderr\n"
 "  -h, --help             this text\n"
 "\n"
-"Phases (kernel timestamps, CLOCK_MONOTONIC):\n"
-"  exec     execve entry -> the new image runs (sched_process_exec)\n"
-"  init     execve entry -> GET /next fully written (Lambda's Init Duration)\n"
-"  wait     GET /next written -> first bytes of the event returned by read/recv\n"
-"  handler  event returned -> POST response (or error) fully written\n"
-"  total    execve entry -> POST response fully written\n"
+"Phases (kernel timestamps, CLOCK_MONOTONIC):\n");
+	for (int p = 0; p < INV_PHASES; p++)
+		if (inv_phases[p].help)
+			fprintf(f, "  %-8s %s\n", inv_phases[p].name, inv_phases[p].help);
+	fprintf(f,
 "Statistics over the total of successful cold starts: mean; P50/P99 by linear\n"
 "interpolation between closest ranks (numpy's default); StdDev is the sample\n"
 "standard deviation (n-1). With fewer than 100 samples P99 is close to Max.\n"
@@ -684,16 +683,9 @@ static void warm_run(const struct bench_opts *o, struct rapi *api, struct tracer
  * Without BPF: the emulator's own timestamps and the spawner's pre-exec clock.
  * They include the emulator's latency and see no exec, connect or wait.
  */
-static void userspace_phases(struct invocation *inv, uint64_t spawn_ns, const struct rapi_status *st)
+static void userspace_phases(struct invocation *inv)
 {
-	inv->exec_ms = inv->connect_ms = inv->wait_ms = -1;
-	inv->init_ms = inv->handler_ms = inv->total_ms = -1;
-	if (spawn_ns && st->next_received_ns > spawn_ns)
-		inv->init_ms = (double)(st->next_received_ns - spawn_ns) / 1e6;
-	if (st->event_sent_ns && st->response_received_ns > st->event_sent_ns)
-		inv->handler_ms = (double)(st->response_received_ns - st->event_sent_ns) / 1e6;
-	if (spawn_ns && st->response_received_ns > spawn_ns)
-		inv->total_ms = (double)(st->response_received_ns - spawn_ns) / 1e6;
+	inv_phases_from_userspace(inv);
 	inv->exit_code = -1;
 	inv->processes = inv->threads = 0;
 }
@@ -852,7 +844,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	sink_close(&log);
 
 	if (!t)
-		userspace_phases(inv, sp.spawn_ns, &st);
+		userspace_phases(inv);
 	else if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
 		 !sp.exec_errno) {
 		inv->outcome = INV_TRACE_INCOMPLETE;
@@ -970,14 +962,6 @@ static double mean_of(const struct results *r, size_t off, size_t *n_out)
 
 static void print_summary(const struct results *r)
 {
-	static const struct { const char *name; size_t off; } phases[] = {
-		{ "exec", offsetof(struct invocation, exec_ms) },
-		{ "connect", offsetof(struct invocation, connect_ms) },
-		{ "init", offsetof(struct invocation, init_ms) },
-		{ "wait", offsetof(struct invocation, wait_ms) },
-		{ "handler", offsetof(struct invocation, handler_ms) },
-		{ "total", offsetof(struct invocation, total_ms) },
-	};
 	uint64_t mem_max = 0, mem_sum = 0, minf = 0, majf = 0, rdb = 0;
 	size_t i, n_mem = 0;
 
@@ -997,14 +981,14 @@ static void print_summary(const struct results *r)
 
 	if (r->n_ok) {
 		fprintf(g_txt, "\nPhases (mean of %zu successful cold starts, ms):\n", r->n_ok);
-		for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
+		for (i = 0; i < INV_PHASES; i++) {
 			size_t n;
-			double m = mean_of(r, phases[i].off, &n);
+			double m = mean_of(r, inv_phases[i].ms_off, &n);
 
 			if (n)
-				fprintf(g_txt, "  %-8s %9.3f\n", phases[i].name, m);
+				fprintf(g_txt, "  %-8s %9.3f\n", inv_phases[i].name, m);
 			else
-				fprintf(g_txt, "  %-8s %9s\n", phases[i].name, "n/a");
+				fprintf(g_txt, "  %-8s %9s\n", inv_phases[i].name, "n/a");
 		}
 		for (i = 0; i < r->n_inv; i++) {
 			if (r->inv[i].outcome != INV_OK)
@@ -1567,8 +1551,8 @@ int cmd_benchmark(int argc, char **argv)
 		cs[k].n_ok = res.n_ok;
 		cs[k].n_failed = res.n_failed;
 		cs[k].total = res.total;
-		cs[k].init_avg = mean_phase(&res, offsetof(struct invocation, init_ms));
-		cs[k].handler_avg = mean_phase(&res, offsetof(struct invocation, handler_ms));
+		cs[k].init_avg = mean_phase(&res, inv_phases[PHASE_INIT].ms_off);
+		cs[k].handler_avg = mean_phase(&res, inv_phases[PHASE_HANDLER].ms_off);
 		for (size_t i = 0; i < res.n_inv; i++)
 			if (res.inv[i].outcome == INV_OK && res.inv[i].memory_kb > cs[k].rss_max)
 				cs[k].rss_max = res.inv[i].memory_kb;

@@ -9,53 +9,11 @@
 
 #define EINPROGRESS_RET (-EINPROGRESS)	/* non-blocking connect started: success */
 
-const char *inv_outcome_name(enum inv_outcome o)
-{
-	switch (o) {
-	case INV_OK:
-		return "ok";
-	case INV_FUNCTION_ERROR:
-		return "function_error";
-	case INV_INIT_ERROR:
-		return "init_error";
-	case INV_EXITED:
-		return "exited";
-	case INV_INIT_TIMEOUT:
-		return "init_timeout";
-	case INV_TIMEOUT:
-		return "timeout";
-	case INV_SPAWN_FAILED:
-		return "spawn_failed";
-	case INV_TRACE_INCOMPLETE:
-		return "trace_incomplete";
-	case INV_INTERRUPTED:
-		return "interrupted";
-	case INV_OUT_OF_MEMORY:
-		return "out_of_memory";
-	}
-	return "unknown";
-}
-
 static double phase_ms(uint64_t from, uint64_t to)
 {
 	if (!from || !to || to < from)
 		return -1.0;
 	return (double)(to - from) / 1e6;
-}
-
-void timeline_phases(struct invocation *inv)
-{
-	const struct phase_marks *k;
-
-	if (!inv)
-		return;
-	k = &inv->k;
-	inv->exec_ms = phase_ms(k->exec_enter, k->exec_done);
-	inv->connect_ms = phase_ms(k->connect_start, k->connect_end);
-	inv->init_ms = phase_ms(k->exec_enter, k->next_sent);
-	inv->wait_ms = phase_ms(k->next_sent, k->event_received);
-	inv->handler_ms = phase_ms(k->event_received, k->response_sent);
-	inv->total_ms = phase_ms(k->exec_enter, k->response_sent);
 }
 
 /* One HTTP request found in the write stream of a connection. */
@@ -395,7 +353,7 @@ int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct 
 cleanup:
 	if (ret)
 		memset(&inv->k, 0, sizeof(inv->k));
-	timeline_phases(inv);
+	inv_phases_from_marks(inv);
 	free(b.req);
 	free(b.conns);
 	free(s);

@@ -29,7 +29,7 @@
  *   with the invocation's outcome and phases (ms, null = not measured) in args.
  * - cat "phase": "X" slices on the root process's main thread (pid = tid =
  *   root): total, init, exec, connect, wait, handler, from the kernel marks of
- *   struct invocation (timeline.h); a phase whose marks are missing is left
+ *   struct invocation (invocation.h); a phase whose marks are missing is left
  *   out. They nest: total contains init, wait and handler; init contains
  *   exec and connect.
  * - cat "syscall": an "X" slice for every CONNECT, WRITE, READ and CLOSE
@@ -61,7 +61,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "profiler_events.h"
-#include "timeline.h"
+#include "invocation.h"
 
 struct trace_writer;
 

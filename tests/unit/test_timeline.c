@@ -572,45 +572,6 @@ static void test_missing_exec(void **state)
 	assert_int_equal(timeline_build(NULL, 3, ROOT, &inv), -1);
 }
 
-static void test_phases(void **state)
-{
-	struct invocation inv;
-
-	(void)state;
-	memset(&inv, 0, sizeof(inv));
-	inv.k.exec_enter = 1000000;
-	inv.k.exec_done = 1000000;	/* zero length is a valid phase */
-	inv.k.connect_start = 2000000;
-	inv.k.connect_end = 1999999;	/* negative: not available */
-	inv.k.next_sent = 3500000;
-	inv.k.event_received = 0;	/* missing */
-	inv.k.response_sent = 4000001;
-	timeline_phases(&inv);
-	assert_ms(inv.exec_ms, 0.0);
-	assert_ms(inv.connect_ms, -1.0);
-	assert_ms(inv.init_ms, 2.5);
-	assert_ms(inv.wait_ms, -1.0);
-	assert_ms(inv.handler_ms, -1.0);
-	assert_ms(inv.total_ms, 3.000001);
-	timeline_phases(NULL);
-}
-
-static void test_outcome_names(void **state)
-{
-	(void)state;
-	assert_string_equal(inv_outcome_name(INV_OK), "ok");
-	assert_string_equal(inv_outcome_name(INV_FUNCTION_ERROR), "function_error");
-	assert_string_equal(inv_outcome_name(INV_INIT_ERROR), "init_error");
-	assert_string_equal(inv_outcome_name(INV_EXITED), "exited");
-	assert_string_equal(inv_outcome_name(INV_INIT_TIMEOUT), "init_timeout");
-	assert_string_equal(inv_outcome_name(INV_TIMEOUT), "timeout");
-	assert_string_equal(inv_outcome_name(INV_SPAWN_FAILED), "spawn_failed");
-	assert_string_equal(inv_outcome_name(INV_TRACE_INCOMPLETE), "trace_incomplete");
-	assert_string_equal(inv_outcome_name(INV_INTERRUPTED), "interrupted");
-	assert_string_equal(inv_outcome_name(INV_OUT_OF_MEMORY), "out_of_memory");
-	assert_string_equal(inv_outcome_name((enum inv_outcome)99), "unknown");
-}
-
 /* --warm: two more invocations on the same process and connection. */
 static void test_warm(void **state)
 {
@@ -652,8 +613,6 @@ int main(void)
 		cmocka_unit_test(test_init_error),
 		cmocka_unit_test(test_no_response_exited),
 		cmocka_unit_test(test_missing_exec),
-		cmocka_unit_test(test_phases),
-		cmocka_unit_test(test_outcome_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
