@@ -19,13 +19,13 @@
 
 #include "cgroup.h"
 #include "coldcache.h"
+#include "coldstart.h"
 #include "cmd.h"
 #include "elf_info.h"
 #include "rapi.h"
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
-#include "timeline.h"
 #include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
@@ -65,14 +65,6 @@ struct bench_opts {
 	bool verbose;
 };
 
-/* Events of the cold start in progress. */
-struct collect {
-	pid_t root;
-	struct prof_event *ev;
-	size_t n, cap;
-	bool oom;
-};
-
 /* stdout/stderr of one cold start: a pipe drained into a bounded log file */
 struct log_sink {
 	int rfd;		/* read end, non-blocking */
@@ -94,22 +86,7 @@ static void on_signal(int sig)
 
 static int on_event(void *ctx, const struct prof_event *e)
 {
-	struct collect *c = ctx;
-
-	if (!c->root || e->root != (__u32)c->root)
-		return 0;	/* a previous cold start's straggler */
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 256;
-		struct prof_event *nev = realloc(c->ev, ncap * sizeof(*nev));
-
-		if (!nev) {
-			c->oom = true;
-			return 0;
-		}
-		c->ev = nev;
-		c->cap = ncap;
-	}
-	c->ev[c->n++] = *e;
+	coldstart_add(ctx, e);
 	return 0;
 }
 
@@ -173,16 +150,9 @@ static void sink_close(struct log_sink *s)
 	s->rfd = s->wfd = s->fd = -1;
 }
 
-struct spawn_ctx {
-	struct tracer *t;
-	struct collect *c;
-};
-
 static int arm(void *ctx, bool on)
 {
-	struct spawn_ctx *s = ctx;
-
-	return tracer_arm_spawn(s->t, on);
+	return tracer_arm_spawn(ctx, on);
 }
 
 static void usage(FILE *f)
@@ -578,29 +548,6 @@ static void end_tree(struct tracer *t, const struct cg *cg, pid_t root, bool *ro
 	tracer_drain(t);
 }
 
-static const char *mark_missing(const struct phase_marks *k)
-{
-	if (!k->exec_enter)
-		return "execve entry";
-	if (!k->next_sent)
-		return "GET /next write";
-	if (!k->event_received)
-		return "event read";
-	if (!k->response_sent)
-		return "response write";
-	return NULL;
-}
-
-static void describe_exit(const struct invocation *inv, char *buf, size_t len)
-{
-	if (inv->exit_signal)
-		snprintf(buf, len, "killed by signal %d (%s)", inv->exit_signal, strsignal(inv->exit_signal));
-	else if (inv->exit_code >= 0)
-		snprintf(buf, len, "exited with code %d", inv->exit_code);
-	else
-		snprintf(buf, len, "ended");
-}
-
 /* Send sig to the whole tree: its process group, what the tracer follows, its cgroup. */
 static void signal_tree(struct tracer *t, pid_t root, int sig)
 {
@@ -679,33 +626,26 @@ static void warm_run(const struct bench_opts *o, struct rapi *api, struct tracer
 	}
 }
 
-/*
- * Without BPF: the emulator's own timestamps and the spawner's pre-exec clock.
- * They include the emulator's latency and see no exec, connect or wait.
- */
-static void userspace_phases(struct invocation *inv)
-{
-	inv_phases_from_userspace(inv);
-	inv->exit_code = -1;
-	inv->processes = inv->threads = 0;
-}
-
 /* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
-static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *t, struct collect *c,
+static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *t, struct coldstart *c,
 		   const char *api_str, const char *fn_name, const char *log_dir,
 		   const struct run_as *user, const struct cg_host *cgh, struct invocation *inv)
 {
-	struct spawn_ctx sctx = { .t = t, .c = c };
 	struct spawn_opts so = {
 		.path = o->bootstrap, .api = api_str, .function_name = fn_name,
-		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx, .user = user,
+		.memory_mb = o->memory_mb, .arm = arm, .ctx = t, .user = user,
+	};
+	const struct coldstart_build_opts bo = { .traced = t != NULL, .breakdown = o->breakdown };
+	struct coldstart_facts f = {
+		.init_timeout_s = o->init_timeout_s, .timeout_s = o->timeout_s, .traced = t != NULL,
+		.memory_mb = o->memory_mb,
 	};
 	struct tracer_counters before, after;
 	struct cg cg = { 0 };
 	struct log_sink log;
 	struct rapi_status st;
 	struct spawned sp;
-	char err[256], how[128];
+	char err[256] = "";
 	bool reaped = false, done = false;
 	uint64_t start, init_deadline;
 	int status = 0, rc;
@@ -713,8 +653,7 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	snprintf(inv->log_path, sizeof(inv->log_path), "%s/invocation-%d.log", log_dir, inv->index);
 	inv->timestamp = epoch_s();
 	if (sink_open(&log, inv->log_path, (uint64_t)o->log_limit_mb << 20, err, sizeof(err))) {
-		inv->outcome = INV_SPAWN_FAILED;
-		strlcpy0(inv->reason, err, sizeof(inv->reason));
+		coldstart_classify(&(struct coldstart_facts){ .spawn_error = err }, inv);
 		return 0;
 	}
 	so.out_fd = log.wfd;
@@ -729,14 +668,11 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 				snprintf(err, sizeof(err), "cannot join the cold start's cgroup: %s",
 					 strerror(errno));
 			cg_destroy(&cg);
-			inv->outcome = INV_SPAWN_FAILED;
-			strlcpy0(inv->reason, err, sizeof(inv->reason));
+			coldstart_classify(&(struct coldstart_facts){ .spawn_error = err }, inv);
 			sink_close(&log);
 			return 0;
 		}
 	}
-	c->n = 0;
-	c->root = 0;
 	rapi_new_invocation(api, NULL);
 	tracer_counters(t, &before);
 
@@ -755,24 +691,21 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		if (so.cg_fds[k] >= 0)
 			close(so.cg_fds[k]);
 	if (rc) {
-		inv->outcome = INV_SPAWN_FAILED;
-		strlcpy0(inv->reason, err, sizeof(inv->reason));
+		coldstart_classify(&(struct coldstart_facts){ .spawn_error = err }, inv);
 		if (sp.pid > 0)
 			tracer_forget(t, sp.pid);
-		c->root = 0;
 		sink_close(&log);
 		cg_destroy(&cg);
 		return 0;
 	}
 	inv->root_pid = (uint32_t)sp.pid;
 	inv->spawn_ns = sp.spawn_ns;
-	c->root = sp.pid;
+	coldstart_begin(c, (uint32_t)sp.pid);
 	start = mono_ns();
 	init_deadline = start + (uint64_t)(o->init_timeout_s * 1e9);
 	if (sp.exec_errno) {
-		inv->outcome = INV_SPAWN_FAILED;
-		snprintf(inv->reason, sizeof(inv->reason), "cannot execute %s: %s", o->bootstrap,
-			 strerror(sp.exec_errno));
+		snprintf(err, sizeof(err), "cannot execute %s: %s", o->bootstrap, strerror(sp.exec_errno));
+		f.spawn_error = err;
 		done = true;
 	}
 	while (!done) {
@@ -797,31 +730,27 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 			if (st.state == RAPI_RESPONDED || st.state == RAPI_ERRORED ||
 			    st.state == RAPI_INIT_ERRORED)
 				break;
-			inv->outcome = INV_EXITED;
+			f.wait = CS_WAIT_EXITED;
 			break;
 		}
 		if (g_stop) {
-			inv->outcome = INV_INTERRUPTED;
-			snprintf(inv->reason, sizeof(inv->reason), "the run was interrupted (%s)",
-				 g_stop == SIGINT ? "SIGINT" : "SIGTERM");
+			f.wait = CS_WAIT_INTERRUPTED;
+			f.stop_signal = g_stop;
 			break;
 		}
 		now = mono_ns();
 		if (st.state == RAPI_WAITING && now > init_deadline) {
-			inv->outcome = INV_INIT_TIMEOUT;
-			snprintf(inv->reason, sizeof(inv->reason),
-				 "no GET /next within the init timeout of %g s", o->init_timeout_s);
+			f.wait = CS_WAIT_INIT_TIMEOUT;
 			break;
 		}
 		if (st.state == RAPI_EVENT_SENT && st.event_sent_ns &&
 		    now > st.event_sent_ns + (uint64_t)(o->timeout_s * 1e9)) {
-			inv->outcome = INV_TIMEOUT;
-			snprintf(inv->reason, sizeof(inv->reason),
-				 "no response within the invocation timeout of %g s", o->timeout_s);
+			f.wait = CS_WAIT_TIMEOUT;
 			break;
 		}
 	}
 	rapi_status(api, &st);
+	f.api = &st;
 	inv->killed_by_profiler = !reaped;
 	inv->api_next_received_ns = st.next_received_ns;
 	inv->api_event_sent_ns = st.event_sent_ns;
@@ -843,16 +772,8 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 	inv->log_dropped = log.dropped;
 	sink_close(&log);
 
-	if (!t)
-		userspace_phases(inv);
-	else if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
-		 !sp.exec_errno) {
-		inv->outcome = INV_TRACE_INCOMPLETE;
-		strlcpy0(inv->reason, "the trace has no execve of the bootstrap", sizeof(inv->reason));
-	}
+	f.build_failed = coldstart_build(c, &bo, inv) != 0;
 	if (t && o->breakdown) {
-		inv->has_breakdown = breakdown_build(c->ev, c->n, (uint32_t)sp.pid, &inv->k, &inv->bd) == 0;
-		inv->bd_events = breakdown_events(c->ev, c->n);
 		/* every process of the tree reports its programs' time when it exits; the tree
 		 * is gone by now, the root last */
 		inv->bd.bpf_tree_measured = inv->k.root_exit != 0;
@@ -863,72 +784,18 @@ static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *
 		inv->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		inv->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	}
-	if (inv->outcome == INV_OK) {
-		const char *missing;
-
-		switch (st.state) {
-		case RAPI_RESPONDED:
-			missing = t ? mark_missing(&inv->k) : NULL;
-			if (missing) {
-				inv->outcome = INV_TRACE_INCOMPLETE;
-				snprintf(inv->reason, sizeof(inv->reason),
-					 "the emulator got the response but the trace has no %s%s", missing,
-					 inv->io_uring ? " (the bootstrap uses io_uring, which syscall tracing cannot see)" : "");
-			}
-			break;
-		case RAPI_ERRORED:
-			inv->outcome = INV_FUNCTION_ERROR;
-			strlcpy0(inv->error_type, st.error_type, sizeof(inv->error_type));
-			snprintf(inv->reason, sizeof(inv->reason), "posted an invocation error: %s%s%s",
-				 st.error_type[0] ? st.error_type : "(no error type)",
-				 st.error_message[0] ? ": " : "", st.error_message);
-			break;
-		case RAPI_INIT_ERRORED:
-			inv->outcome = INV_INIT_ERROR;
-			strlcpy0(inv->error_type, st.error_type, sizeof(inv->error_type));
-			snprintf(inv->reason, sizeof(inv->reason), "posted an init error: %s%s%s",
-				 st.error_type[0] ? st.error_type : "(no error type)",
-				 st.error_message[0] ? ": " : "", st.error_message);
-			break;
-		default:
-			inv->outcome = INV_EXITED;
-			break;
-		}
-	}
-	if (inv->outcome == INV_EXITED && !inv->reason[0]) {
-		describe_exit(inv, how, sizeof(how));
-		snprintf(inv->reason, sizeof(inv->reason), "%s before posting a response%s", how,
-			 st.state == RAPI_WAITING ? " (it never called GET /next)" : "");
-	}
-	if (after.dropped > before.dropped && inv->outcome == INV_OK) {
-		inv->outcome = INV_TRACE_INCOMPLETE;
-		snprintf(inv->reason, sizeof(inv->reason),
-			 "%llu events were dropped (ring buffer full): phases may be wrong",
-			 (unsigned long long)(after.dropped - before.dropped));
-	}
-	if (c->oom && inv->outcome == INV_OK) {
-		inv->outcome = INV_TRACE_INCOMPLETE;
-		strlcpy0(inv->reason, "out of memory while collecting events", sizeof(inv->reason));
-	}
+	if (after.dropped > before.dropped)
+		f.events_dropped = after.dropped - before.dropped;
+	f.collect_oom = c->oom;
+	if (cgh)
+		f.oom_kills = cg_oom_kills(&cg);
+	coldstart_classify(&f, inv);
 	inv->capture_faults = (uint32_t)(after.capture_faults - before.capture_faults);
 	if (o->tw && t)
-		trace_add_cold_start(o->tw, inv->index, c->ev, c->n, inv);
-	if (cgh) {
-		uint64_t ooms = cg_oom_kills(&cg);
-
-		if (ooms && inv->outcome != INV_OK && inv->outcome != INV_INTERRUPTED) {
-			inv->outcome = INV_OUT_OF_MEMORY;
-			strlcpy0(inv->error_type, "Runtime.OutOfMemory", sizeof(inv->error_type));
-			snprintf(inv->reason, sizeof(inv->reason),
-				 "Runtime.OutOfMemory: the kernel's OOM killer ended %llu process%s at the "
-				 "%u MB memory limit", (unsigned long long)ooms, ooms > 1 ? "es" : "",
-				 o->memory_mb);
-		}
-		cg_destroy(&cg);
-	}
+		coldstart_export(c, o->tw, inv);
+	cg_destroy(&cg);
 	tracer_forget(t, sp.pid);
-	c->root = 0;
-	c->oom = false;
+	coldstart_end(c);
 	return g_stop ? -1 : 0;
 }
 
@@ -1123,7 +990,7 @@ struct bench_env {
 	struct bench_opts o;
 	struct tracer *t;
 	struct rapi *api;
-	struct collect c;
+	struct coldstart cs;		/* the events of the cold start in progress */
 	struct elf_facts ef;
 	struct run_as user;
 	struct cg_host cgh;
@@ -1255,7 +1122,7 @@ static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, con
 		int stop;
 
 		inv->index = (int)i + 1;
-		stop = run_one(o, env->api, env->t, &env->c, env->api_str, res->runtime, log_dir,
+		stop = run_one(o, env->api, env->t, &env->cs, env->api_str, res->runtime, log_dir,
 			       env->drop ? &env->user : NULL, env->limits_ok ? &env->cgh : NULL, inv);
 		res->n_inv = i + 1;
 		if (inv->outcome == INV_OK) {
@@ -1475,7 +1342,7 @@ int cmd_benchmark(int argc, char **argv)
 	to.verbose = o->verbose;
 	to.breakdown = o->breakdown;
 	to.on_event = on_event;
-	to.ctx = &env->c;
+	to.ctx = &env->cs;
 	if (!o->no_bpf) {
 		env->t = tracer_open(&to, err, sizeof(err));
 		if (!env->t && o->require_bpf) {
@@ -1591,7 +1458,7 @@ out:
 	cold_cache_free(&o->cc);
 	rapi_stop(env->api);
 	tracer_close(env->t);
-	free(env->c.ev);
+	coldstart_free(&env->cs);
 	free(event);
 	free(env);
 	return ret;

@@ -15,11 +15,11 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coldstart.h"
 #include "httpclass.h"
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
-#include "timeline.h"
 #include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
@@ -43,12 +43,11 @@ struct conn_class {
 /* One cold start being followed. */
 struct root_trace {
 	pid_t root;
-	struct prof_event *ev;
-	size_t n, cap;
+	struct coldstart cs;		/* its events */
 	struct api_addr api;
 	struct conn_class conns[MAX_CONNS];
 	size_t n_conns;
-	bool responded, init_error, exited, done, oom;
+	bool responded, init_error, exited, done;
 	uint64_t init_error_ns;
 	int64_t start_epoch;
 };
@@ -232,6 +231,7 @@ static struct root_trace *find_root(struct trace_ctx *x, pid_t root, bool create
 	if (!x->roots[x->n_roots])
 		return NULL;
 	x->roots[x->n_roots]->root = root;
+	coldstart_begin(&x->roots[x->n_roots]->cs, (uint32_t)root);
 	x->roots[x->n_roots]->start_epoch = epoch_s();
 	return x->roots[x->n_roots++];
 }
@@ -295,20 +295,8 @@ static int on_event(void *ctx, const struct prof_event *e)
 		return 0;
 	r = find_root(x, (pid_t)e->root, true);
 
-	if (!r || r->done)
+	if (!r || r->done || coldstart_add(&r->cs, e) < 0)
 		return 0;
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 256;
-		struct prof_event *nev = realloc(r->ev, ncap * sizeof(*nev));
-
-		if (!nev) {
-			r->oom = true;
-			return 0;
-		}
-		r->ev = nev;
-		r->cap = ncap;
-	}
-	r->ev[r->n++] = *e;
 	switch (e->type) {
 	case PROF_EV_EXEC_DONE:
 		if ((pid_t)e->tgid == r->root && !r->api.family) {
@@ -338,13 +326,14 @@ static int on_event(void *ctx, const struct prof_event *e)
  */
 static size_t keep_api_events(struct root_trace *r)
 {
+	struct prof_event *ev = r->cs.ev;
 	uint32_t api[64];
 	size_t n_api = 0, i, k = 0;
 
 	if (r->api.family) {
-		for (i = 0; i < r->n && n_api < 64; i++)
-			if (r->ev[i].type == PROF_EV_CONNECT && connect_matches(&r->ev[i], &r->api))
-				api[n_api++] = r->ev[i].conn_id;
+		for (i = 0; i < r->cs.n && n_api < 64; i++)
+			if (ev[i].type == PROF_EV_CONNECT && connect_matches(&ev[i], &r->api))
+				api[n_api++] = ev[i].conn_id;
 	} else {
 		for (i = 0; i < r->n_conns && n_api < 64; i++) {
 			/* a connection whose requests the classifier saw as Runtime API ones */
@@ -352,8 +341,8 @@ static size_t keep_api_events(struct root_trace *r)
 				api[n_api++] = r->conns[i].conn;
 		}
 	}
-	for (i = 0; i < r->n; i++) {
-		const struct prof_event *e = &r->ev[i];
+	for (i = 0; i < r->cs.n; i++) {
+		const struct prof_event *e = &ev[i];
 		bool conn_ev = e->type == PROF_EV_CONNECT || e->type == PROF_EV_WRITE ||
 			       e->type == PROF_EV_READ || e->type == PROF_EV_CLOSE;
 		bool keep = !conn_ev;
@@ -361,7 +350,7 @@ static size_t keep_api_events(struct root_trace *r)
 		for (size_t j = 0; !keep && j < n_api; j++)
 			keep = e->conn_id == api[j];
 		if (keep)
-			r->ev[k++] = *e;
+			ev[k++] = *e;
 	}
 	return k;
 }
@@ -394,47 +383,27 @@ static void sample_live_tree(struct tracer *t, pid_t root, struct invocation *in
 
 static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, bool interrupted)
 {
+	const struct coldstart_build_opts bo = { .traced = true, .breakdown = x->o.breakdown };
+	const struct coldstart_facts f = {
+		.attached = true, .unfinished = interrupted && !r->done, .collect_oom = r->cs.oom,
+	};
 	struct invocation inv;
 	char *line;
-	size_t n = keep_api_events(r);
 
+	r->cs.n = keep_api_events(r);
 	memset(&inv, 0, sizeof(inv));
 	inv.index = (int)++x->completed;
 	inv.timestamp = r->start_epoch;
 	inv.root_pid = (uint32_t)r->root;
-	timeline_build(r->ev, n, (uint32_t)r->root, &inv);
+	coldstart_build(&r->cs, &bo, &inv);
 	if (x->o.breakdown) {
-		inv.has_breakdown = breakdown_build(r->ev, n, (uint32_t)r->root, &inv.k, &inv.bd) == 0;
-		inv.bd_events = breakdown_events(r->ev, n);
 		/* the processes that exited reported theirs; the live ones have it in the map */
 		inv.bd.bpf_tree_measured = true;
 		inv.bd.bpf_tree_ns = inv.bpf_tree_ns + tracer_tree_bpf_ns(t, r->root);
 	}
 	if (!r->exited)
 		sample_live_tree(t, r->root, &inv);
-	if (interrupted && !r->done) {
-		inv.outcome = INV_INTERRUPTED;
-		strlcpy0(inv.reason, "tracing stopped before the cold start ended", sizeof(inv.reason));
-	} else if (r->oom) {
-		inv.outcome = INV_TRACE_INCOMPLETE;
-		strlcpy0(inv.reason, "out of memory while collecting events", sizeof(inv.reason));
-	} else if (inv.k.response_sent && !inv.function_error) {
-		inv.outcome = INV_OK;
-	} else if (inv.k.response_sent) {
-		inv.outcome = INV_FUNCTION_ERROR;
-		strlcpy0(inv.reason, "posted an invocation error", sizeof(inv.reason));
-	} else if (inv.k.init_error_sent) {
-		inv.outcome = INV_INIT_ERROR;
-		strlcpy0(inv.reason, "posted an init error", sizeof(inv.reason));
-	} else {
-		inv.outcome = INV_EXITED;
-		if (inv.exit_signal)
-			snprintf(inv.reason, sizeof(inv.reason), "killed by signal %d before answering",
-				 inv.exit_signal);
-		else
-			snprintf(inv.reason, sizeof(inv.reason), "exited%s before answering",
-				 inv.exit_code >= 0 ? " (see exit.code)" : "");
-	}
+	coldstart_classify(&f, &inv);
 	if (!x->o.quiet) {
 		if (inv.outcome == INV_OK)
 			fprintf(TXT(x), "  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv.index,
@@ -484,8 +453,7 @@ static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, 
 		}
 		free(line);
 	}
-	if (x->tw)
-		trace_add_cold_start(x->tw, inv.index, r->ev, n, &inv);
+	coldstart_export(&r->cs, x->tw, &inv);
 	tracer_forget(t, r->root);
 	x->finished[x->n_finished % 1024].pid = r->root;
 	x->finished[x->n_finished % 1024].at = mono_ns();
@@ -508,7 +476,7 @@ static void reap_done(struct trace_ctx *x, struct tracer *t, bool interrupted)
 			continue;
 		}
 		finish(x, r, t, interrupted);
-		free(r->ev);
+		coldstart_free(&r->cs);
 		free(r);
 		memmove(&x->roots[i], &x->roots[i + 1], (x->n_roots - i - 1) * sizeof(x->roots[0]));
 		x->n_roots--;
@@ -784,7 +752,7 @@ out:
 	trace_free(x->tw);
 	tracer_close(t);
 	for (size_t i = 0; i < x->n_roots; i++) {
-		free(x->roots[i]->ev);
+		coldstart_free(&x->roots[i]->cs);
 		free(x->roots[i]);
 	}
 	free(x->totals);

@@ -119,17 +119,6 @@ static int feed_write(struct builder *b, const struct prof_event *e)
 	return 0;
 }
 
-/* Stable order by ts_ns: ties keep ring-buffer order (pointer order). */
-static int cmp_ev(const void *a, const void *b)
-{
-	const struct prof_event *x = *(const struct prof_event *const *)a;
-	const struct prof_event *y = *(const struct prof_event *const *)b;
-
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 static bool connect_ok(const struct prof_event *e)
 {
 	return e->ret == 0 || e->ret == EINPROGRESS_RET;
@@ -318,9 +307,9 @@ static void warm_marks(const struct prof_event *const *s, size_t n, struct invoc
 	}
 }
 
-int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct invocation *inv)
+int timeline_build(const struct prof_event *const *ev, size_t n, uint32_t root,
+		   struct invocation *inv)
 {
-	const struct prof_event **s = NULL;
 	struct builder b = { 0 };
 	int ret = -1, err = 0;
 
@@ -329,17 +318,7 @@ int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct 
 		return -1;
 	}
 	reset_outputs(inv, root, n);
-	if (n) {
-		s = malloc(n * sizeof(*s));
-		if (!s) {
-			err = ENOMEM;
-			goto cleanup;
-		}
-		for (size_t i = 0; i < n; i++)
-			s[i] = &ev[i];
-		qsort(s, n, sizeof(*s), cmp_ev);
-	}
-	if (first_pass(s, n, root, inv, &b)) {
+	if (first_pass(ev, n, root, inv, &b)) {
 		err = ENOMEM;
 		goto cleanup;
 	}
@@ -347,8 +326,8 @@ int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct 
 		err = ENOENT;
 		goto cleanup;
 	}
-	request_marks(s, n, inv, &b);
-	warm_marks(s, n, inv, &b);
+	request_marks(ev, n, inv, &b);
+	warm_marks(ev, n, inv, &b);
 	ret = 0;
 cleanup:
 	if (ret)
@@ -356,7 +335,6 @@ cleanup:
 	inv_phases_from_marks(inv);
 	free(b.req);
 	free(b.conns);
-	free(s);
 	if (ret)
 		errno = err;
 	return ret;

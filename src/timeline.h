@@ -1,10 +1,11 @@
 /*
  * Events of one cold start -> one invocation record with its phases. Pure.
  *
- * Input: the events of ONE cold start (the root process and its descendants),
- * in ring-buffer order. Events from different CPUs are not strictly time
- * ordered, so timeline_build sorts a copy stably by ts_ns first. All marks
- * are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 means "not seen".
+ * Input: the events of ONE cold start (the root process and its descendants)
+ * in time order: pointers sorted by ts_ns, equal ts_ns in ring-buffer order
+ * (events from different CPUs reach the ring buffer out of time order;
+ * events_by_time in coldstart.h sorts them, once for every consumer). All
+ * marks are CLOCK_MONOTONIC ns (bpf_ktime_get_ns); 0 means "not seen".
  *
  * Requests: the writes with ret > 0 of each connection (conn_id) are fed, in
  * time order, to httpclass_feed (see httpclass.h for the stream rule and its
@@ -61,12 +62,13 @@
 
 /* Fill inv->k, root_pid, function_error, the counters, exit_code/exit_signal
  * and (via inv_phases_from_marks) the *_ms fields from the events of one cold
- * start, in ring-buffer order (ev is not modified). Does not touch index,
+ * start, in time order (see above; not modified). Does not touch index,
  * timestamp, outcome, reason, error_type, log_path or killed_by_profiler:
  * the caller decides the outcome from the marks. Returns 0; or -1 with errno
  * ENOENT when there is no EXEC_ENTER of root (marks are then all zero and the
  * phases -1, counters still filled), EINVAL for a NULL inv, ENOMEM. */
-int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct invocation *inv);
+int timeline_build(const struct prof_event *const *ev, size_t n, uint32_t root,
+		   struct invocation *inv);
 
 /*
  * Warm invocations (inv->n_warm of them, set by the caller before timeline_build): the k-th

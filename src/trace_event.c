@@ -525,21 +525,16 @@ static int add_bd_syscall(struct trace_writer *w, const struct prof_event *e)
 		    e->end_ns >= e->ts_ns ? e->end_ns - e->ts_ns : 0, txt);
 }
 
-struct sort_ix {
-	const struct prof_event *e;
-	size_t i;
-};
-
 /* Does an API event of the same thread start at the same ns (the same syscall)? */
-static bool api_twin(const struct sort_ix *ix, size_t m, size_t i)
+static bool api_twin(const struct prof_event *const *ix, size_t m, size_t i)
 {
-	const struct prof_event *e = ix[i].e;
+	const struct prof_event *e = ix[i];
 
-	for (size_t j = i; j-- > 0 && ix[j].e->ts_ns == e->ts_ns;)
-		if (ix[j].e->pid == e->pid && syscall_name(ix[j].e->type))
+	for (size_t j = i; j-- > 0 && ix[j]->ts_ns == e->ts_ns;)
+		if (ix[j]->pid == e->pid && syscall_name(ix[j]->type))
 			return true;
-	for (size_t j = i + 1; j < m && ix[j].e->ts_ns == e->ts_ns; j++)
-		if (ix[j].e->pid == e->pid && syscall_name(ix[j].e->type))
+	for (size_t j = i + 1; j < m && ix[j]->ts_ns == e->ts_ns; j++)
+		if (ix[j]->pid == e->pid && syscall_name(ix[j]->type))
 			return true;
 	return false;
 }
@@ -661,20 +656,11 @@ static int add_metadata(struct trace_writer *w, struct cs_state *s, int index)
 	return 0;
 }
 
-static int cmp_ev(const void *a, const void *b)
-{
-	const struct sort_ix *x = a, *y = b;
-
-	if (x->e->ts_ns != y->e->ts_ns)
-		return x->e->ts_ns < y->e->ts_ns ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *ev, size_t n,
-			 const struct invocation *inv)
+int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *const *ev,
+			 size_t n, const struct invocation *inv)
 {
 	struct cs_state s = { 0 };
-	struct sort_ix *ix = NULL;
+	const struct prof_event **ix = NULL;
 	uint32_t root;
 	uint64_t first = 0, last = 0, last_rss = 0;
 	uint32_t last_tgid = 0;
@@ -685,7 +671,7 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 		errno = EINVAL;
 		return -1;
 	}
-	root = inv->root_pid ? inv->root_pid : (n ? ev[0].root : 0);
+	root = inv->root_pid ? inv->root_pid : (n ? ev[0]->root : 0);
 	if (n) {
 		ix = malloc(n * sizeof(*ix));
 		if (!ix) {
@@ -693,17 +679,14 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 			return -1;
 		}
 	}
+	/* the events without a timestamp are left out (they sort first) */
 	for (size_t i = 0; i < n; i++) {
-		if (!ev[i].ts_ns) {
+		if (!ev[i]->ts_ns) {
 			w->skipped++;
 			continue;
 		}
-		ix[m].e = &ev[i];
-		ix[m].i = i;
-		m++;
+		ix[m++] = ev[i];
 	}
-	if (m)
-		qsort(ix, m, sizeof(*ix), cmp_ev);
 
 	/* the root's tracks exist even when it left no event of its own */
 	if (root && (!proc_get(&s, root) || !thread_get(&s, root, root)))
@@ -713,7 +696,7 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 	if (add_phases(w, inv, root, PHASE_NONE))
 		goto out;
 	for (size_t i = 0; i < m; i++) {
-		const struct prof_event *e = ix[i].e;
+		const struct prof_event *e = ix[i];
 		uint64_t end = e->end_ns > e->ts_ns ? e->end_ns : e->ts_ns;
 
 		if (!first || e->ts_ns < first)
