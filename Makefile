@@ -43,7 +43,7 @@ PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_p
              svg html_report trace_event breakdown
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
-MODS      := $(TEST_MODS) main interrupt cmd_benchmark cmd_compare cmd_report cmd_memory cmd_trace tracer runner
+MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report cmd_memory cmd_trace tracer runner
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler
