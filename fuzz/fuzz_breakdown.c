@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: the breakdown of a cold start (breakdown_build, breakdown_median,
- * breakdown_to_json, breakdown_print in src/breakdown.h).
+ * breakdown_to_json, breakdown_print in src/breakdown.h), on the events sorted by time as
+ * the profiler sorts them (events_by_time in src/coldstart.h).
  *
  * The input describes the marks and the events compactly, so that most inputs are near
  * what the tracer sends: 8 bytes of mark offsets (each adds up to 255 us to the one
@@ -25,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "breakdown.h"
+#include "coldstart.h"
 #include "timeline.h"
 
 #define MAX_EV 512
@@ -72,8 +74,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t *mk[] = { &k.exec_done, &k.entry, &k.connect_start, &k.connect_end,
 			   &k.next_sent, &k.event_received, &k.response_first, &k.response_sent };
 	uint64_t t = 1000000, ts;
+	const struct prof_event **by_time;
 	struct breakdown bd, med;
 	size_t n = 0;
+	int rc;
 	FILE *null;
 	cJSON *j;
 
@@ -112,7 +116,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (e->type == PROF_EV_FORK)
 			e->arg = 100 + (r[3] % 6);
 	}
-	if (breakdown_build(ev, n, 100, &k, &bd) != 0)
+	if (events_by_time(ev, n, &by_time))
+		die("cannot sort the events");
+	rc = breakdown_build(by_time, n, 100, &k, &bd);
+	free(by_time);
+	if (rc != 0)
 		return 0;
 	check(&bd);
 	two[0] = two[1] = &bd;

@@ -3,11 +3,12 @@
  * --breakdown: the events of one cold start -> where its milliseconds went,
  * phase by phase. The rules are in breakdown.h.
  *
- * One walk over the events sorted by time. A SYSCALL event carries two
- * samples, one at its entry (ts_ns) and one at its exit (end_ns); the exit
- * sample is walked as an item of its own at end_ns so that every thread's
- * samples are seen in time order (a SWITCH_OUT inside the syscall comes
- * between them).
+ * One walk over the events in time order (the caller sorted them). A SYSCALL
+ * event carries two samples, one at its entry (ts_ns) and one at its exit
+ * (end_ns); the exit sample is walked as an item of its own at end_ns so that
+ * every thread's samples are seen in time order (a SWITCH_OUT inside the
+ * syscall comes between them). Only those exit samples are sorted here (by
+ * end_ns), then merged into the sorted events.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,7 +18,7 @@
 #include <cjson/cJSON.h>
 #include "breakdown.h"
 #include "jsonenc.h"
-#include "timeline.h"
+#include "invocation.h"
 
 #define NB (BD_PHASES + 1)	/* accumulator slots: the phases, then the window (tree) */
 #define TREE BD_PHASES
@@ -160,7 +161,6 @@ struct sc_row {
 struct item {
 	const struct prof_event *e;
 	uint64_t t;
-	size_t seq;		/* ring-buffer order: the sort is stable */
 	bool exit_sample;	/* SYSCALL: its exit sample, at end_ns */
 };
 
@@ -179,13 +179,16 @@ struct ctx {
 	uint64_t exec_done;	/* the root's new image runs from here */
 };
 
+/* Time, then ring-buffer order (the events' address order), an event's entry before its exit. */
 static int cmp_item(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
 
 	if (x->t != y->t)
 		return x->t < y->t ? -1 : 1;
-	return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0);
+	if (x->e != y->e)
+		return x->e < y->e ? -1 : 1;
+	return (int)x->exit_sample - (int)y->exit_sample;
 }
 
 /* Point rule: phase i with b_i <= ts < b_{i+1}; ts == b_8 -> 7; outside -1. */
@@ -546,7 +549,39 @@ static void init_empty(struct breakdown *out)
 	out->peak_rss_phase = -1;
 }
 
-int breakdown_build(const struct prof_event *ev, size_t n, uint32_t root,
+/* The walk over the events (in time order) and the exit samples merged in. */
+static int walk(struct ctx *c, const struct prof_event *const *ev, size_t n,
+		const struct item *exits, size_t nx, uint32_t root)
+{
+	size_t i = 0, j = 0;
+	bool started = false;
+
+	while (i < n || j < nx) {
+		struct item cur = { 0 };
+		const struct item *it;
+
+		if (i < n)
+			cur = (struct item){ .e = ev[i], .t = ev[i]->ts_ns };
+		if (i < n && (j == nx || cmp_item(&cur, &exits[j]) < 0)) {
+			it = &cur;
+			i++;
+		} else {
+			it = &exits[j++];
+		}
+		if (!started && it->t >= c->b[0]) {
+			if (root_at_start(c, root))
+				return -1;
+			started = true;
+		}
+		if (walk_item(c, it))
+			return -1;
+	}
+	if (!started && root_at_start(c, root))
+		return -1;
+	return 0;
+}
+
+int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
 		    const struct phase_marks *k, struct breakdown *out)
 {
 	const uint64_t raw[BD_PHASES - 1] = {
@@ -555,9 +590,8 @@ int breakdown_build(const struct prof_event *ev, size_t n, uint32_t root,
 		k ? k->response_first : 0,
 	};
 	struct ctx c = { .out = out };
-	struct item *items = NULL;
-	size_t ni = 0, i;
-	bool started = false;
+	struct item *exits = NULL;
+	size_t nx = 0, i;
 	int err = ENOMEM, p;
 
 	if ((!ev && n) || !k || !out) {
@@ -588,33 +622,18 @@ int breakdown_build(const struct prof_event *ev, size_t n, uint32_t root,
 		out->ph[p].dur_ns = c.b[p + 1] - c.b[p];
 	}
 
-	if (n > (SIZE_MAX / sizeof(*items)) / 2)
+	if (n > SIZE_MAX / sizeof(*exits))
 		goto cleanup;
-	items = malloc((n ? 2 * n : 1) * sizeof(*items));
-	if (!items)
+	exits = malloc((n ? n : 1) * sizeof(*exits));
+	if (!exits)
 		goto cleanup;
-	for (i = 0; i < n; i++) {
-		items[ni] = (struct item){ .e = &ev[i], .t = ev[i].ts_ns, .seq = ni };
-		ni++;
-		if (ev[i].type == PROF_EV_SYSCALL && ev[i].end_ns >= ev[i].ts_ns) {
-			items[ni] = (struct item){ .e = &ev[i], .t = ev[i].end_ns, .seq = ni,
-						   .exit_sample = true };
-			ni++;
-		}
-	}
-	if (ni > 1)
-		qsort(items, ni, sizeof(*items), cmp_item);
-
-	for (i = 0; i < ni; i++) {
-		if (!started && items[i].t >= c.b[0]) {
-			if (root_at_start(&c, root))
-				goto cleanup;
-			started = true;
-		}
-		if (walk_item(&c, &items[i]))
-			goto cleanup;
-	}
-	if (!started && root_at_start(&c, root))
+	for (i = 0; i < n; i++)
+		if (ev[i]->type == PROF_EV_SYSCALL && ev[i]->end_ns >= ev[i]->ts_ns)
+			exits[nx++] = (struct item){ .e = ev[i], .t = ev[i]->end_ns,
+						     .exit_sample = true };
+	if (nx > 1)
+		qsort(exits, nx, sizeof(*exits), cmp_item);
+	if (walk(&c, ev, n, exits, nx, root))
 		goto cleanup;
 	for (i = 0; i < c.tmap.n; i++) {
 		close_state(&c, &c.thr[i], c.b[BD_PHASES]);
@@ -633,7 +652,7 @@ int breakdown_build(const struct prof_event *ev, size_t n, uint32_t root,
 		goto cleanup;
 	err = 0;
 cleanup:
-	free(items);
+	free(exits);
 	free(c.thr);
 	free(c.sc);
 	map_free(&c.tmap);

@@ -2,8 +2,9 @@
  * --breakdown: where the milliseconds of one cold start go. Pure (no I/O but
  * the text renderer's FILE *).
  *
- * Input: the events of ONE cold start in ring-buffer order (as timeline_build
- * takes them; sorted here by a stable copy on ts_ns) and the marks that
+ * Input: the events of ONE cold start in time order, as timeline_build takes
+ * them (pointers sorted by ts_ns, equal ts_ns in ring-buffer order, which is
+ * their address order: events_by_time in coldstart.h), and the marks that
  * timeline_build found. The breakdown events (PROF_EV_SYSCALL, SWITCH_IN,
  * SWITCH_OUT, WAKEUP, ENTRY, THREAD_EXIT; see profiler_events.h) are only
  * there when the tracer ran with breakdown on.
@@ -68,8 +69,8 @@
 #include <linux/types.h>
 #include "profiler_events.h"
 
-/* timeline.h includes this header (struct invocation holds a breakdown), so
- * struct phase_marks is only declared here: breakdown.c includes timeline.h. */
+/* invocation.h includes this header (struct invocation holds a breakdown), so
+ * struct phase_marks is only declared here: breakdown.c includes invocation.h. */
 struct phase_marks;
 
 #define BD_PHASES 8
@@ -123,7 +124,7 @@ struct breakdown {
 /* Build the breakdown of one cold start. Returns 0; -1 with errno EINVAL for
  * NULL arguments, ENOENT when boundary 0 or 8 is missing (out zeroed),
  * ENOMEM. */
-int breakdown_build(const struct prof_event *ev, size_t n, uint32_t root,
+int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
 		    const struct phase_marks *k, struct breakdown *out);
 
 /* Median waterfall of a run: per phase, the median of each figure over the

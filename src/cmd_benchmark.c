@@ -1,10 +1,9 @@
-/* profiler benchmark: N cold starts of a bootstrap, traced with eBPF. */
+/* profiler benchmark: N cold starts of a bootstrap, traced with eBPF. Options, --help,
+ * the checks and set-up before the run, and the run of every configuration (bench.h). */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -12,178 +11,18 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
-#include "cgroup.h"
-#include "coldcache.h"
+#include "bench.h"
 #include "cmd.h"
-#include "elf_info.h"
+#include "interrupt.h"
 #include "rapi.h"
-#include "results.h"
-#include "runner.h"
-#include "stats.h"
-#include "timeline.h"
 #include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
 
 #define EVENT_MAX (6u << 20)
-#define KILL_WAIT_NS (5ull * 1000000000ull)
-#define MAX_CONFIGS 16
-
-struct bench_opts {
-	const char *bootstrap;
-	unsigned n;
-	unsigned memory_mb;		/* the configuration being run */
-	unsigned mems[MAX_CONFIGS];	/* -m list: a sweep when more than one */
-	unsigned n_mems;
-	const char *arch;
-	const char *output;
-	const char *event_file;
-	const char *runtime;
-	const char *log_dir;
-	double timeout_s;
-	double init_timeout_s;
-	unsigned log_limit_mb;
-	const char *user;
-	bool run_as_root;
-	bool no_bpf;
-	bool require_bpf;
-	bool strict_limits;
-	bool json;			/* --json: the results JSON on stdout */
-	bool quiet;			/* -q */
-	bool cold_cache;
-	struct cold_cache cc;		/* the files --cold-cache evicts */
-	const char *trace_out;		/* --trace-out FILE */
-	struct trace_writer *tw;	/* the configuration being run's trace, or NULL */
-	unsigned warm;			/* --warm N */
-	unsigned freeze_ms;		/* --freeze MS */
-	bool breakdown;			/* --breakdown */
-	bool verbose;
-};
-
-/* Events of the cold start in progress. */
-struct collect {
-	pid_t root;
-	struct prof_event *ev;
-	size_t n, cap;
-	bool oom;
-};
-
-/* stdout/stderr of one cold start: a pipe drained into a bounded log file */
-struct log_sink {
-	int rfd;		/* read end, non-blocking */
-	int wfd;		/* write end, handed to the bootstrap */
-	int fd;			/* the log file */
-	uint64_t bytes, dropped, limit;
-};
-
-static volatile sig_atomic_t g_stop;
-/* Where the human-readable report goes: stdout, or stderr with --json (stdout then
- * carries the JSON alone), or nowhere with -q. */
-static FILE *g_txt;
-static bool g_progress;		/* a progress line on the terminal */
-
-static void on_signal(int sig)
-{
-	g_stop = sig;
-}
-
-static int on_event(void *ctx, const struct prof_event *e)
-{
-	struct collect *c = ctx;
-
-	if (!c->root || e->root != (__u32)c->root)
-		return 0;	/* a previous cold start's straggler */
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 256;
-		struct prof_event *nev = realloc(c->ev, ncap * sizeof(*nev));
-
-		if (!nev) {
-			c->oom = true;
-			return 0;
-		}
-		c->ev = nev;
-		c->cap = ncap;
-	}
-	c->ev[c->n++] = *e;
-	return 0;
-}
-
-static int sink_open(struct log_sink *s, const char *path, uint64_t limit, char *err, size_t errlen)
-{
-	int p[2];
-
-	memset(s, 0, sizeof(*s));
-	s->rfd = s->wfd = s->fd = -1;
-	s->limit = limit;
-	s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (s->fd < 0 || pipe2(p, O_CLOEXEC)) {
-		snprintf(err, errlen, "cannot create the log %s: %s", path, strerror(errno));
-		if (s->fd >= 0)
-			close(s->fd);
-		s->fd = -1;
-		return -1;
-	}
-	s->rfd = p[0];
-	s->wfd = p[1];
-	fcntl(s->rfd, F_SETFL, O_NONBLOCK);
-	/* room for bursts between two drains, so a chatty bootstrap rarely blocks */
-	fcntl(s->rfd, F_SETPIPE_SZ, 1 << 20);
-	return 0;
-}
-
-/* Move what the tree wrote into the log; returns 1 at EOF (every writer gone). */
-static int sink_drain(struct log_sink *s)
-{
-	char buf[65536];
-
-	for (;;) {
-		ssize_t n = read(s->rfd, buf, sizeof(buf));
-
-		if (n < 0)
-			return errno == EINTR ? 0 : (errno == EAGAIN ? 0 : 1);
-		if (n == 0)
-			return 1;
-		s->bytes += (uint64_t)n;
-		if (s->bytes - (uint64_t)n < s->limit) {
-			uint64_t room = s->limit - (s->bytes - (uint64_t)n);
-			size_t keep = (uint64_t)n < room ? (size_t)n : (size_t)room;
-
-			if (write(s->fd, buf, keep) != (ssize_t)keep)
-				s->dropped += keep;
-			s->dropped += (uint64_t)n - keep;
-		} else {
-			s->dropped += (uint64_t)n;
-		}
-	}
-}
-
-static void sink_close(struct log_sink *s)
-{
-	if (s->rfd >= 0)
-		close(s->rfd);
-	if (s->wfd >= 0)
-		close(s->wfd);
-	if (s->fd >= 0)
-		close(s->fd);
-	s->rfd = s->wfd = s->fd = -1;
-}
-
-struct spawn_ctx {
-	struct tracer *t;
-	struct collect *c;
-};
-
-static int arm(void *ctx, bool on)
-{
-	struct spawn_ctx *s = ctx;
-
-	return tracer_arm_spawn(s->t, on);
-}
 
 static void usage(FILE *f)
 {
@@ -243,12 +82,11 @@ static void usage(FILE *f)
 "  -v, --verbose          libbpf's own log on stderr\n"
 "  -h, --help             this text\n"
 "\n"
-"Phases (kernel timestamps, CLOCK_MONOTONIC):\n"
-"  exec     execve entry -> the new image runs (sched_process_exec)\n"
-"  init     execve entry -> GET /next fully written (Lambda's Init Duration)\n"
-"  wait     GET /next written -> first bytes of the event returned by read/recv\n"
-"  handler  event returned -> POST response (or error) fully written\n"
-"  total    execve entry -> POST response fully written\n"
+"Phases (kernel timestamps, CLOCK_MONOTONIC):\n");
+	for (int p = 0; p < INV_PHASES; p++)
+		if (inv_phases[p].help)
+			fprintf(f, "  %-8s %s\n", inv_phases[p].name, inv_phases[p].help);
+	fprintf(f,
 "Statistics over the total of successful cold starts: mean; P50/P99 by linear\n"
 "interpolation between closest ranks (numpy's default); StdDev is the sample\n"
 "standard deviation (n-1). With fewer than 100 samples P99 is close to Max.\n"
@@ -343,12 +181,8 @@ static const char *foreign_arch(const char *list, char *buf, size_t len)
 	return NULL;
 }
 
-/*
- * The results file of one configuration: {mem} and {arch} in -o are replaced;
- * in a sweep, an -o without {mem} gets "-{mem}mb" before its extension.
- */
-static void output_path(const char *pattern, unsigned mem, const char *arch, bool sweep, char *out,
-			size_t len)
+void bench_output_path(const char *pattern, unsigned mem, const char *arch, bool sweep,
+		       char *out, size_t len)
 {
 	char pat[PATH_MAX + 16];
 	const char *p;
@@ -380,106 +214,101 @@ static void output_path(const char *pattern, unsigned mem, const char *arch, boo
 	out[n] = '\0';
 }
 
-static int parse_opts(int argc, char **argv, struct bench_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "bootstrap", required_argument, NULL, 'b' },
-		{ "count", required_argument, NULL, 'n' },
-		{ "memory", required_argument, NULL, 'm' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "event", required_argument, NULL, 'E' },
-		{ "runtime", required_argument, NULL, 'R' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "init-timeout", required_argument, NULL, 'I' },
-		{ "log-dir", required_argument, NULL, 'L' },
-		{ "log-limit", required_argument, NULL, 'G' },
-		{ "user", required_argument, NULL, 'U' },
-		{ "run-as-root", no_argument, NULL, 'r' },
-		{ "no-bpf", no_argument, NULL, 'N' },
-		{ "strict-limits", no_argument, NULL, 'S' },
-		{ "cold-cache", no_argument, NULL, 'C' },
-		{ "warm", required_argument, NULL, 'W' },
-		{ "trace-out", required_argument, NULL, 'X' },
-		{ "breakdown", no_argument, NULL, 'D' },
-		{ "freeze", required_argument, NULL, 'F' },
-		{ "require-bpf", no_argument, NULL, 'Q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	int c;
+static const struct option longopts[] = {
+	{ "bootstrap", required_argument, NULL, 'b' },
+	{ "count", required_argument, NULL, 'n' },
+	{ "memory", required_argument, NULL, 'm' },
+	{ "arch", required_argument, NULL, 'a' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "event", required_argument, NULL, 'E' },
+	{ "runtime", required_argument, NULL, 'R' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "init-timeout", required_argument, NULL, 'I' },
+	{ "log-dir", required_argument, NULL, 'L' },
+	{ "log-limit", required_argument, NULL, 'G' },
+	{ "user", required_argument, NULL, 'U' },
+	{ "run-as-root", no_argument, NULL, 'r' },
+	{ "no-bpf", no_argument, NULL, 'N' },
+	{ "strict-limits", no_argument, NULL, 'S' },
+	{ "cold-cache", no_argument, NULL, 'C' },
+	{ "warm", required_argument, NULL, 'W' },
+	{ "trace-out", required_argument, NULL, 'X' },
+	{ "breakdown", no_argument, NULL, 'D' },
+	{ "freeze", required_argument, NULL, 'F' },
+	{ "require-bpf", no_argument, NULL, 'Q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
 
-	o->n = 10;
-	o->memory_mb = 128;
-	o->mems[0] = 128;
-	o->n_mems = 1;
-	o->timeout_s = 3;
-	o->init_timeout_s = 10;
-	o->log_limit_mb = 16;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":b:n:m:a:o:t:vqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'b': o->bootstrap = optarg; break;
-		case 'n':
-			if (parse_uint(optarg, 1, 1000000, &o->n))
-				return err_usage("-n must be a whole number from 1 to 1000000, not '%s'", optarg);
-			break;
-		case 'm':
-			if (parse_mem_list(optarg, o))
-				return err_usage("-m must be memory sizes in MB from 128 to 10240, comma-separated "
-						 "(at most %d), not '%s'", MAX_CONFIGS, optarg);
-			break;
-		case 'a':
-			if (check_arch_list(optarg))
-				return err_usage("-a must be x86_64 or arm64 (or a comma-separated list), not '%s'",
-						 optarg);
-			o->arch = optarg;
-			break;
-		case 'o': o->output = optarg; break;
-		case 'E': o->event_file = optarg; break;
-		case 'R': o->runtime = optarg; break;
-		case 'L': o->log_dir = optarg; break;
-		case 'G':
-			if (parse_uint(optarg, 1, 4096, &o->log_limit_mb))
-				return err_usage("--log-limit must be MB from 1 to 4096, not '%s'", optarg);
-			break;
-		case 't':
-			if (parse_secs(optarg, 0, 900, &o->timeout_s))
-				return err_usage("-t must be a number of seconds above 0 and at most 900, not '%s'", optarg);
-			break;
-		case 'I':
-			if (parse_secs(optarg, 0, 600, &o->init_timeout_s))
-				return err_usage("--init-timeout must be seconds above 0 and at most 600, not '%s'", optarg);
-			break;
-		case 'U': o->user = optarg; break;
-		case 'r': o->run_as_root = true; break;
-		case 'N': o->no_bpf = true; break;
-		case 'S': o->strict_limits = true; break;
-		case 'C': o->cold_cache = true; break;
-		case 'X': o->trace_out = optarg; break;
-		case 'D': o->breakdown = true; break;
-		case 'W':
-			if (parse_uint(optarg, 0, TIMELINE_MAX_WARM, &o->warm))
-				return err_usage("--warm must be a whole number from 0 to %d, not '%s'",
-						 TIMELINE_MAX_WARM, optarg);
-			break;
-		case 'F':
-			if (parse_uint(optarg, 1, 60000, &o->freeze_ms))
-				return err_usage("--freeze must be milliseconds from 1 to 60000, not '%s'", optarg);
-			break;
-		case 'Q': o->require_bpf = true; break;
-		case 'v': o->verbose = true; break;
-		case 'J': o->json = true; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage(stdout); exit(0);
-		case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
-		default: return err_unknown_option("benchmark", argv[optind - 1], longopts);
-		}
+/* One option of the command line: 0, or the exit status of bad usage. */
+static int parse_opt(int c, char **argv, struct bench_opts *o)
+{
+	switch (c) {
+	case 'b': o->bootstrap = optarg; break;
+	case 'n':
+		if (parse_uint(optarg, 1, 1000000, &o->n))
+			return err_usage("-n must be a whole number from 1 to 1000000, not '%s'", optarg);
+		break;
+	case 'm':
+		if (parse_mem_list(optarg, o))
+			return err_usage("-m must be memory sizes in MB from 128 to 10240, comma-separated "
+					 "(at most %d), not '%s'", MAX_CONFIGS, optarg);
+		break;
+	case 'a':
+		if (check_arch_list(optarg))
+			return err_usage("-a must be x86_64 or arm64 (or a comma-separated list), not '%s'",
+					 optarg);
+		o->arch = optarg;
+		break;
+	case 'o': o->output = optarg; break;
+	case 'E': o->event_file = optarg; break;
+	case 'R': o->runtime = optarg; break;
+	case 'L': o->log_dir = optarg; break;
+	case 'G':
+		if (parse_uint(optarg, 1, 4096, &o->log_limit_mb))
+			return err_usage("--log-limit must be MB from 1 to 4096, not '%s'", optarg);
+		break;
+	case 't':
+		if (parse_secs(optarg, 0, 900, &o->timeout_s))
+			return err_usage("-t must be a number of seconds above 0 and at most 900, not '%s'", optarg);
+		break;
+	case 'I':
+		if (parse_secs(optarg, 0, 600, &o->init_timeout_s))
+			return err_usage("--init-timeout must be seconds above 0 and at most 600, not '%s'", optarg);
+		break;
+	case 'U': o->user = optarg; break;
+	case 'r': o->run_as_root = true; break;
+	case 'N': o->no_bpf = true; break;
+	case 'S': o->strict_limits = true; break;
+	case 'C': o->cold_cache = true; break;
+	case 'X': o->trace_out = optarg; break;
+	case 'D': o->breakdown = true; break;
+	case 'W':
+		if (parse_uint(optarg, 0, TIMELINE_MAX_WARM, &o->warm))
+			return err_usage("--warm must be a whole number from 0 to %d, not '%s'",
+					 TIMELINE_MAX_WARM, optarg);
+		break;
+	case 'F':
+		if (parse_uint(optarg, 1, 60000, &o->freeze_ms))
+			return err_usage("--freeze must be milliseconds from 1 to 60000, not '%s'", optarg);
+		break;
+	case 'Q': o->require_bpf = true; break;
+	case 'v': o->verbose = true; break;
+	case 'J': o->json = true; break;
+	case 'q': o->quiet = true; break;
+	case 'h': usage(stdout); exit(0);
+	case ':': return err_usage("option '%s' needs a value", argv[optind - 1]);
+	default: return err_unknown_option("benchmark", argv[optind - 1], longopts);
 	}
+	return 0;
+}
+
+/* What the options ask of each other. */
+static int check_opts(int argc, char **argv, struct bench_opts *o)
+{
 	if (optind < argc)
 		return err_usage("unexpected argument '%s'", argv[optind]);
 	if (o->user && o->run_as_root)
@@ -494,6 +323,24 @@ static int parse_opts(int argc, char **argv, struct bench_opts *o)
 	if (o->breakdown)
 		o->require_bpf = true;
 	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct bench_opts *o)
+{
+	int c, rc;
+
+	o->n = 10;
+	o->mems[0] = 128;
+	o->n_mems = 1;
+	o->timeout_s = 3;
+	o->init_timeout_s = 10;
+	o->log_limit_mb = 16;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":b:n:m:a:o:t:vqh", longopts, NULL)) != -1)
+		if ((rc = parse_opt(c, argv, o)) != 0)
+			return rc;
+	return check_opts(argc, argv, o);
 }
 
 static int find_bootstrap(struct bench_opts *o)
@@ -529,577 +376,6 @@ static int find_bootstrap(struct bench_opts *o)
 	return 0;
 }
 
-static void default_runtime(const char *path, char *out, size_t len)
-{
-	char buf[PATH_MAX], *base, *slash;
-
-	if (!realpath(path, buf))
-		strlcpy0(buf, path, sizeof(buf));
-	slash = strrchr(buf, '/');
-	base = slash ? slash + 1 : buf;
-	if (strcmp(base, "bootstrap") || !slash || slash == buf) {
-		strlcpy0(out, base, len);
-		return;
-	}
-	*slash = '\0';
-	slash = strrchr(buf, '/');
-	strlcpy0(out, slash ? slash + 1 : buf, len);
-}
-
-/* Kill the whole tree of root and wait until the kernel reports every process gone. */
-static void end_tree(struct tracer *t, const struct cg *cg, pid_t root, bool *root_reaped, int *status)
-{
-	uint64_t deadline = mono_ns() + KILL_WAIT_NS;
-	pid_t pids[512];
-	size_t n, i;
-	int left;
-
-	for (;;) {
-		kill(-root, SIGKILL);
-		if (!*root_reaped)
-			kill(root, SIGKILL);
-		n = tracer_tree(t, root, pids, 512);
-		for (i = 0; i < n && i < 512; i++)
-			kill(pids[i], SIGKILL);
-		/* orphans (daemons) re-parent to us, the subreaper: the net without BPF */
-		left = runner_kill_children() + cg_kill_all(cg);
-		if (!*root_reaped && runner_reap(root, status))
-			*root_reaped = true;
-		else
-			runner_reap(root, status);
-		tracer_poll(t, 10);
-		if (*root_reaped && tracer_tree(t, root, pids, 0) == 0 && !left)
-			break;
-		if (mono_ns() > deadline) {
-			if (!*root_reaped && waitpid(root, status, WNOHANG) == root)
-				*root_reaped = true;
-			break;
-		}
-	}
-	tracer_drain(t);
-}
-
-static const char *mark_missing(const struct phase_marks *k)
-{
-	if (!k->exec_enter)
-		return "execve entry";
-	if (!k->next_sent)
-		return "GET /next write";
-	if (!k->event_received)
-		return "event read";
-	if (!k->response_sent)
-		return "response write";
-	return NULL;
-}
-
-static void describe_exit(const struct invocation *inv, char *buf, size_t len)
-{
-	if (inv->exit_signal)
-		snprintf(buf, len, "killed by signal %d (%s)", inv->exit_signal, strsignal(inv->exit_signal));
-	else if (inv->exit_code >= 0)
-		snprintf(buf, len, "exited with code %d", inv->exit_code);
-	else
-		snprintf(buf, len, "ended");
-}
-
-/* Send sig to the whole tree: its process group, what the tracer follows, its cgroup. */
-static void signal_tree(struct tracer *t, pid_t root, int sig)
-{
-	pid_t pids[512];
-	size_t n, i;
-
-	kill(-root, sig);
-	n = tracer_tree(t, root, pids, 512);
-	for (i = 0; i < n && i < 512; i++)
-		kill(pids[i], sig);
-}
-
-/* Wait until the emulator has the answer of the armed invocation, the root dies, the
- * deadline passes or the run is interrupted, draining the log and the ring meanwhile. */
-static void wait_answer(struct rapi *api, struct tracer *t, struct log_sink *log, pid_t pid,
-			bool *reaped, int *status, uint64_t deadline, struct rapi_status *st)
-{
-	for (;;) {
-		struct pollfd pfd[3] = {
-			{ .fd = tracer_fd(t), .events = POLLIN },
-			{ .fd = rapi_notify_fd(api), .events = POLLIN },
-			{ .fd = log->rfd, .events = POLLIN },
-		};
-
-		poll(pfd, 3, 20);
-		sink_drain(log);
-		tracer_poll(t, 0);
-		rapi_status(api, st);
-		if (st->state == RAPI_RESPONDED || st->state == RAPI_ERRORED || st->state == RAPI_INIT_ERRORED)
-			return;
-		if (runner_reap(pid, status)) {
-			*reaped = true;
-			return;
-		}
-		if (g_stop || mono_ns() > deadline)
-			return;
-	}
-}
-
-/* --warm: more invocations on the process of a cold start that answered. */
-static void warm_run(const struct bench_opts *o, struct rapi *api, struct tracer *t,
-		     struct log_sink *log, pid_t pid, bool *reaped, int *status, struct invocation *inv)
-{
-	unsigned k;
-
-	inv->n_warm = o->warm;
-	for (k = 0; k < o->warm; k++)
-		inv->warm_handler_ms[k] = -1;
-	for (k = 0; k < o->warm && !g_stop && !*reaped; k++) {
-		struct rapi_status wst;
-
-		if (o->freeze_ms) {
-			uint64_t thaw = mono_ns() + (uint64_t)o->freeze_ms * 1000000ull;
-
-			signal_tree(t, pid, SIGSTOP);
-			while (mono_ns() < thaw && !g_stop) {
-				poll(NULL, 0, 5);
-				sink_drain(log);
-				tracer_poll(t, 0);
-			}
-			signal_tree(t, pid, SIGCONT);
-		}
-		rapi_warm_invocation(api, NULL);
-		wait_answer(api, t, log, pid, reaped, status,
-			    mono_ns() + (uint64_t)(o->timeout_s * 1e9), &wst);
-		if (wst.state == RAPI_RESPONDED && !t && wst.event_sent_ns &&
-		    wst.response_received_ns > wst.event_sent_ns)
-			inv->warm_handler_ms[k] = (double)(wst.response_received_ns - wst.event_sent_ns) / 1e6;
-		if (wst.state != RAPI_RESPONDED) {
-			fprintf(stderr, "profiler: cold start %d: warm invocation %u got no response (%s); "
-				"its series ends there\n", inv->index, k + 1,
-				wst.state == RAPI_ERRORED ? "it posted an error" :
-				*reaped ? "the process ended" : "timeout");
-			break;
-		}
-	}
-}
-
-/*
- * Without BPF: the emulator's own timestamps and the spawner's pre-exec clock.
- * They include the emulator's latency and see no exec, connect or wait.
- */
-static void userspace_phases(struct invocation *inv, uint64_t spawn_ns, const struct rapi_status *st)
-{
-	inv->exec_ms = inv->connect_ms = inv->wait_ms = -1;
-	inv->init_ms = inv->handler_ms = inv->total_ms = -1;
-	if (spawn_ns && st->next_received_ns > spawn_ns)
-		inv->init_ms = (double)(st->next_received_ns - spawn_ns) / 1e6;
-	if (st->event_sent_ns && st->response_received_ns > st->event_sent_ns)
-		inv->handler_ms = (double)(st->response_received_ns - st->event_sent_ns) / 1e6;
-	if (spawn_ns && st->response_received_ns > spawn_ns)
-		inv->total_ms = (double)(st->response_received_ns - spawn_ns) / 1e6;
-	inv->exit_code = -1;
-	inv->processes = inv->threads = 0;
-}
-
-/* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
-static int run_one(const struct bench_opts *o, struct rapi *api, struct tracer *t, struct collect *c,
-		   const char *api_str, const char *fn_name, const char *log_dir,
-		   const struct run_as *user, const struct cg_host *cgh, struct invocation *inv)
-{
-	struct spawn_ctx sctx = { .t = t, .c = c };
-	struct spawn_opts so = {
-		.path = o->bootstrap, .api = api_str, .function_name = fn_name,
-		.memory_mb = o->memory_mb, .arm = arm, .ctx = &sctx, .user = user,
-	};
-	struct tracer_counters before, after;
-	struct cg cg = { 0 };
-	struct log_sink log;
-	struct rapi_status st;
-	struct spawned sp;
-	char err[256], how[128];
-	bool reaped = false, done = false;
-	uint64_t start, init_deadline;
-	int status = 0, rc;
-
-	snprintf(inv->log_path, sizeof(inv->log_path), "%s/invocation-%d.log", log_dir, inv->index);
-	inv->timestamp = epoch_s();
-	if (sink_open(&log, inv->log_path, (uint64_t)o->log_limit_mb << 20, err, sizeof(err))) {
-		inv->outcome = INV_SPAWN_FAILED;
-		strlcpy0(inv->reason, err, sizeof(inv->reason));
-		return 0;
-	}
-	so.out_fd = log.wfd;
-	so.cg_fds[0] = so.cg_fds[1] = -1;
-	if (cgh) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "profiler-%d-%d", (int)getpid(), inv->index);
-		if (cg_create(cgh, name, o->memory_mb, &cg, err, sizeof(err)) ||
-		    cg_join_fds(&cg, so.cg_fds)) {
-			if (!err[0] || cg.version != CG_NONE)
-				snprintf(err, sizeof(err), "cannot join the cold start's cgroup: %s",
-					 strerror(errno));
-			cg_destroy(&cg);
-			inv->outcome = INV_SPAWN_FAILED;
-			strlcpy0(inv->reason, err, sizeof(inv->reason));
-			sink_close(&log);
-			return 0;
-		}
-	}
-	c->n = 0;
-	c->root = 0;
-	rapi_new_invocation(api, NULL);
-	tracer_counters(t, &before);
-
-	if (o->cold_cache) {
-		struct cold_cache_result ccr;
-
-		cold_cache_evict(&o->cc, &ccr);
-		inv->evicted_files = (uint32_t)ccr.files;
-		inv->evicted_pages = ccr.pages;
-		inv->still_cached_pages = ccr.resident_after;
-	}
-	rc = runner_spawn(&so, &sp, err, sizeof(err));
-	close(log.wfd);		/* only the tree holds the write end now */
-	log.wfd = -1;
-	for (int k = 0; k < 2; k++)
-		if (so.cg_fds[k] >= 0)
-			close(so.cg_fds[k]);
-	if (rc) {
-		inv->outcome = INV_SPAWN_FAILED;
-		strlcpy0(inv->reason, err, sizeof(inv->reason));
-		if (sp.pid > 0)
-			tracer_forget(t, sp.pid);
-		c->root = 0;
-		sink_close(&log);
-		cg_destroy(&cg);
-		return 0;
-	}
-	inv->root_pid = (uint32_t)sp.pid;
-	inv->spawn_ns = sp.spawn_ns;
-	c->root = sp.pid;
-	start = mono_ns();
-	init_deadline = start + (uint64_t)(o->init_timeout_s * 1e9);
-	if (sp.exec_errno) {
-		inv->outcome = INV_SPAWN_FAILED;
-		snprintf(inv->reason, sizeof(inv->reason), "cannot execute %s: %s", o->bootstrap,
-			 strerror(sp.exec_errno));
-		done = true;
-	}
-	while (!done) {
-		struct pollfd pfd[3] = {
-			{ .fd = tracer_fd(t), .events = POLLIN },
-			{ .fd = rapi_notify_fd(api), .events = POLLIN },
-			{ .fd = log.rfd, .events = POLLIN },
-		};
-		uint64_t now;
-
-		poll(pfd, 3, 20);
-		sink_drain(&log);
-		tracer_poll(t, 0);
-		rapi_status(api, &st);
-		if (st.state == RAPI_RESPONDED || st.state == RAPI_ERRORED || st.state == RAPI_INIT_ERRORED)
-			break;
-		if (!reaped && runner_reap(sp.pid, &status)) {
-			reaped = true;
-			/* the emulator may still be reading a response it sent before exiting */
-			poll(NULL, 0, 20);
-			rapi_status(api, &st);
-			if (st.state == RAPI_RESPONDED || st.state == RAPI_ERRORED ||
-			    st.state == RAPI_INIT_ERRORED)
-				break;
-			inv->outcome = INV_EXITED;
-			break;
-		}
-		if (g_stop) {
-			inv->outcome = INV_INTERRUPTED;
-			snprintf(inv->reason, sizeof(inv->reason), "the run was interrupted (%s)",
-				 g_stop == SIGINT ? "SIGINT" : "SIGTERM");
-			break;
-		}
-		now = mono_ns();
-		if (st.state == RAPI_WAITING && now > init_deadline) {
-			inv->outcome = INV_INIT_TIMEOUT;
-			snprintf(inv->reason, sizeof(inv->reason),
-				 "no GET /next within the init timeout of %g s", o->init_timeout_s);
-			break;
-		}
-		if (st.state == RAPI_EVENT_SENT && st.event_sent_ns &&
-		    now > st.event_sent_ns + (uint64_t)(o->timeout_s * 1e9)) {
-			inv->outcome = INV_TIMEOUT;
-			snprintf(inv->reason, sizeof(inv->reason),
-				 "no response within the invocation timeout of %g s", o->timeout_s);
-			break;
-		}
-	}
-	rapi_status(api, &st);
-	inv->killed_by_profiler = !reaped;
-	inv->api_next_received_ns = st.next_received_ns;
-	inv->api_event_sent_ns = st.event_sent_ns;
-	inv->api_response_received_ns = st.response_received_ns;
-	if (o->warm && st.state == RAPI_RESPONDED && !reaped && !g_stop)
-		warm_run(o, api, t, &log, sp.pid, &reaped, &status, inv);
-	if (!t && !reaped) {
-		uint64_t hwm = 0;
-
-		if (runner_proc_sample(sp.pid, &hwm, &inv->min_flt, &inv->maj_flt) == 0)
-			inv->memory_kb = inv->root_memory_kb = hwm;
-	}
-	end_tree(t, &cg, sp.pid, &reaped, &status);
-	tracer_counters(t, &after);
-	/* every writer is dead: what is left in the pipe ends with EOF */
-	while (!sink_drain(&log))
-		poll(NULL, 0, 1);
-	inv->log_bytes = log.bytes;
-	inv->log_dropped = log.dropped;
-	sink_close(&log);
-
-	if (!t)
-		userspace_phases(inv, sp.spawn_ns, &st);
-	else if (timeline_build(c->ev, c->n, (uint32_t)sp.pid, inv) != 0 && inv->outcome == INV_OK &&
-		 !sp.exec_errno) {
-		inv->outcome = INV_TRACE_INCOMPLETE;
-		strlcpy0(inv->reason, "the trace has no execve of the bootstrap", sizeof(inv->reason));
-	}
-	if (t && o->breakdown) {
-		inv->has_breakdown = breakdown_build(c->ev, c->n, (uint32_t)sp.pid, &inv->k, &inv->bd) == 0;
-		inv->bd_events = breakdown_events(c->ev, c->n);
-		/* every process of the tree reports its programs' time when it exits; the tree
-		 * is gone by now, the root last */
-		inv->bd.bpf_tree_measured = inv->k.root_exit != 0;
-		inv->bd.bpf_tree_ns = inv->bpf_tree_ns;
-	}
-	if (reaped) {
-		/* waitpid is the authority on how the root ended */
-		inv->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		inv->exit_signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	}
-	if (inv->outcome == INV_OK) {
-		const char *missing;
-
-		switch (st.state) {
-		case RAPI_RESPONDED:
-			missing = t ? mark_missing(&inv->k) : NULL;
-			if (missing) {
-				inv->outcome = INV_TRACE_INCOMPLETE;
-				snprintf(inv->reason, sizeof(inv->reason),
-					 "the emulator got the response but the trace has no %s%s", missing,
-					 inv->io_uring ? " (the bootstrap uses io_uring, which syscall tracing cannot see)" : "");
-			}
-			break;
-		case RAPI_ERRORED:
-			inv->outcome = INV_FUNCTION_ERROR;
-			strlcpy0(inv->error_type, st.error_type, sizeof(inv->error_type));
-			snprintf(inv->reason, sizeof(inv->reason), "posted an invocation error: %s%s%s",
-				 st.error_type[0] ? st.error_type : "(no error type)",
-				 st.error_message[0] ? ": " : "", st.error_message);
-			break;
-		case RAPI_INIT_ERRORED:
-			inv->outcome = INV_INIT_ERROR;
-			strlcpy0(inv->error_type, st.error_type, sizeof(inv->error_type));
-			snprintf(inv->reason, sizeof(inv->reason), "posted an init error: %s%s%s",
-				 st.error_type[0] ? st.error_type : "(no error type)",
-				 st.error_message[0] ? ": " : "", st.error_message);
-			break;
-		default:
-			inv->outcome = INV_EXITED;
-			break;
-		}
-	}
-	if (inv->outcome == INV_EXITED && !inv->reason[0]) {
-		describe_exit(inv, how, sizeof(how));
-		snprintf(inv->reason, sizeof(inv->reason), "%s before posting a response%s", how,
-			 st.state == RAPI_WAITING ? " (it never called GET /next)" : "");
-	}
-	if (after.dropped > before.dropped && inv->outcome == INV_OK) {
-		inv->outcome = INV_TRACE_INCOMPLETE;
-		snprintf(inv->reason, sizeof(inv->reason),
-			 "%llu events were dropped (ring buffer full): phases may be wrong",
-			 (unsigned long long)(after.dropped - before.dropped));
-	}
-	if (c->oom && inv->outcome == INV_OK) {
-		inv->outcome = INV_TRACE_INCOMPLETE;
-		strlcpy0(inv->reason, "out of memory while collecting events", sizeof(inv->reason));
-	}
-	inv->capture_faults = (uint32_t)(after.capture_faults - before.capture_faults);
-	if (o->tw && t)
-		trace_add_cold_start(o->tw, inv->index, c->ev, c->n, inv);
-	if (cgh) {
-		uint64_t ooms = cg_oom_kills(&cg);
-
-		if (ooms && inv->outcome != INV_OK && inv->outcome != INV_INTERRUPTED) {
-			inv->outcome = INV_OUT_OF_MEMORY;
-			strlcpy0(inv->error_type, "Runtime.OutOfMemory", sizeof(inv->error_type));
-			snprintf(inv->reason, sizeof(inv->reason),
-				 "Runtime.OutOfMemory: the kernel's OOM killer ended %llu process%s at the "
-				 "%u MB memory limit", (unsigned long long)ooms, ooms > 1 ? "es" : "",
-				 o->memory_mb);
-		}
-		cg_destroy(&cg);
-	}
-	tracer_forget(t, sp.pid);
-	c->root = 0;
-	c->oom = false;
-	return g_stop ? -1 : 0;
-}
-
-static void print_invocation(const struct invocation *inv)
-{
-	if (inv->outcome == INV_OK)
-		fprintf(g_txt, "  Invocation %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv->index,
-		       inv->total_ms, inv->init_ms, inv->handler_ms);
-	else
-		fprintf(g_txt, "  Invocation %d: FAILED (%s: %s)\n", inv->index, inv_outcome_name(inv->outcome),
-		       inv->reason);
-	fflush(g_txt);
-}
-
-static double mean_of(const struct results *r, size_t off, size_t *n_out)
-{
-	double sum = 0;
-	size_t i, n = 0;
-
-	for (i = 0; i < r->n_inv; i++) {
-		const double *v = (const double *)((const char *)&r->inv[i] + off);
-
-		if (r->inv[i].outcome != INV_OK || *v < 0)
-			continue;
-		sum += *v;
-		n++;
-	}
-	*n_out = n;
-	return n ? sum / (double)n : -1;
-}
-
-static void print_summary(const struct results *r)
-{
-	static const struct { const char *name; size_t off; } phases[] = {
-		{ "exec", offsetof(struct invocation, exec_ms) },
-		{ "connect", offsetof(struct invocation, connect_ms) },
-		{ "init", offsetof(struct invocation, init_ms) },
-		{ "wait", offsetof(struct invocation, wait_ms) },
-		{ "handler", offsetof(struct invocation, handler_ms) },
-		{ "total", offsetof(struct invocation, total_ms) },
-	};
-	uint64_t mem_max = 0, mem_sum = 0, minf = 0, majf = 0, rdb = 0;
-	size_t i, n_mem = 0;
-
-	fprintf(g_txt, "\n=== Benchmark Results ===\n");
-	if (!r->n_ok) {
-		fprintf(g_txt, "No successful cold start: no statistics (see the failures above).\n");
-	} else {
-		fprintf(g_txt, "Average:  %.3fms\n", r->total.avg);
-		fprintf(g_txt, "P50:      %.3fms\n", r->total.p50);
-		fprintf(g_txt, "P99:      %.3fms%s\n", r->total.p99,
-		       r->n_ok < 100 ? "  (fewer than 100 samples: close to Max)" : "");
-		fprintf(g_txt, "Min:      %.3fms\n", r->total.min);
-		fprintf(g_txt, "Max:      %.3fms\n", r->total.max);
-		fprintf(g_txt, "StdDev:   %.3fms\n", r->total.stddev);
-	}
-	fprintf(g_txt, "Binary:   %lluKB (%s)\n", (unsigned long long)r->binary.size_kb, r->binary.path);
-
-	if (r->n_ok) {
-		fprintf(g_txt, "\nPhases (mean of %zu successful cold starts, ms):\n", r->n_ok);
-		for (i = 0; i < sizeof(phases) / sizeof(phases[0]); i++) {
-			size_t n;
-			double m = mean_of(r, phases[i].off, &n);
-
-			if (n)
-				fprintf(g_txt, "  %-8s %9.3f\n", phases[i].name, m);
-			else
-				fprintf(g_txt, "  %-8s %9s\n", phases[i].name, "n/a");
-		}
-		for (i = 0; i < r->n_inv; i++) {
-			if (r->inv[i].outcome != INV_OK)
-				continue;
-			minf += r->inv[i].min_flt;
-			majf += r->inv[i].maj_flt;
-			rdb += r->inv[i].read_bytes;
-			if (r->inv[i].memory_kb) {
-				mem_sum += r->inv[i].memory_kb;
-				n_mem++;
-				if (r->inv[i].memory_kb > mem_max)
-					mem_max = r->inv[i].memory_kb;
-			}
-		}
-		if (n_mem)
-			fprintf(g_txt, "Peak RSS: mean %llu KB, max %llu KB (%s)\n",
-			       (unsigned long long)(mem_sum / n_mem), (unsigned long long)mem_max,
-			       strcmp(r->timing_source, "ebpf") ? "the bootstrap process, VmHWM"
-								: "largest process of the tree");
-		else
-			fprintf(g_txt, "Peak RSS: unavailable\n");
-		fprintf(g_txt, "Page faults (mean per cold start): minor %llu, major %llu; storage read: %llu KB\n",
-		       (unsigned long long)(minf / r->n_ok), (unsigned long long)(majf / r->n_ok),
-		       (unsigned long long)(rdb / r->n_ok / 1024));
-	}
-	if (r->warm) {
-		if (r->warm_handler.n)
-			fprintf(g_txt, "\nWarm invocations (%u after each cold start%s), handler ms over %zu: "
-			       "Average %.3f, P50 %.3f, P99 %.3f, Min %.3f, Max %.3f, StdDev %.3f\n",
-			       r->warm, r->freeze_ms ? ", frozen between" : "", r->warm_handler.n,
-			       r->warm_handler.avg, r->warm_handler.p50, r->warm_handler.p99,
-			       r->warm_handler.min, r->warm_handler.max, r->warm_handler.stddev);
-		else
-			fprintf(g_txt, "\nWarm invocations: none measured\n");
-	}
-	if (r->cold_cache) {
-		uint64_t files = 0, pages = 0, kept = 0;
-
-		for (i = 0; i < r->n_inv; i++) {
-			files += r->inv[i].evicted_files;
-			pages += r->inv[i].evicted_pages;
-			kept += r->inv[i].still_cached_pages;
-		}
-		fprintf(g_txt, "Page cache: cold (--cold-cache): %llu files, %llu pages evicted before each cold "
-		       "start; %llu pages stayed cached (mapped by running processes)\n",
-		       (unsigned long long)(r->n_inv ? files / r->n_inv : 0),
-		       (unsigned long long)(r->n_inv ? pages / r->n_inv : 0),
-		       (unsigned long long)(r->n_inv ? kept / r->n_inv : 0));
-	} else {
-		fprintf(g_txt, "Page cache: warm (the default): files read by earlier runs stay cached; "
-		       "--cold-cache evicts them\n");
-	}
-	fprintf(g_txt, "Cold starts: %zu succeeded, %zu failed of %zu\n", r->n_ok, r->n_failed, r->n_inv);
-	if (!strcmp(r->timing_source, "ebpf"))
-		fprintf(g_txt, "Timing: eBPF kernel timestamps; events dropped: %llu\n",
-		       (unsigned long long)r->events_dropped);
-	else
-		fprintf(g_txt, "Timing: userspace only (no BPF): the emulator's timestamps, so init and total\n"
-		       "        include its latency; exec, connect and wait are not measured; peak RSS\n"
-		       "        and page faults are the bootstrap process's own (/proc), not its tree's\n");
-	if (r->limits_applied)
-		fprintf(g_txt, "Limits: %u MB memory (no swap), %.3f vCPU (CFS quota %llu us per %llu us), "
-		       "cgroup %s, one per cold start\n", r->memory_mb, r->vcpus,
-		       (unsigned long long)r->cpu_quota_us, (unsigned long long)r->cpu_period_us, r->cgroup);
-	else
-		fprintf(g_txt, "Limits: none applied; %u MB is only passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n",
-		       r->memory_mb);
-	fprintf(g_txt, "Logs: %s\n", r->log_dir);
-}
-
-/* The median waterfall of the run and what the breakdown's tracing cost. */
-static void print_breakdown_summary(const struct results *r)
-{
-	const struct bd_cost_summary *c = &r->bd_cost;
-	struct breakdown med;
-
-	if (!r->n_bd) {
-		fprintf(g_txt, "\nBreakdown: no successful cold start with a complete trace\n");
-		return;
-	}
-	fprintf(g_txt, "\nMedian waterfall over %zu cold start%s (each figure is its own median; starts are\n"
-		"the sums of the median durations before them):\n", r->n_bd, r->n_bd > 1 ? "s" : "");
-	med = r->bd_median;
-	med.bpf_tree_measured = false;	/* said below, in full */
-	breakdown_print(g_txt, &med, 40, 10);
-	fprintf(g_txt, "Tracing cost of --breakdown (medians per cold start): ");
-	if (c->tree_ms >= 0)
-		fprintf(g_txt, "%.3f ms of BPF program time on the tree's own events (%.1f %% of the "
-			"median total; the programs' own timing)", c->tree_ms, c->pct_of_total);
-	else
-		fprintf(g_txt, "BPF time on the tree's events not measured (a root exit was not seen)");
-	fprintf(g_txt, "; %.0f events, %.0f of them breakdown-only. Its effect on the cold start "
-		"itself: make bench (BENCHMARKS.md).\n", c->events, c->bd_events);
-}
-
 static void host_cpu_model(char *out, size_t len)
 {
 	char *t = read_file_all("/proc/cpuinfo", 4 << 20, NULL), *p, *e;
@@ -1120,384 +396,144 @@ static void host_cpu_model(char *out, size_t len)
 	free(t);
 }
 
-static int fill_binary(const char *path, struct binary_info *b, char *err, size_t errlen)
+/* Where the report goes (stdout; stderr with --json; nowhere with -q) and whether a
+ * progress line is drawn. */
+static int setup_report(struct bench_env *env)
 {
-	struct elf_facts f;
+	const char *term = getenv("TERM");
 
-	if (elf_inspect(path, &f, err, errlen))
-		return -1;
-	strlcpy0(b->path, path, sizeof(b->path));
-	b->size_bytes = f.size_bytes;
-	b->size_kb = (f.size_bytes + 1023) / 1024;
-	b->is_elf = f.is_elf;
-	b->stripped = f.is_elf && f.stripped;
+	if (env->o.json)
+		env->txt = stderr;
+	if (env->o.quiet) {
+		env->txt = fopen("/dev/null", "we");
+		if (!env->txt) {
+			fprintf(stderr, "profiler: cannot open /dev/null: %s\n", strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	env->progress = !env->o.quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
 	return 0;
 }
 
-/* What every configuration of a run shares. */
-struct bench_env {
-	struct bench_opts o;
-	struct tracer *t;
-	struct rapi *api;
-	struct collect c;
-	struct elf_facts ef;
-	struct run_as user;
-	struct cg_host cgh;
-	bool drop, limits_ok;
-	char api_str[64];
-	char log_dir[PATH_MAX];
-	char host_cpu[128];
-	char entry_probe[640];		/* --breakdown: the entry-point probe, or why there is none */
-	bool entry_probed;
-	char **json;			/* --json: each configuration's results */
-	size_t n_json;
-};
-
-/* One row of a sweep's summary. */
-struct config_summary {
-	unsigned memory_mb;
-	size_t n_ok, n_failed;
-	struct stats total;
-	double init_avg, handler_avg;
-	uint64_t rss_max;
-	char output[PATH_MAX];
-};
-
-static double mean_phase(const struct results *r, size_t off)
-{
-	size_t n;
-	double m = mean_of(r, off, &n);
-
-	return n ? m : -1;
-}
-
-/* N cold starts of one configuration; fills res and writes its file. Returns
- * 0, or -1 when the results could not be written. */
-static int run_config(struct bench_env *env, unsigned memory_mb, bool sweep, const char *out_path,
-		      struct results *res)
+/* The bootstrap: there, executable by whom it runs as, built for this host. */
+static int check_bootstrap(struct bench_env *env)
 {
 	struct bench_opts *o = &env->o;
-	struct tracer_counters before, after;
-	char log_dir[PATH_MAX + 16], err[256];
-	struct utsname u;
-	double sum_total = 0;
-	uint64_t start;
-	unsigned i, n_ok = 0;
-	char *json;
-	int rc;
-
-	o->memory_mb = memory_mb;
-	memset(res, 0, sizeof(*res));
-	if (sweep) {
-		snprintf(log_dir, sizeof(log_dir), "%s/%umb", env->log_dir, memory_mb);
-		if (mkdir(log_dir, 0700) && errno != EEXIST) {
-			fprintf(stderr, "profiler: cannot create %s: %s\n", log_dir, strerror(errno));
-			return -1;
-		}
-	} else {
-		strlcpy0(log_dir, env->log_dir, sizeof(log_dir));
-	}
-	if (env->limits_ok) {
-		res->limits_applied = true;
-		strlcpy0(res->cgroup, env->cgh.version == CG_V2 ? "v2" : "v1", sizeof(res->cgroup));
-		res->vcpus = cg_lambda_vcpus(memory_mb);
-		res->cpu_quota_us = cg_cfs_quota_us(memory_mb);
-		res->cpu_period_us = CG_CFS_PERIOD_US;
-	}
-	strlcpy0(res->host_cpu, env->host_cpu, sizeof(res->host_cpu));
-	res->cold_cache = o->cold_cache;
-	res->breakdown = o->breakdown;
-	strlcpy0(res->entry_probe, env->entry_probe, sizeof(res->entry_probe));
-	res->entry_probed = env->entry_probed;
-	res->warm = o->warm;
-	res->freeze_ms = o->freeze_ms;
-	if (o->runtime)
-		strlcpy0(res->runtime, o->runtime, sizeof(res->runtime));
-	else
-		default_runtime(o->bootstrap, res->runtime, sizeof(res->runtime));
-	res->memory_mb = memory_mb;
-	strlcpy0(res->arch, host_arch(), sizeof(res->arch));
-	strlcpy0(res->timing_source, env->t ? "ebpf" : "userspace", sizeof(res->timing_source));
-	if (uname(&u) == 0) {
-		strlcpy0(res->host, u.nodename, sizeof(res->host));
-		snprintf(res->kernel, sizeof(res->kernel), "%s %s", u.sysname, u.release);
-	}
-	strlcpy0(res->tool_version, PROFILER_VERSION, sizeof(res->tool_version));
-	strlcpy0(res->bootstrap, o->bootstrap, sizeof(res->bootstrap));
-	strlcpy0(res->log_dir, log_dir, sizeof(res->log_dir));
-	if (env->drop) {
-		strlcpy0(res->run_as_user, env->user.name, sizeof(res->run_as_user));
-		res->run_as_uid = env->user.uid;
-	} else {
-		strlcpy0(res->run_as_user, geteuid() ? "" : "root", sizeof(res->run_as_user));
-		res->run_as_uid = geteuid();
-	}
-	if (fill_binary(o->bootstrap, &res->binary, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		return -1;
-	}
-	res->inv = calloc(o->n, sizeof(*res->inv));
-	if (!res->inv) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return -1;
-	}
-
-	fprintf(g_txt, "Running benchmark: %uMB memory, %s arch\n", memory_mb, res->arch);
-	fprintf(g_txt, "Bootstrap: %s (%s%s%s)\n", o->bootstrap,
-	       env->ef.is_elf ? (env->ef.is_static ? "static ELF" : "dynamic ELF")
-			      : (env->ef.is_script ? "script: " : "not ELF"),
-	       env->ef.is_script ? env->ef.interpreter : "",
-	       env->ef.is_elf ? (env->ef.stripped ? ", stripped" : ", not stripped") : "");
-	fprintf(g_txt, "Runtime API emulator: %s\n", env->api_str);
-	if (env->drop)
-		fprintf(g_txt, "Bootstrap runs as: %s (uid %u, gid %u)\n", env->user.name, (unsigned)env->user.uid,
-		       (unsigned)env->user.gid);
-	else
-		fprintf(g_txt, "Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
-		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
-	if (o->breakdown)
-		fprintf(g_txt, "Breakdown: on; end of dynamic loading: %s\n", env->entry_probe);
-	fprintf(g_txt, "Collecting %u cold start measurements...\n\n", o->n);
-	fflush(g_txt);
-
-	if (o->trace_out && env->t && !(o->tw = trace_open())) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return -1;
-	}
-	tracer_counters(env->t, &before);
-	start = mono_ns();
-	for (i = 0; i < o->n; i++) {
-		struct invocation *inv = &res->inv[i];
-		int stop;
-
-		inv->index = (int)i + 1;
-		stop = run_one(o, env->api, env->t, &env->c, env->api_str, res->runtime, log_dir,
-			       env->drop ? &env->user : NULL, env->limits_ok ? &env->cgh : NULL, inv);
-		res->n_inv = i + 1;
-		if (inv->outcome == INV_OK) {
-			sum_total += inv->total_ms;
-			n_ok++;
-		}
-		if (g_progress)
-			fputs("\r\033[K", stderr);
-		print_invocation(inv);
-		if (inv->has_breakdown && inv->outcome == INV_OK && g_txt) {
-			breakdown_print(g_txt, &inv->bd, 40, 5);
-			fputc('\n', g_txt);
-		}
-		if (g_progress && i + 1 < o->n) {
-			double per = (double)(mono_ns() - start) / 1e9 / (double)(i + 1);
-			char avg[32] = "n/a";
-
-			if (n_ok)
-				snprintf(avg, sizeof(avg), "%.3f ms", sum_total / (double)n_ok);
-			fprintf(stderr, "  %u of %u cold starts, running average %s, about %.0f s left",
-				i + 1, o->n, avg, per * (double)(o->n - i - 1));
-		}
-		if (stop)
-			break;
-	}
-	if (g_progress)
-		fputs("\r\033[K", stderr);
-	tracer_counters(env->t, &after);
-	res->events_dropped = after.dropped - before.dropped;
-	res->capture_faults = after.capture_faults - before.capture_faults;
-	res->incomplete = g_stop != 0;
-	results_compute_stats(res);
-	print_summary(res);
-	if (o->breakdown)
-		print_breakdown_summary(res);
-	if (o->tw) {
-		char path[PATH_MAX];
-		char *tj = trace_to_json(o->tw);
-
-		output_path(o->trace_out, memory_mb, host_arch(), sweep, path, sizeof(path));
-		rc = tj ? write_file_atomic(path, tj, strlen(tj)) : -ENOMEM;
-		free(tj);
-		trace_free(o->tw);
-		o->tw = NULL;
-		if (rc) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(-rc));
-			return -1;
-		}
-		fprintf(g_txt, "Trace saved to: %s\n", path);
-	} else if (o->trace_out) {
-		fprintf(g_txt, "Trace: not written (--trace-out needs the eBPF tracer)\n");
-	}
-
-	if (!out_path && !o->json)
-		return 0;
-	json = results_to_json(res);
-	if (!json) {
-		fprintf(stderr, "profiler: cannot encode the results\n");
-		return -1;
-	}
-	if (o->json) {
-		/* gathered and printed once the run is over: one document on stdout */
-		char **nj = realloc(env->json, (env->n_json + 1) * sizeof(*nj));
-
-		if (!nj) {
-			free(json);
-			fprintf(stderr, "profiler: out of memory\n");
-			return -1;
-		}
-		env->json = nj;
-		env->json[env->n_json++] = strdup(json);
-	}
-	if (!out_path) {
-		free(json);
-		return 0;
-	}
-	rc = write_file_atomic(out_path, json, strlen(json));
-	free(json);
-	if (rc) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", out_path, strerror(-rc));
-		return -1;
-	}
-	fprintf(g_txt, "\nResults saved to: %s\n", out_path);
-	return 0;
-}
-
-static void print_sweep(const struct config_summary *cs, size_t n)
-{
-	size_t i;
-
-	fprintf(g_txt, "\n=== Sweep summary (cold start total, ms; init and handler means) ===\n");
-	fprintf(g_txt, "%-8s %4s %4s %9s %9s %9s %9s %9s %9s  %s\n", "Memory", "ok", "fail", "Average", "P50",
-	       "P99", "Init", "Handler", "PeakRSS", "Results");
-	for (i = 0; i < n; i++) {
-		char rss[32], mem[16];
-
-		if (cs[i].rss_max)
-			snprintf(rss, sizeof(rss), "%lluKB", (unsigned long long)cs[i].rss_max);
-		else
-			snprintf(rss, sizeof(rss), "n/a");
-		snprintf(mem, sizeof(mem), "%uMB", cs[i].memory_mb);
-		if (cs[i].n_ok)
-			fprintf(g_txt, "%-8s %4zu %4zu %9.3f %9.3f %9.3f %9.3f %9.3f %9s  %s\n", mem,
-			       cs[i].n_ok, cs[i].n_failed, cs[i].total.avg, cs[i].total.p50, cs[i].total.p99,
-			       cs[i].init_avg, cs[i].handler_avg, rss, cs[i].output[0] ? cs[i].output : "-");
-		else
-			fprintf(g_txt, "%-8s %4zu %4zu %9s %9s %9s %9s %9s %9s  %s\n", mem, cs[i].n_ok,
-			       cs[i].n_failed, "n/a", "n/a", "n/a", "n/a", "n/a", rss,
-			       cs[i].output[0] ? cs[i].output : "-");
-	}
-}
-
-int cmd_benchmark(int argc, char **argv)
-{
-	struct bench_env *env = calloc(1, sizeof(*env));
-	struct config_summary cs[MAX_CONFIGS];
-	struct tracer_opts to = { 0 };
-	struct sigaction sa;
-	char err[512], log_tmpl[] = "/tmp/profiler-logs-XXXXXX", abuf[128];
-	char *event = NULL;
-	size_t event_len = 2, k, n_done = 0;
+	char err[512], abuf[128];
 	const char *bad;
-	int ret = 2, rc, drop;
-	bool any_failed = false, sweep;
-	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
-	struct bench_opts *o;
+	int rc, drop;
 
-	if (!env) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return 2;
-	}
-	o = &env->o;
-	g_txt = stdout;
-	rc = parse_opts(argc, argv, o);
-	if (rc)
-		goto early;
-	if (o->json)
-		g_txt = stderr;
-	if (o->quiet) {
-		g_txt = fopen("/dev/null", "we");
-		if (!g_txt) {
-			fprintf(stderr, "profiler: cannot open /dev/null: %s\n", strerror(errno));
-			goto early;
-		}
-	}
-	g_progress = !o->quiet && isatty(STDERR_FILENO) && !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
-	sweep = o->n_mems > 1;
 	rc = find_bootstrap(o);
 	if (rc)
-		goto early;
+		return rc;
 	drop = runner_pick_user(o->user, o->run_as_root, &env->user, err, sizeof(err));
-	if (drop < 0) {
-		rc = err_usage("%s", err);
-		goto early;
-	}
+	if (drop < 0)
+		return err_usage("%s", err);
 	env->drop = drop == 0;
-	if (env->drop && (rc = runner_user_can_exec(&env->user, o->bootstrap)) != 0) {
-		rc = err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
-			       "or choose --user NAME or --run-as-root", env->user.name, o->bootstrap,
-			       strerror(rc));
-		goto early;
-	}
-	rc = 2;
+	if (env->drop && (rc = runner_user_can_exec(&env->user, o->bootstrap)) != 0)
+		return err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
+				 "or choose --user NAME or --run-as-root", env->user.name, o->bootstrap,
+				 strerror(rc));
 	if (elf_inspect(o->bootstrap, &env->ef, err, sizeof(err))) {
 		fprintf(stderr, "profiler: %s\n", err);
-		goto early;
+		return EXIT_USAGE;
 	}
 	if (env->ef.is_elf && strcmp(env->ef.arch, host_arch())) {
 		fprintf(stderr, "profiler: %s is built for %s (ELF machine %u) but this host is %s\n",
 			o->bootstrap, env->ef.arch[0] ? env->ef.arch : "another architecture",
 			env->ef.machine, host_arch());
-		goto early;
+		return EXIT_USAGE;
 	}
 	if (o->arch && (bad = foreign_arch(o->arch, abuf, sizeof(abuf)))) {
 		fprintf(stderr, "profiler: -a %s does not match this host (%s): cold starts run natively\n",
 			bad, host_arch());
-		goto early;
+		return EXIT_USAGE;
 	}
-	if (o->event_file) {
-		cJSON *probe;
+	return 0;
+}
 
-		event = read_file_all(o->event_file, EVENT_MAX, &event_len);
-		if (!event) {
-			fprintf(stderr, "profiler: cannot read --event %s: %s\n", o->event_file,
-				errno == EFBIG ? "larger than 6 MiB" : strerror(errno));
-			goto early;
-		}
-		probe = cJSON_ParseWithLength(event, event_len);
-		if (!probe) {
-			fprintf(stderr, "profiler: --event %s is not valid JSON\n", o->event_file);
-			goto early;
-		}
-		cJSON_Delete(probe);
+/* --event FILE: read and checked to be JSON; *event stays NULL without it. */
+static int read_event(const char *path, char **event, size_t *len)
+{
+	cJSON *probe;
+
+	if (!path)
+		return 0;
+	*event = read_file_all(path, EVENT_MAX, len);
+	if (!*event) {
+		fprintf(stderr, "profiler: cannot read --event %s: %s\n", path,
+			errno == EFBIG ? "larger than 6 MiB" : strerror(errno));
+		return EXIT_USAGE;
 	}
+	probe = cJSON_ParseWithLength(*event, *len);
+	if (!probe) {
+		fprintf(stderr, "profiler: --event %s is not valid JSON\n", path);
+		return EXIT_USAGE;
+	}
+	cJSON_Delete(probe);
+	return 0;
+}
 
+/* Results files we cannot write are found out before the run, not after. */
+static int probe_outputs(const struct bench_opts *o)
+{
+	bool sweep = o->n_mems > 1;
+
+	for (unsigned k = 0; o->output && k < o->n_mems; k++) {
+		char path[PATH_MAX], tmp[PATH_MAX + 16];
+		int fd;
+
+		bench_output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
+		snprintf(tmp, sizeof(tmp), "%s.probe-XXXXXX", path);
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(errno));
+			return EXIT_USAGE;
+		}
+		close(fd);
+		unlink(tmp);
+	}
+	return 0;
+}
+
+/* Everything that can be refused before anything is started. */
+static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
+{
+	struct bench_opts *o = &env->o;
+	char err[512];
+	int rc;
+
+	if ((rc = check_bootstrap(env)) || (rc = read_event(o->event_file, event, event_len)))
+		return rc;
 	if (o->cold_cache && cold_cache_plan(o->bootstrap, 10000, &o->cc, err, sizeof(err))) {
 		fprintf(stderr, "profiler: --cold-cache: %s\n", err);
-		goto early;
+		return EXIT_USAGE;
 	}
+	return probe_outputs(o);
+}
 
-	/* results files we cannot write are found out before the run, not after */
-	for (k = 0; o->output && k < o->n_mems; k++) {
-		char path[PATH_MAX], tmp[PATH_MAX + 16];
+static int on_event(void *ctx, const struct prof_event *e)
+{
+	coldstart_add(ctx, e);
+	return 0;
+}
 
-		output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
-		snprintf(tmp, sizeof(tmp), "%s.probe-XXXXXX", path);
-		rc = mkstemp(tmp);
-		if (rc < 0) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(errno));
-			rc = 2;
-			goto early;
-		}
-		close(rc);
-		unlink(tmp);
-		rc = 2;
-	}
+/* The eBPF tracer, or userspace timing when it cannot be had and that is allowed. */
+static int open_tracer(struct bench_env *env)
+{
+	const struct bench_opts *o = &env->o;
+	struct tracer_opts to = { 0 };
+	char err[512];
+
 	to.verbose = o->verbose;
 	to.breakdown = o->breakdown;
 	to.on_event = on_event;
-	to.ctx = &env->c;
+	to.ctx = &env->cs;
 	if (!o->no_bpf) {
 		env->t = tracer_open(&to, err, sizeof(err));
 		if (!env->t && o->require_bpf) {
 			fprintf(stderr, "profiler: %s\n", err);
-			ret = 3;
-			goto out;
+			return EXIT_ENV;
 		}
 		if (!env->t)
 			fprintf(stderr, "profiler: warning: %s; measuring from userspace instead "
@@ -1506,116 +542,189 @@ int cmd_benchmark(int argc, char **argv)
 	if (env->t && o->breakdown)
 		env->entry_probed = tracer_probe_entry(env->t, o->bootstrap, env->entry_probe,
 						       sizeof(env->entry_probe)) == 0;
-	if (o->log_dir) {
-		if (mkdir(o->log_dir, 0700) && errno != EEXIST) {
-			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", o->log_dir, strerror(errno));
-			goto out;
+	return 0;
+}
+
+/* --log-dir, or a new /tmp/profiler-logs-*. */
+static int make_log_dir(struct bench_env *env)
+{
+	char tmpl[] = "/tmp/profiler-logs-XXXXXX";
+
+	if (env->o.log_dir) {
+		if (mkdir(env->o.log_dir, 0700) && errno != EEXIST) {
+			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", env->o.log_dir,
+				strerror(errno));
+			return EXIT_USAGE;
 		}
-		strlcpy0(env->log_dir, o->log_dir, sizeof(env->log_dir));
-	} else {
-		if (!mkdtemp(log_tmpl)) {
-			fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
-			goto out;
-		}
-		strlcpy0(env->log_dir, log_tmpl, sizeof(env->log_dir));
+		strlcpy0(env->log_dir, env->o.log_dir, sizeof(env->log_dir));
+		return 0;
 	}
+	if (!mkdtemp(tmpl)) {
+		fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	strlcpy0(env->log_dir, tmpl, sizeof(env->log_dir));
+	return 0;
+}
+
+/* Lambda's memory and CPU limits (cgroups), or a warning (--strict-limits: a refusal). */
+static int detect_limits(struct bench_env *env)
+{
+	char err[512];
+
 	if (cg_host_detect(&env->cgh, err, sizeof(err)) == 0) {
 		env->limits_ok = true;
-	} else if (o->strict_limits) {
+	} else if (env->o.strict_limits) {
 		fprintf(stderr, "profiler: cannot apply Lambda's limits (--strict-limits): %s\n", err);
-		ret = 3;
-		goto out;
+		return EXIT_ENV;
 	} else {
 		fprintf(stderr, "profiler: warning: Lambda's memory and CPU limits not applied: %s\n", err);
 	}
-	host_cpu_model(env->host_cpu, sizeof(env->host_cpu));
+	return 0;
+}
+
+/* The Runtime API emulator, and the tracer told its address. */
+static int start_emulator(struct bench_env *env, const char *event, size_t event_len)
+{
+	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
+	char err[512];
 
 	env->api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
 	if (!env->api) {
 		fprintf(stderr, "profiler: cannot start the Runtime API emulator: %s\n", err);
-		goto out;
+		return EXIT_USAGE;
 	}
-	rapi_set_timeout_ms(env->api, (unsigned)(o->timeout_s * 1000));
+	rapi_set_timeout_ms(env->api, (unsigned)(env->o.timeout_s * 1000));
 	if (env->t && (tracer_add_api_addr(env->t, AF_INET, &lo4, rapi_port(env->api)) ||
 		       (rapi_has_ipv6(env->api) &&
 			tracer_add_api_addr(env->t, AF_INET6, &in6addr_loopback, rapi_port(env->api))))) {
 		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
-		goto out;
+		return EXIT_USAGE;
 	}
 	snprintf(env->api_str, sizeof(env->api_str), "127.0.0.1:%u", rapi_port(env->api));
+	return 0;
+}
+
+static int set_up(struct bench_env *env, const char *event, size_t event_len)
+{
+	int rc;
+
+	if ((rc = open_tracer(env)) || (rc = make_log_dir(env)) || (rc = detect_limits(env)))
+		return rc;
+	host_cpu_model(env->host_cpu, sizeof(env->host_cpu));
+	if ((rc = start_emulator(env, event, event_len)))
+		return rc;
 	if (runner_init())
 		fprintf(stderr, "profiler: warning: cannot become a child subreaper: %s\n", strerror(errno));
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	interrupt_catch();
 	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
 
-	for (k = 0; k < o->n_mems && !g_stop; k++) {
+/* A sweep's row of one configuration. */
+static void summarize(struct config_summary *cs, unsigned memory_mb, const struct results *res,
+		      const char *path)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->memory_mb = memory_mb;
+	cs->n_ok = res->n_ok;
+	cs->n_failed = res->n_failed;
+	cs->total = res->total;
+	cs->init_avg = bench_mean_phase(res, PHASE_INIT);
+	cs->handler_avg = bench_mean_phase(res, PHASE_HANDLER);
+	for (size_t i = 0; i < res->n_inv; i++)
+		if (res->inv[i].outcome == INV_OK && res->inv[i].memory_kb > cs->rss_max)
+			cs->rss_max = res->inv[i].memory_kb;
+	strlcpy0(cs->output, path, sizeof(cs->output));
+}
+
+/* --json: one document on stdout, once everything ran. */
+static void print_json(const struct bench_env *env, bool sweep)
+{
+	if (!env->o.json || !env->n_json)
+		return;
+	if (!sweep) {
+		fputs(env->json[0], stdout);
+	} else {
+		fputs("{\"configurations\": [\n", stdout);
+		for (size_t k = 0; k < env->n_json; k++)
+			printf("%s%s", env->json[k], k + 1 < env->n_json ? ",\n" : "");
+		fputs("]}\n", stdout);
+	}
+	fflush(stdout);
+}
+
+/* Every configuration of -m, the sweep's table, --json. Returns the exit status. */
+static int run_all(struct bench_env *env)
+{
+	const struct bench_opts *o = &env->o;
+	struct config_summary cs[MAX_CONFIGS];
+	bool any_failed = false, sweep = o->n_mems > 1;
+	size_t k, n_done = 0;
+
+	for (k = 0; k < o->n_mems && !interrupt_signal(); k++) {
 		struct results res;
 		char path[PATH_MAX];
+		int rc;
 
 		path[0] = '\0';
 		if (o->output)
-			output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
+			bench_output_path(o->output, o->mems[k], host_arch(), sweep, path, sizeof(path));
 		if (sweep && k)
-			fprintf(g_txt, "\n");
-		rc = run_config(env, o->mems[k], sweep, o->output ? path : NULL, &res);
-		memset(&cs[k], 0, sizeof(cs[k]));
-		cs[k].memory_mb = o->mems[k];
-		cs[k].n_ok = res.n_ok;
-		cs[k].n_failed = res.n_failed;
-		cs[k].total = res.total;
-		cs[k].init_avg = mean_phase(&res, offsetof(struct invocation, init_ms));
-		cs[k].handler_avg = mean_phase(&res, offsetof(struct invocation, handler_ms));
-		for (size_t i = 0; i < res.n_inv; i++)
-			if (res.inv[i].outcome == INV_OK && res.inv[i].memory_kb > cs[k].rss_max)
-				cs[k].rss_max = res.inv[i].memory_kb;
-		strlcpy0(cs[k].output, path, sizeof(cs[k].output));
+			fprintf(env->txt, "\n");
+		rc = bench_run_config(env, o->mems[k], sweep, o->output ? path : NULL, &res);
+		summarize(&cs[k], o->mems[k], &res, path);
 		any_failed |= res.n_failed > 0;
 		results_free(&res);
 		n_done = k + 1;
-		if (rc) {
-			ret = 2;
-			goto out;
-		}
+		if (rc)
+			return EXIT_USAGE;
 	}
 	if (sweep)
-		print_sweep(cs, n_done);
-	if (o->json && env->n_json) {
-		if (!sweep) {
-			fputs(env->json[0], stdout);
-		} else {
-			fputs("{\"configurations\": [\n", stdout);
-			for (k = 0; k < env->n_json; k++)
-				printf("%s%s", env->json[k], k + 1 < env->n_json ? ",\n" : "");
-			fputs("]}\n", stdout);
-		}
-		fflush(stdout);
-	}
-	if (g_stop)
-		ret = 130;
-	else
-		ret = any_failed ? 1 : 0;
-out:
-	for (k = 0; k < env->n_json; k++)
+		bench_print_sweep(env->txt, cs, n_done);
+	print_json(env, sweep);
+	if (interrupt_signal())
+		return EXIT_INTERRUPTED;
+	return any_failed ? EXIT_FAILED : EXIT_OK;
+}
+
+static void clean_up(struct bench_env *env)
+{
+	for (size_t k = 0; k < env->n_json; k++)
 		free(env->json[k]);
 	free(env->json);
-	if (g_txt && g_txt != stdout && g_txt != stderr)
-		fclose(g_txt);
-	cold_cache_free(&o->cc);
+	if (env->txt && env->txt != stdout && env->txt != stderr)
+		fclose(env->txt);
+	cold_cache_free(&env->o.cc);
+	trace_free(env->tw);
 	rapi_stop(env->api);
 	tracer_close(env->t);
-	free(env->c.ev);
-	free(event);
+	coldstart_free(&env->cs);
 	free(env);
-	return ret;
-early:
-	if (g_txt && g_txt != stdout && g_txt != stderr)
-		fclose(g_txt);
-	cold_cache_free(&env->o.cc);
+}
+
+int cmd_benchmark(int argc, char **argv)
+{
+	struct bench_env *env = calloc(1, sizeof(*env));
+	size_t event_len = 2;
+	char *event = NULL;
+	int rc;
+
+	if (!env) {
+		fprintf(stderr, "profiler: out of memory\n");
+		return EXIT_USAGE;
+	}
+	env->txt = stdout;
+	rc = parse_opts(argc, argv, &env->o);
+	if (!rc)
+		rc = setup_report(env);
+	if (!rc)
+		rc = check_inputs(env, &event, &event_len);
+	if (!rc)
+		rc = set_up(env, event, event_len);
+	if (!rc)
+		rc = run_all(env);
+	clean_up(env);
 	free(event);
-	free(env);
 	return rc;
 }

@@ -15,11 +15,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "coldstart.h"
 #include "httpclass.h"
+#include "interrupt.h"
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
-#include "timeline.h"
 #include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
@@ -43,12 +44,11 @@ struct conn_class {
 /* One cold start being followed. */
 struct root_trace {
 	pid_t root;
-	struct prof_event *ev;
-	size_t n, cap;
+	struct coldstart cs;		/* its events */
 	struct api_addr api;
 	struct conn_class conns[MAX_CONNS];
 	size_t n_conns;
-	bool responded, init_error, exited, done, oom;
+	bool responded, init_error, exited, done;
 	uint64_t init_error_ns;
 	int64_t start_epoch;
 };
@@ -61,8 +61,12 @@ struct trace_opts {
 	bool verbose, quiet, json, breakdown;
 };
 
+/* A tracing session: its options, the cold starts followed, and where its output goes. */
 struct trace_ctx {
 	struct trace_opts o;
+	FILE *txt;			/* the lines for people: stdout, or stderr when --json
+					 * has stdout */
+	struct tracer *t;
 	struct api_addr api;		/* --api, or family 0 */
 	struct root_trace *roots[MAX_ROOTS];
 	size_t n_roots;
@@ -80,16 +84,6 @@ struct trace_ctx {
 	struct breakdown *bds;		/* --breakdown: of the answered cold starts */
 	size_t n_bds, cap_bds;
 };
-
-static volatile sig_atomic_t g_stop;
-
-/* the lines for people: stdout, or stderr when --json has stdout */
-#define TXT(x) ((x)->o.json ? stderr : stdout)
-
-static void on_signal(int sig)
-{
-	g_stop = sig;
-}
 
 static void usage(FILE *f)
 {
@@ -232,6 +226,7 @@ static struct root_trace *find_root(struct trace_ctx *x, pid_t root, bool create
 	if (!x->roots[x->n_roots])
 		return NULL;
 	x->roots[x->n_roots]->root = root;
+	coldstart_begin(&x->roots[x->n_roots]->cs, (uint32_t)root);
 	x->roots[x->n_roots]->start_epoch = epoch_s();
 	return x->roots[x->n_roots++];
 }
@@ -295,20 +290,8 @@ static int on_event(void *ctx, const struct prof_event *e)
 		return 0;
 	r = find_root(x, (pid_t)e->root, true);
 
-	if (!r || r->done)
+	if (!r || r->done || coldstart_add(&r->cs, e) < 0)
 		return 0;
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 256;
-		struct prof_event *nev = realloc(r->ev, ncap * sizeof(*nev));
-
-		if (!nev) {
-			r->oom = true;
-			return 0;
-		}
-		r->ev = nev;
-		r->cap = ncap;
-	}
-	r->ev[r->n++] = *e;
 	switch (e->type) {
 	case PROF_EV_EXEC_DONE:
 		if ((pid_t)e->tgid == r->root && !r->api.family) {
@@ -338,13 +321,14 @@ static int on_event(void *ctx, const struct prof_event *e)
  */
 static size_t keep_api_events(struct root_trace *r)
 {
+	struct prof_event *ev = r->cs.ev;
 	uint32_t api[64];
 	size_t n_api = 0, i, k = 0;
 
 	if (r->api.family) {
-		for (i = 0; i < r->n && n_api < 64; i++)
-			if (r->ev[i].type == PROF_EV_CONNECT && connect_matches(&r->ev[i], &r->api))
-				api[n_api++] = r->ev[i].conn_id;
+		for (i = 0; i < r->cs.n && n_api < 64; i++)
+			if (ev[i].type == PROF_EV_CONNECT && connect_matches(&ev[i], &r->api))
+				api[n_api++] = ev[i].conn_id;
 	} else {
 		for (i = 0; i < r->n_conns && n_api < 64; i++) {
 			/* a connection whose requests the classifier saw as Runtime API ones */
@@ -352,8 +336,8 @@ static size_t keep_api_events(struct root_trace *r)
 				api[n_api++] = r->conns[i].conn;
 		}
 	}
-	for (i = 0; i < r->n; i++) {
-		const struct prof_event *e = &r->ev[i];
+	for (i = 0; i < r->cs.n; i++) {
+		const struct prof_event *e = &ev[i];
 		bool conn_ev = e->type == PROF_EV_CONNECT || e->type == PROF_EV_WRITE ||
 			       e->type == PROF_EV_READ || e->type == PROF_EV_CLOSE;
 		bool keep = !conn_ev;
@@ -361,7 +345,7 @@ static size_t keep_api_events(struct root_trace *r)
 		for (size_t j = 0; !keep && j < n_api; j++)
 			keep = e->conn_id == api[j];
 		if (keep)
-			r->ev[k++] = *e;
+			ev[k++] = *e;
 	}
 	return k;
 }
@@ -392,108 +376,106 @@ static void sample_live_tree(struct tracer *t, pid_t root, struct invocation *in
 	}
 }
 
-static void finish(struct trace_ctx *x, struct root_trace *r, struct tracer *t, bool interrupted)
+/* Its line (and waterfall) for people. */
+static void print_cold_start(const struct trace_ctx *x, const struct invocation *inv, pid_t root)
 {
-	struct invocation inv;
-	char *line;
-	size_t n = keep_api_events(r);
+	if (x->o.quiet)
+		return;
+	if (inv->outcome == INV_OK)
+		fprintf(x->txt, "  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n",
+			inv->index, (int)root, inv->total_ms, inv->init_ms, inv->handler_ms);
+	else
+		fprintf(x->txt, "  Cold start %d: pid %d: FAILED (%s: %s)\n", inv->index, (int)root,
+			inv_outcome_name(inv->outcome), inv->reason);
+	if (inv->outcome == INV_OK && inv->has_breakdown) {
+		breakdown_print(x->txt, &inv->bd, 40, 5);
+		fputc('\n', x->txt);
+	}
+	fflush(x->txt);
+}
 
+/* Room for one more of n elements of sz bytes in *arr (first capacity: first). */
+static bool room_for_one(void **arr, size_t *cap, size_t n, size_t sz, size_t first)
+{
+	size_t nc = *cap ? *cap * 2 : first;
+	void *p;
+
+	if (n < *cap)
+		return true;
+	p = realloc(*arr, nc * sz);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = nc;
+	return true;
+}
+
+/* An answered cold start's total and breakdown, for the session's statistics (what does
+ * not fit in memory is left out of them). */
+static void keep_for_stats(struct trace_ctx *x, const struct invocation *inv)
+{
+	if (inv->outcome != INV_OK)
+		return;
+	if (inv->has_breakdown &&
+	    room_for_one((void **)&x->bds, &x->cap_bds, x->n_bds, sizeof(*x->bds), 16))
+		x->bds[x->n_bds++] = inv->bd;
+	if (x->n_totals < 1000000 &&
+	    room_for_one((void **)&x->totals, &x->cap_totals, x->n_totals, sizeof(*x->totals), 64))
+		x->totals[x->n_totals++] = inv->total_ms;
+}
+
+/* Its NDJSON record: to -o's file, and with --json to stdout. */
+static void emit_record(const struct trace_ctx *x, const struct invocation *inv)
+{
+	char *line;
+
+	if (!x->ndjson && !x->o.json)
+		return;
+	line = results_invocation_json(inv);
+	if (line && x->ndjson)
+		fprintf(x->ndjson, "%s\n", line);
+	if (line && x->o.json) {
+		printf("%s\n", line);
+		fflush(stdout);
+	}
+	free(line);
+}
+
+/* A cold start handed over: measured, classified from its kernel marks, reported. */
+static void finish(struct trace_ctx *x, struct root_trace *r, bool interrupted)
+{
+	const struct coldstart_build_opts bo = { .traced = true, .breakdown = x->o.breakdown };
+	const struct coldstart_facts f = {
+		.attached = true, .unfinished = interrupted && !r->done, .collect_oom = r->cs.oom,
+	};
+	struct invocation inv;
+
+	r->cs.n = keep_api_events(r);
 	memset(&inv, 0, sizeof(inv));
 	inv.index = (int)++x->completed;
 	inv.timestamp = r->start_epoch;
 	inv.root_pid = (uint32_t)r->root;
-	timeline_build(r->ev, n, (uint32_t)r->root, &inv);
+	coldstart_build(&r->cs, &bo, &inv);
 	if (x->o.breakdown) {
-		inv.has_breakdown = breakdown_build(r->ev, n, (uint32_t)r->root, &inv.k, &inv.bd) == 0;
-		inv.bd_events = breakdown_events(r->ev, n);
 		/* the processes that exited reported theirs; the live ones have it in the map */
 		inv.bd.bpf_tree_measured = true;
-		inv.bd.bpf_tree_ns = inv.bpf_tree_ns + tracer_tree_bpf_ns(t, r->root);
+		inv.bd.bpf_tree_ns = inv.bpf_tree_ns + tracer_tree_bpf_ns(x->t, r->root);
 	}
 	if (!r->exited)
-		sample_live_tree(t, r->root, &inv);
-	if (interrupted && !r->done) {
-		inv.outcome = INV_INTERRUPTED;
-		strlcpy0(inv.reason, "tracing stopped before the cold start ended", sizeof(inv.reason));
-	} else if (r->oom) {
-		inv.outcome = INV_TRACE_INCOMPLETE;
-		strlcpy0(inv.reason, "out of memory while collecting events", sizeof(inv.reason));
-	} else if (inv.k.response_sent && !inv.function_error) {
-		inv.outcome = INV_OK;
-	} else if (inv.k.response_sent) {
-		inv.outcome = INV_FUNCTION_ERROR;
-		strlcpy0(inv.reason, "posted an invocation error", sizeof(inv.reason));
-	} else if (inv.k.init_error_sent) {
-		inv.outcome = INV_INIT_ERROR;
-		strlcpy0(inv.reason, "posted an init error", sizeof(inv.reason));
-	} else {
-		inv.outcome = INV_EXITED;
-		if (inv.exit_signal)
-			snprintf(inv.reason, sizeof(inv.reason), "killed by signal %d before answering",
-				 inv.exit_signal);
-		else
-			snprintf(inv.reason, sizeof(inv.reason), "exited%s before answering",
-				 inv.exit_code >= 0 ? " (see exit.code)" : "");
-	}
-	if (!x->o.quiet) {
-		if (inv.outcome == INV_OK)
-			fprintf(TXT(x), "  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n", inv.index,
-			       (int)r->root, inv.total_ms, inv.init_ms, inv.handler_ms);
-		else
-			fprintf(TXT(x), "  Cold start %d: pid %d: FAILED (%s: %s)\n", inv.index, (int)r->root,
-				inv_outcome_name(inv.outcome), inv.reason);
-		if (inv.outcome == INV_OK && inv.has_breakdown) {
-			breakdown_print(TXT(x), &inv.bd, 40, 5);
-			fputc('\n', TXT(x));
-		}
-		fflush(TXT(x));
-	}
-	if (inv.outcome == INV_OK && inv.has_breakdown) {
-		if (x->n_bds == x->cap_bds) {
-			size_t nc = x->cap_bds ? x->cap_bds * 2 : 16;
-			struct breakdown *nb = realloc(x->bds, nc * sizeof(*nb));
-
-			if (nb) {
-				x->bds = nb;
-				x->cap_bds = nc;
-			}
-		}
-		if (x->n_bds < x->cap_bds)
-			x->bds[x->n_bds++] = inv.bd;
-	}
-	if (inv.outcome == INV_OK && x->n_totals < 1000000) {
-		if (x->n_totals == x->cap_totals) {
-			size_t nc = x->cap_totals ? x->cap_totals * 2 : 64;
-			double *nt = realloc(x->totals, nc * sizeof(*nt));
-
-			if (nt) {
-				x->totals = nt;
-				x->cap_totals = nc;
-			}
-		}
-		if (x->n_totals < x->cap_totals)
-			x->totals[x->n_totals++] = inv.total_ms;
-	}
-	if (x->ndjson || x->o.json) {
-		line = results_invocation_json(&inv);
-		if (line && x->ndjson)
-			fprintf(x->ndjson, "%s\n", line);
-		if (line && x->o.json) {
-			printf("%s\n", line);
-			fflush(stdout);
-		}
-		free(line);
-	}
-	if (x->tw)
-		trace_add_cold_start(x->tw, inv.index, r->ev, n, &inv);
-	tracer_forget(t, r->root);
+		sample_live_tree(x->t, r->root, &inv);
+	coldstart_classify(&f, &inv);
+	print_cold_start(x, &inv, r->root);
+	keep_for_stats(x, &inv);
+	emit_record(x, &inv);
+	coldstart_export(&r->cs, x->tw, &inv);
+	tracer_forget(x->t, r->root);
 	x->finished[x->n_finished % 1024].pid = r->root;
 	x->finished[x->n_finished % 1024].at = mono_ns();
 	x->n_finished++;
 }
 
 /* Hand over finished cold starts, oldest first, and drop them. */
-static void reap_done(struct trace_ctx *x, struct tracer *t, bool interrupted)
+static void reap_done(struct trace_ctx *x, bool interrupted)
 {
 	size_t i = 0;
 
@@ -507,8 +489,8 @@ static void reap_done(struct trace_ctx *x, struct tracer *t, bool interrupted)
 			i++;
 			continue;
 		}
-		finish(x, r, t, interrupted);
-		free(r->ev);
+		finish(x, r, interrupted);
+		coldstart_free(&r->cs);
 		free(r);
 		memmove(&x->roots[i], &x->roots[i + 1], (x->n_roots - i - 1) * sizeof(x->roots[0]));
 		x->n_roots--;
@@ -528,10 +510,10 @@ static void print_session_breakdown(struct trace_ctx *x)
 		return;
 	}
 	free(v);
-	fprintf(TXT(x), "\nMedian waterfall over %zu cold start%s (each figure is its own median; "
+	fprintf(x->txt, "\nMedian waterfall over %zu cold start%s (each figure is its own median; "
 		"starts are the sums of the median durations before them):\n", x->n_bds,
 		x->n_bds > 1 ? "s" : "");
-	breakdown_print(TXT(x), &med, 40, 10);
+	breakdown_print(x->txt, &med, 40, 10);
 }
 
 static int parse_opts(int argc, char **argv, struct trace_opts *o)
@@ -643,152 +625,204 @@ static int make_select(const struct trace_opts *o, struct tracer_select *s)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+/* -o: a temporary file next to it, renamed into place when tracing stops. */
+static int open_records(struct trace_ctx *x)
 {
-	struct trace_ctx *x = calloc(1, sizeof(*x));
-	struct tracer_select sel;
-	struct tracer_opts to = { 0 };
-	struct tracer *t = NULL;
-	struct sigaction sa;
-	uint64_t deadline = 0;
-	char err[512];
-	int ret, rc, fd;
+	int fd;
 
-	if (!x) {
-		fprintf(stderr, "profiler: out of memory\n");
+	if (!x->o.output)
+		return 0;
+	snprintf(x->ndjson_tmp, sizeof(x->ndjson_tmp), "%s.tmp.XXXXXX", x->o.output);
+	fd = mkstemp(x->ndjson_tmp);
+	if (fd < 0 || !(x->ndjson = fdopen(fd, "w"))) {
+		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		x->ndjson_tmp[0] = '\0';
 		return EXIT_USAGE;
 	}
-	rc = parse_opts(argc, argv, &x->o);
-	if (rc)
-		goto out;
-	if (x->o.api && parse_api(x->o.api, &x->api)) {
-		rc = err_usage("--api must be HOST:PORT with a numeric IPv4/IPv6 address or localhost, not '%s'",
-			       x->o.api);
-		goto out;
-	}
-	rc = make_select(&x->o, &sel);
-	if (rc)
-		goto out;
-	if (x->o.output) {
-		snprintf(x->ndjson_tmp, sizeof(x->ndjson_tmp), "%s.tmp.XXXXXX", x->o.output);
-		fd = mkstemp(x->ndjson_tmp);
-		if (fd < 0 || !(x->ndjson = fdopen(fd, "w"))) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			x->ndjson_tmp[0] = '\0';
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		fchmod(fd, 0644);
-	}
-	if (x->o.trace_out && !(x->tw = trace_open())) {
-		fprintf(stderr, "profiler: out of memory\n");
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	to.select = &sel;
+	fchmod(fd, 0644);
+	return 0;
+}
+
+/* The tracer, selecting new processes as the options say. */
+static int open_tracer(struct trace_ctx *x, const struct tracer_select *sel)
+{
+	struct tracer_opts to = { 0 };
+	char err[512];
+
+	to.select = sel;
 	to.verbose = x->o.verbose;
 	to.breakdown = x->o.breakdown;
 	to.on_event = on_event;
 	to.ctx = x;
-	t = tracer_open(&to, err, sizeof(err));
-	if (!t) {
+	x->t = tracer_open(&to, err, sizeof(err));
+	if (!x->t) {
 		fprintf(stderr, "profiler: %s\n", err);
-		rc = EXIT_ENV;
-		goto out;
+		return EXIT_ENV;
 	}
-	if (x->api.family && tracer_add_api_addr(t, x->api.family, x->api.addr, x->api.port)) {
+	if (x->api.family && tracer_add_api_addr(x->t, x->api.family, x->api.addr, x->api.port)) {
 		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
-		rc = EXIT_USAGE;
-		goto out;
+		return EXIT_USAGE;
 	}
 	if (x->o.breakdown) {
 		char desc[640];
 
 		if (x->o.exe)
-			tracer_probe_entry(t, x->o.exe, desc, sizeof(desc));
+			tracer_probe_entry(x->t, x->o.exe, desc, sizeof(desc));
 		else
 			strlcpy0(desc, "not measured: the entry point is probed only with --exe (the "
 				 "executable must be known before it starts)", sizeof(desc));
 		fprintf(stderr, "Breakdown: on; end of dynamic loading: %s\n", desc);
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	return 0;
+}
+
+/* Everything before tracing starts: options, selector, output files, tracer. */
+static int set_up(struct trace_ctx *x, int argc, char **argv)
+{
+	struct tracer_select sel;
+	int rc;
+
+	rc = parse_opts(argc, argv, &x->o);
+	if (rc)
+		return rc;
+	x->txt = x->o.json ? stderr : stdout;
+	if (x->o.api && parse_api(x->o.api, &x->api))
+		return err_usage("--api must be HOST:PORT with a numeric IPv4/IPv6 address or localhost, "
+				 "not '%s'", x->o.api);
+	if ((rc = make_select(&x->o, &sel)) || (rc = open_records(x)))
+		return rc;
+	if (x->o.trace_out && !(x->tw = trace_open())) {
+		fprintf(stderr, "profiler: out of memory\n");
+		return EXIT_USAGE;
+	}
+	return open_tracer(x, &sel);
+}
+
+static bool count_reached(const struct trace_ctx *x)
+{
+	return x->o.count && x->completed >= x->o.count;
+}
+
+/* Follow cold starts until --count, --duration or Ctrl-C; then hand over the rest. */
+static void trace_loop(struct trace_ctx *x)
+{
+	uint64_t deadline = 0;
+
+	interrupt_catch();
 	if (x->o.duration_s > 0)
 		deadline = mono_ns() + (uint64_t)(x->o.duration_s * 1e9);
 	fprintf(stderr, "Tracing cold starts (%s%s); Ctrl-C to stop.\n",
 		x->o.exe ? "--exe " : x->o.comm ? "--comm " : x->o.cgroup ? "--cgroup " : "--pid ",
 		x->o.exe ? x->o.exe : x->o.comm ? x->o.comm : x->o.cgroup ? x->o.cgroup : "");
-	while (!g_stop && !(x->o.count && x->completed >= x->o.count) &&
-	       !(deadline && mono_ns() > deadline)) {
-		tracer_poll(t, 20);
-		tracer_drain(t);
-		reap_done(x, t, false);
+	while (!interrupt_signal() && !count_reached(x) && !(deadline && mono_ns() > deadline)) {
+		tracer_poll(x->t, 20);
+		tracer_drain(x->t);
+		reap_done(x, false);
 	}
-	tracer_drain(t);
-	reap_done(x, t, false);
-	if (!(x->o.count && x->completed >= x->o.count))
-		reap_done(x, t, true);	/* still in progress: interrupted */
+	tracer_drain(x->t);
+	reap_done(x, false);
+	if (!count_reached(x))
+		reap_done(x, true);	/* still in progress: interrupted */
+}
 
-	if (!x->o.quiet) {
-		struct stats s;
+/* The session's statistics for people. */
+static void print_session(struct trace_ctx *x)
+{
+	struct stats s;
 
-		if (x->n_totals && stats_compute(x->totals, x->n_totals, &s) == 0)
-			fprintf(TXT(x), "\n%u cold starts traced, %zu answered: total Average %.3fms, P50 %.3fms, "
-			       "P99 %.3fms, Min %.3fms, Max %.3fms\n", x->completed, x->n_totals, s.avg,
-			       s.p50, s.p99, s.min, s.max);
-		else
-			fprintf(TXT(x), "\n%u cold starts traced, none answered\n", x->completed);
-		if (x->untracked_roots)
-			fprintf(TXT(x), "%llu more cold starts ran at once than can be followed (%d)\n",
-			       (unsigned long long)x->untracked_roots, MAX_ROOTS);
-		if (x->o.breakdown)
-			print_session_breakdown(x);
+	if (x->o.quiet)
+		return;
+	if (x->n_totals && stats_compute(x->totals, x->n_totals, &s) == 0)
+		fprintf(x->txt, "\n%u cold starts traced, %zu answered: total Average %.3fms, P50 %.3fms, "
+		       "P99 %.3fms, Min %.3fms, Max %.3fms\n", x->completed, x->n_totals, s.avg,
+		       s.p50, s.p99, s.min, s.max);
+	else
+		fprintf(x->txt, "\n%u cold starts traced, none answered\n", x->completed);
+	if (x->untracked_roots)
+		fprintf(x->txt, "%llu more cold starts ran at once than can be followed (%d)\n",
+		       (unsigned long long)x->untracked_roots, MAX_ROOTS);
+	if (x->o.breakdown)
+		print_session_breakdown(x);
+}
+
+/* -o's records into place. Returns the exit status. */
+static int save_records(struct trace_ctx *x)
+{
+	bool ok;
+
+	if (!x->ndjson)
+		return EXIT_OK;
+	ok = fflush(x->ndjson) == 0 && fsync(fileno(x->ndjson)) == 0;
+	ok = fclose(x->ndjson) == 0 && ok;
+	x->ndjson = NULL;
+	if (!ok || rename(x->ndjson_tmp, x->o.output) != 0) {
+		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
+		return EXIT_USAGE;
 	}
-	ret = EXIT_OK;
-	if (x->ndjson) {
-		bool ok = fflush(x->ndjson) == 0 && fsync(fileno(x->ndjson)) == 0;
+	x->ndjson_tmp[0] = '\0';
+	if (!x->o.quiet)
+		fprintf(x->txt, "Records saved to: %s\n", x->o.output);
+	return EXIT_OK;
+}
 
-		ok = fclose(x->ndjson) == 0 && ok;
-		x->ndjson = NULL;
-		if (!ok || rename(x->ndjson_tmp, x->o.output) != 0) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
-			ret = EXIT_USAGE;
-		} else {
-			x->ndjson_tmp[0] = '\0';
-			if (!x->o.quiet)
-				fprintf(TXT(x), "Records saved to: %s\n", x->o.output);
-		}
-	}
-	if (x->tw) {
-		char *json = trace_to_json(x->tw);
+/* --trace-out. Returns the exit status. */
+static int save_trace(struct trace_ctx *x)
+{
+	char *json;
+	int rc = 0;
 
-		if (!json || (rc = write_file_atomic(x->o.trace_out, json, strlen(json))) != 0) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.trace_out,
-				json ? strerror(-rc) : "out of memory");
-			ret = EXIT_USAGE;
-		} else if (!x->o.quiet) {
-			fprintf(TXT(x), "Trace saved to: %s\n", x->o.trace_out);
-		}
+	if (!x->tw)
+		return EXIT_OK;
+	json = trace_to_json(x->tw);
+	if (!json || (rc = write_file_atomic(x->o.trace_out, json, strlen(json))) != 0) {
+		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.trace_out,
+			json ? strerror(-rc) : "out of memory");
 		free(json);
+		return EXIT_USAGE;
 	}
-	rc = ret;
-out:
+	if (!x->o.quiet)
+		fprintf(x->txt, "Trace saved to: %s\n", x->o.trace_out);
+	free(json);
+	return EXIT_OK;
+}
+
+static void clean_up(struct trace_ctx *x)
+{
 	if (x->ndjson)
 		fclose(x->ndjson);
 	if (x->ndjson_tmp[0])
 		unlink(x->ndjson_tmp);
 	trace_free(x->tw);
-	tracer_close(t);
+	tracer_close(x->t);
 	for (size_t i = 0; i < x->n_roots; i++) {
-		free(x->roots[i]->ev);
+		coldstart_free(&x->roots[i]->cs);
 		free(x->roots[i]);
 	}
 	free(x->totals);
 	free(x->bds);
 	free(x);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_ctx *x = calloc(1, sizeof(*x));
+	int rc, rc2;
+
+	if (!x) {
+		fprintf(stderr, "profiler: out of memory\n");
+		return EXIT_USAGE;
+	}
+	rc = set_up(x, argc, argv);
+	if (!rc) {
+		trace_loop(x);
+		print_session(x);
+		rc = save_records(x);
+		rc2 = save_trace(x);
+		if (!rc)
+			rc = rc2;
+	}
+	clean_up(x);
 	return rc;
 }

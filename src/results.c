@@ -345,23 +345,18 @@ static void put_breakdown_summary(struct enc *e, cJSON *root, const struct resul
 	put_ms(e, c, "median_breakdown_events", r->bd_cost.bd_events);
 }
 
-/* kernel_ns: the JSON names of struct phase_marks' fields (encode and decode) */
-static const struct {
-	const char *name;
-	size_t off;
-} marks[] = {
-	{ "exec_enter", offsetof(struct phase_marks, exec_enter) },
-	{ "exec_done", offsetof(struct phase_marks, exec_done) },
-	{ "entry", offsetof(struct phase_marks, entry) },
-	{ "connect_start", offsetof(struct phase_marks, connect_start) },
-	{ "connect_end", offsetof(struct phase_marks, connect_end) },
-	{ "next_sent", offsetof(struct phase_marks, next_sent) },
-	{ "event_received", offsetof(struct phase_marks, event_received) },
-	{ "response_first", offsetof(struct phase_marks, response_first) },
-	{ "response_sent", offsetof(struct phase_marks, response_sent) },
-	{ "init_error_sent", offsetof(struct phase_marks, init_error_sent) },
-	{ "root_exit", offsetof(struct phase_marks, root_exit) },
-};
+/* NAME_ms of the phases (inv_phases[]) that are headline ones, or the others, in table order */
+static void put_phases(struct enc *e, cJSON *o, const struct invocation *v, bool headline)
+{
+	char key[32];
+
+	for (int p = 0; p < INV_PHASES; p++) {
+		if (inv_phases[p].headline != headline)
+			continue;
+		snprintf(key, sizeof(key), "%s_ms", inv_phases[p].name);
+		put_ms(e, o, key, inv_phase_ms(v, p));
+	}
+}
 
 /* The fields shared by measurements and failures, after the head fields;
  * "log" goes here for a measurement, earlier for a failure. */
@@ -371,9 +366,7 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 	char sig[32];
 	size_t i;
 
-	put_ms(e, o, "exec_ms", v->exec_ms);
-	put_ms(e, o, "connect_ms", v->connect_ms);
-	put_ms(e, o, "wait_ms", v->wait_ms);
+	put_phases(e, o, v, false);
 	put_u64_or_null(e, o, "root_memory_kb", v->root_memory_kb);
 	pf = chk(e, cJSON_AddObjectToObject(o, "page_faults"));
 	if (pf) {
@@ -439,12 +432,8 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 		PUT_STR(e, o, "log", v->log_path);
 	kn = chk(e, cJSON_AddObjectToObject(o, "kernel_ns"));
 	if (kn) {
-		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
-			uint64_t t;
-
-			memcpy(&t, (const char *)&v->k + marks[i].off, sizeof(t));
-			put_u64_or_null(e, kn, marks[i].name, t);
-		}
+		for (i = 0; i < INV_MARKS; i++)
+			put_u64_or_null(e, kn, inv_marks[i].name, inv_mark(&v->k, i));
 	}
 	put_breakdown(e, o, "breakdown", v->has_breakdown ? &v->bd : NULL);
 }
@@ -459,9 +448,7 @@ static void put_measurement(struct enc *e, cJSON *arr, const struct invocation *
 		return;
 	}
 	put_i64(e, o, "invocation", v->index);
-	put_ms(e, o, "init_ms", v->init_ms);
-	put_ms(e, o, "handler_ms", v->handler_ms);
-	put_ms(e, o, "total_ms", v->total_ms);
+	put_phases(e, o, v, true);
 	put_u64_or_null(e, o, "memory_kb", v->memory_kb);
 	put_i64(e, o, "timestamp", v->timestamp);
 	put_inv_body(e, o, v, true);
@@ -483,9 +470,7 @@ static void put_failure(struct enc *e, cJSON *arr, const struct invocation *v)
 	put_str_or_null(e, o, "error_type", v->error_type, sizeof(v->error_type));
 	put_i64(e, o, "timestamp", v->timestamp);
 	PUT_STR(e, o, "log", v->log_path);
-	put_ms(e, o, "init_ms", v->init_ms);
-	put_ms(e, o, "handler_ms", v->handler_ms);
-	put_ms(e, o, "total_ms", v->total_ms);
+	put_phases(e, o, v, true);
 	put_u64_or_null(e, o, "memory_kb", v->memory_kb);
 	put_inv_body(e, o, v, false);
 }
@@ -834,6 +819,26 @@ static int get_signal(struct dec *d, const cJSON *o, const char *pfx, int *out)
 	return fail(d, "field '%s' must be a signal name", fname(f, sizeof(f), pfx, "signal"));
 }
 
+/* NAME_ms of every phase: the headline ones first, as a measurement has them */
+static int get_phases(struct dec *d, const cJSON *o, const char *pfx, struct invocation *v)
+{
+	char key[32];
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (int p = 0; p < INV_PHASES; p++) {
+			double ms;
+
+			if (inv_phases[p].headline != !pass)
+				continue;
+			snprintf(key, sizeof(key), "%s_ms", inv_phases[p].name);
+			if (get_ms(d, o, pfx, key, &ms))
+				return -1;
+			inv_set_phase_ms(v, p, ms);
+		}
+	}
+	return 0;
+}
+
 /* Everything of one measurement or failure except the outcome fields. */
 static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct invocation *v)
 {
@@ -843,12 +848,7 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 	uint64_t u64;
 	size_t i;
 
-	if (get_ms(d, o, pfx, "init_ms", &v->init_ms) ||
-	    get_ms(d, o, pfx, "handler_ms", &v->handler_ms) ||
-	    get_ms(d, o, pfx, "total_ms", &v->total_ms) ||
-	    get_ms(d, o, pfx, "exec_ms", &v->exec_ms) ||
-	    get_ms(d, o, pfx, "connect_ms", &v->connect_ms) ||
-	    get_ms(d, o, pfx, "wait_ms", &v->wait_ms) ||
+	if (get_phases(d, o, pfx, v) ||
 	    get_u64(d, o, pfx, "memory_kb", UINT64_MAX, &v->memory_kb) ||
 	    get_u64(d, o, pfx, "root_memory_kb", UINT64_MAX, &v->root_memory_kb) ||
 	    get_i64(d, o, pfx, "timestamp", INT64_MIN, INT64_MAX, 0, &v->timestamp) ||
@@ -942,10 +942,10 @@ static int decode_inv(struct dec *d, const cJSON *o, const char *pfx, struct inv
 		return -1;
 	if (kn) {
 		fname(sub, sizeof(sub), pfx, "kernel_ns");
-		for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
-			if (get_u64(d, kn, sub, marks[i].name, UINT64_MAX, &u64))
+		for (i = 0; i < INV_MARKS; i++) {
+			if (get_u64(d, kn, sub, inv_marks[i].name, UINT64_MAX, &u64))
 				return -1;
-			memcpy((char *)&v->k + marks[i].off, &u64, sizeof(u64));
+			inv_set_mark(&v->k, i, u64);
 		}
 	}
 	return 0;

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "stats.h"
-#include "timeline.h"
+#include "invocation.h"
 
 struct binary_info {
 	char path[512];

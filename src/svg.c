@@ -474,23 +474,19 @@ int svg_chart_distribution(struct svgbuf *b, const struct report_input *in, size
 #define WF_TOP		78
 #define WF_ROW		22
 #define WF_HEAD		24
-#define WF_GROUP	(WF_HEAD + 5 * WF_ROW + 14)
+#define WF_GROUP	(WF_HEAD + WF_N * WF_ROW + 14)
 
-struct wf_phase {
-	const char *name;
-	size_t off;
-	const char *color;
+/* The waterfall's bars: every phase but total (drawn as a mark), in inv_phases[] order, one
+ * row each; the colour of each. */
+static const char *const wf_color[INV_PHASES] = {
+	[PHASE_EXEC] = C_EXEC,
+	[PHASE_CONNECT] = C_CONNECT,
+	[PHASE_INIT] = C_INIT,
+	[PHASE_WAIT] = C_WAIT,
+	[PHASE_HANDLER] = C_HANDLER,
 };
 
-static const struct wf_phase wf_phases[] = {
-	{ "exec", offsetof(struct invocation, exec_ms), C_EXEC },
-	{ "connect", offsetof(struct invocation, connect_ms), C_CONNECT },
-	{ "init", offsetof(struct invocation, init_ms), C_INIT },
-	{ "wait", offsetof(struct invocation, wait_ms), C_WAIT },
-	{ "handler", offsetof(struct invocation, handler_ms), C_HANDLER },
-};
-
-#define WF_N (sizeof(wf_phases) / sizeof(wf_phases[0]))
+#define WF_N PHASE_TOTAL	/* the bars: the phases before total */
 
 struct wf_row {
 	double med[WF_N], start[WF_N];
@@ -507,17 +503,18 @@ static void wf_compute(const struct results *r, struct wf_row *w)
 	double init, wait;
 
 	for (p = 0; p < WF_N; p++)
-		w->n[p] = svg_phase_median(r, wf_phases[p].off, &w->med[p]);
-	w->n_total = svg_phase_median(r, offsetof(struct invocation, total_ms), &w->total);
+		w->n[p] = svg_phase_median(r, inv_phases[p].ms_off, &w->med[p]);
+	w->n_total = svg_phase_median(r, inv_phases[PHASE_TOTAL].ms_off, &w->total);
 	w->n_conn_off = connect_offset_median(r, &w->conn_off);
-	init = w->n[2] ? w->med[2] : 0;
-	wait = w->n[3] ? w->med[3] : 0;
-	w->start[0] = 0;
+	init = w->n[PHASE_INIT] ? w->med[PHASE_INIT] : 0;
+	wait = w->n[PHASE_WAIT] ? w->med[PHASE_WAIT] : 0;
+	w->start[PHASE_EXEC] = 0;
 	/* connect: where it starts (kernel marks); else right after exec */
-	w->start[1] = w->n_conn_off ? w->conn_off : (w->n[0] ? w->med[0] : 0);
-	w->start[2] = 0;
-	w->start[3] = init;
-	w->start[4] = init + wait;
+	w->start[PHASE_CONNECT] = w->n_conn_off ? w->conn_off
+						: (w->n[PHASE_EXEC] ? w->med[PHASE_EXEC] : 0);
+	w->start[PHASE_INIT] = 0;
+	w->start[PHASE_WAIT] = init;
+	w->start[PHASE_HANDLER] = init + wait;
 }
 
 int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t n, int y)
@@ -573,7 +570,7 @@ int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t 
 
 			svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
 				      "fill=\"#2d3748\">%s</text>", PL - 82, ry + 13,
-				      p == 1 ? "connect (in init)" : wf_phases[p].name);
+				      p == PHASE_CONNECT ? "connect (in init)" : inv_phases[p].name);
 			if (!w->n[p]) {
 				svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
 					      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
@@ -591,13 +588,13 @@ int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t 
 				svgbuf_printf(b, "<rect class=\"bar phase-%s\" x=\"%.1f\" y=\"%d\" "
 					      "width=\"%.1f\" height=\"%d\" fill=\"%s\" rx=\"2\">"
 					      "<title>%s: median %.3f ms (n=%zu)</title></rect>",
-					      wf_phases[p].name, x0, ry + 2, x1 - x0, WF_ROW - 6,
-					      wf_phases[p].color, wf_phases[p].name, w->med[p], w->n[p]);
+					      inv_phases[p].name, x0, ry + 2, x1 - x0, WF_ROW - 6,
+					      wf_color[p], inv_phases[p].name, w->med[p], w->n[p]);
 				snprintf(lab, sizeof(lab), "%.3f ms", w->med[p]);
 				svgbuf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\" "
 					      "text-anchor=\"end\" font-size=\"11\" font-weight=\"bold\" "
 					      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 13, lab);
-				if (p == 1 && !w->n_conn_off)
+				if (p == PHASE_CONNECT && !w->n_conn_off)
 					svgbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
 						      "fill=\"#718096\">start not measured: drawn after "
 						      "exec</text>", x1 + 6, ry + 13);

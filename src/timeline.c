@@ -9,53 +9,11 @@
 
 #define EINPROGRESS_RET (-EINPROGRESS)	/* non-blocking connect started: success */
 
-const char *inv_outcome_name(enum inv_outcome o)
-{
-	switch (o) {
-	case INV_OK:
-		return "ok";
-	case INV_FUNCTION_ERROR:
-		return "function_error";
-	case INV_INIT_ERROR:
-		return "init_error";
-	case INV_EXITED:
-		return "exited";
-	case INV_INIT_TIMEOUT:
-		return "init_timeout";
-	case INV_TIMEOUT:
-		return "timeout";
-	case INV_SPAWN_FAILED:
-		return "spawn_failed";
-	case INV_TRACE_INCOMPLETE:
-		return "trace_incomplete";
-	case INV_INTERRUPTED:
-		return "interrupted";
-	case INV_OUT_OF_MEMORY:
-		return "out_of_memory";
-	}
-	return "unknown";
-}
-
 static double phase_ms(uint64_t from, uint64_t to)
 {
 	if (!from || !to || to < from)
 		return -1.0;
 	return (double)(to - from) / 1e6;
-}
-
-void timeline_phases(struct invocation *inv)
-{
-	const struct phase_marks *k;
-
-	if (!inv)
-		return;
-	k = &inv->k;
-	inv->exec_ms = phase_ms(k->exec_enter, k->exec_done);
-	inv->connect_ms = phase_ms(k->connect_start, k->connect_end);
-	inv->init_ms = phase_ms(k->exec_enter, k->next_sent);
-	inv->wait_ms = phase_ms(k->next_sent, k->event_received);
-	inv->handler_ms = phase_ms(k->event_received, k->response_sent);
-	inv->total_ms = phase_ms(k->exec_enter, k->response_sent);
 }
 
 /* One HTTP request found in the write stream of a connection. */
@@ -159,17 +117,6 @@ static int feed_write(struct builder *b, const struct prof_event *e)
 	r->last_ts = e->ts_ns;
 	r->last_end = e->end_ns;
 	return 0;
-}
-
-/* Stable order by ts_ns: ties keep ring-buffer order (pointer order). */
-static int cmp_ev(const void *a, const void *b)
-{
-	const struct prof_event *x = *(const struct prof_event *const *)a;
-	const struct prof_event *y = *(const struct prof_event *const *)b;
-
-	if (x->ts_ns != y->ts_ns)
-		return x->ts_ns < y->ts_ns ? -1 : 1;
-	return x < y ? -1 : (x > y ? 1 : 0);
 }
 
 static bool connect_ok(const struct prof_event *e)
@@ -360,9 +307,9 @@ static void warm_marks(const struct prof_event *const *s, size_t n, struct invoc
 	}
 }
 
-int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct invocation *inv)
+int timeline_build(const struct prof_event *const *ev, size_t n, uint32_t root,
+		   struct invocation *inv)
 {
-	const struct prof_event **s = NULL;
 	struct builder b = { 0 };
 	int ret = -1, err = 0;
 
@@ -371,17 +318,7 @@ int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct 
 		return -1;
 	}
 	reset_outputs(inv, root, n);
-	if (n) {
-		s = malloc(n * sizeof(*s));
-		if (!s) {
-			err = ENOMEM;
-			goto cleanup;
-		}
-		for (size_t i = 0; i < n; i++)
-			s[i] = &ev[i];
-		qsort(s, n, sizeof(*s), cmp_ev);
-	}
-	if (first_pass(s, n, root, inv, &b)) {
+	if (first_pass(ev, n, root, inv, &b)) {
 		err = ENOMEM;
 		goto cleanup;
 	}
@@ -389,16 +326,15 @@ int timeline_build(const struct prof_event *ev, size_t n, uint32_t root, struct 
 		err = ENOENT;
 		goto cleanup;
 	}
-	request_marks(s, n, inv, &b);
-	warm_marks(s, n, inv, &b);
+	request_marks(ev, n, inv, &b);
+	warm_marks(ev, n, inv, &b);
 	ret = 0;
 cleanup:
 	if (ret)
 		memset(&inv->k, 0, sizeof(inv->k));
-	timeline_phases(inv);
+	inv_phases_from_marks(inv);
 	free(b.req);
 	free(b.conns);
-	free(s);
 	if (ret)
 		errno = err;
 	return ret;

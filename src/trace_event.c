@@ -525,58 +525,51 @@ static int add_bd_syscall(struct trace_writer *w, const struct prof_event *e)
 		    e->end_ns >= e->ts_ns ? e->end_ns - e->ts_ns : 0, txt);
 }
 
-struct sort_ix {
-	const struct prof_event *e;
-	size_t i;
-};
-
 /* Does an API event of the same thread start at the same ns (the same syscall)? */
-static bool api_twin(const struct sort_ix *ix, size_t m, size_t i)
+static bool api_twin(const struct prof_event *const *ix, size_t m, size_t i)
 {
-	const struct prof_event *e = ix[i].e;
+	const struct prof_event *e = ix[i];
 
-	for (size_t j = i; j-- > 0 && ix[j].e->ts_ns == e->ts_ns;)
-		if (ix[j].e->pid == e->pid && syscall_name(ix[j].e->type))
+	for (size_t j = i; j-- > 0 && ix[j]->ts_ns == e->ts_ns;)
+		if (ix[j]->pid == e->pid && syscall_name(ix[j]->type))
 			return true;
-	for (size_t j = i + 1; j < m && ix[j].e->ts_ns == e->ts_ns; j++)
-		if (ix[j].e->pid == e->pid && syscall_name(ix[j].e->type))
+	for (size_t j = i + 1; j < m && ix[j]->ts_ns == e->ts_ns; j++)
+		if (ix[j]->pid == e->pid && syscall_name(ix[j]->type))
 			return true;
 	return false;
 }
 
-static int add_phase(struct trace_writer *w, uint32_t root, const char *name, uint64_t from,
-		     uint64_t to, double ms, const char *span)
+/* The slice of phase p on the root's main thread; none when a mark is missing. */
+static int add_phase(struct trace_writer *w, uint32_t root, const struct invocation *inv, int p)
 {
+	const struct inv_phase_def *d = &inv_phases[p];
+	uint64_t from = inv_mark(&inv->k, d->from), to = inv_mark(&inv->k, d->to);
+	char span[64];
 	cJSON *a;
 	char *txt;
 
 	if (!from || !to || to < from)
 		return 0;
+	snprintf(span, sizeof(span), "%s -> %s", inv_marks[d->from].name, inv_marks[d->to].name);
 	a = cJSON_CreateObject();
-	txt = args_text_ok(a, a && add_ms(a, "ms", ms) &&
+	txt = args_text_ok(a, a && add_ms(a, "ms", inv_phase_ms(inv, p)) &&
 					cJSON_AddStringToObject(a, "span", span));
 	if (!txt)
 		return -1;
-	return push(w, 'X', "phase", name, root, root, from, to - from, txt);
+	return push(w, 'X', "phase", d->name, root, root, from, to - from, txt);
 }
 
-static int add_phases(struct trace_writer *w, const struct invocation *inv, uint32_t root)
+/* The phases within parent (PHASE_NONE: the outermost), each before the phases within it:
+ * on equal ts and dur the earlier slice is the parent. */
+static int add_phases(struct trace_writer *w, const struct invocation *inv, uint32_t root,
+		      int parent)
 {
-	const struct phase_marks *k = &inv->k;
-
-	if (add_phase(w, root, "total", k->exec_enter, k->response_sent, inv->total_ms,
-		      "exec_enter -> response_sent") ||
-	    add_phase(w, root, "init", k->exec_enter, k->next_sent, inv->init_ms,
-		      "exec_enter -> next_sent") ||
-	    add_phase(w, root, "exec", k->exec_enter, k->exec_done, inv->exec_ms,
-		      "exec_enter -> exec_done") ||
-	    add_phase(w, root, "connect", k->connect_start, k->connect_end, inv->connect_ms,
-		      "connect_start -> connect_end") ||
-	    add_phase(w, root, "wait", k->next_sent, k->event_received, inv->wait_ms,
-		      "next_sent -> event_received") ||
-	    add_phase(w, root, "handler", k->event_received, k->response_sent, inv->handler_ms,
-		      "event_received -> response_sent"))
-		return -1;
+	for (int p = 0; p < INV_PHASES; p++) {
+		if (inv_phases[p].parent != parent)
+			continue;
+		if (add_phase(w, root, inv, p) || add_phases(w, inv, root, p))
+			return -1;
+	}
 	return 0;
 }
 
@@ -593,9 +586,12 @@ static int add_cold_start_slice(struct trace_writer *w, int index, const struct 
 	ok = ok && cJSON_AddStringToObject(a, "outcome", inv_outcome_name(inv->outcome));
 	if (inv->reason[0])
 		ok = ok && cJSON_AddStringToObject(a, "reason", inv->reason);
-	ok = ok && add_ms(a, "exec_ms", inv->exec_ms) && add_ms(a, "connect_ms", inv->connect_ms);
-	ok = ok && add_ms(a, "init_ms", inv->init_ms) && add_ms(a, "wait_ms", inv->wait_ms);
-	ok = ok && add_ms(a, "handler_ms", inv->handler_ms) && add_ms(a, "total_ms", inv->total_ms);
+	for (int p = 0; p < INV_PHASES; p++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%s_ms", inv_phases[p].name);
+		ok = ok && add_ms(a, key, inv_phase_ms(inv, p));
+	}
 	if (inv->memory_kb)
 		ok = ok && cJSON_AddNumberToObject(a, "memory_kb", (double)inv->memory_kb);
 	else
@@ -660,20 +656,11 @@ static int add_metadata(struct trace_writer *w, struct cs_state *s, int index)
 	return 0;
 }
 
-static int cmp_ev(const void *a, const void *b)
-{
-	const struct sort_ix *x = a, *y = b;
-
-	if (x->e->ts_ns != y->e->ts_ns)
-		return x->e->ts_ns < y->e->ts_ns ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *ev, size_t n,
-			 const struct invocation *inv)
+int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *const *ev,
+			 size_t n, const struct invocation *inv)
 {
 	struct cs_state s = { 0 };
-	struct sort_ix *ix = NULL;
+	const struct prof_event **ix = NULL;
 	uint32_t root;
 	uint64_t first = 0, last = 0, last_rss = 0;
 	uint32_t last_tgid = 0;
@@ -684,7 +671,7 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 		errno = EINVAL;
 		return -1;
 	}
-	root = inv->root_pid ? inv->root_pid : (n ? ev[0].root : 0);
+	root = inv->root_pid ? inv->root_pid : (n ? ev[0]->root : 0);
 	if (n) {
 		ix = malloc(n * sizeof(*ix));
 		if (!ix) {
@@ -692,27 +679,24 @@ int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_ev
 			return -1;
 		}
 	}
+	/* the events without a timestamp are left out (they sort first) */
 	for (size_t i = 0; i < n; i++) {
-		if (!ev[i].ts_ns) {
+		if (!ev[i]->ts_ns) {
 			w->skipped++;
 			continue;
 		}
-		ix[m].e = &ev[i];
-		ix[m].i = i;
-		m++;
+		ix[m++] = ev[i];
 	}
-	if (m)
-		qsort(ix, m, sizeof(*ix), cmp_ev);
 
 	/* the root's tracks exist even when it left no event of its own */
 	if (root && (!proc_get(&s, root) || !thread_get(&s, root, root)))
 		goto out;
 	/* phases first: a phase and a syscall slice with the same bounds (connect)
 	 * keep the phase as the parent */
-	if (add_phases(w, inv, root))
+	if (add_phases(w, inv, root, PHASE_NONE))
 		goto out;
 	for (size_t i = 0; i < m; i++) {
-		const struct prof_event *e = ix[i].e;
+		const struct prof_event *e = ix[i];
 		uint64_t end = e->end_ns > e->ts_ns ? e->end_ns : e->ts_ns;
 
 		if (!first || e->ts_ns < first)

@@ -6,7 +6,8 @@
  * Usage:
  *   struct trace_writer *w = trace_open();
  *   for each cold start: trace_add_cold_start(w, inv.index, ev, n, &inv);
- *                        (after timeline_build filled inv; ev may be freed after)
+ *                        (ev in time order, after timeline_build filled inv from
+ *                        the same ev; ev may be freed after)
  *   char *json = trace_to_json(w);   ... write it ...   free(json);
  *   trace_free(w);
  *
@@ -29,7 +30,7 @@
  *   with the invocation's outcome and phases (ms, null = not measured) in args.
  * - cat "phase": "X" slices on the root process's main thread (pid = tid =
  *   root): total, init, exec, connect, wait, handler, from the kernel marks of
- *   struct invocation (timeline.h); a phase whose marks are missing is left
+ *   struct invocation (invocation.h); a phase whose marks are missing is left
  *   out. They nest: total contains init, wait and handler; init contains
  *   exec and connect.
  * - cat "syscall": an "X" slice for every CONNECT, WRITE, READ and CLOSE
@@ -61,7 +62,7 @@
 #include <stddef.h>
 #include <linux/types.h>
 #include "profiler_events.h"
-#include "timeline.h"
+#include "invocation.h"
 
 struct trace_writer;
 
@@ -69,14 +70,17 @@ struct trace_writer;
 struct trace_writer *trace_open(void);
 
 /*
- * Add one cold start: its 1-based index, its events (ring-buffer order, may be
- * unsorted; not kept, copied as needed) and its invocation record as filled by
- * timeline_build (root_pid, k.*, *_ms, outcome). Returns 0, or -1 with errno
+ * Add one cold start: its 1-based index, its events in time order as
+ * timeline_build takes them (pointers sorted by ts_ns, equal ts_ns in
+ * ring-buffer order: events_by_time in coldstart.h; not kept, copied as
+ * needed; a root_pid of 0 is read from ev[0], every event of a cold start has
+ * the same root) and its invocation record as filled by timeline_build
+ * (root_pid, k.*, *_ms, outcome). Returns 0, or -1 with errno
  * EINVAL (w or inv NULL, ev NULL with n > 0) or ENOMEM (the writer is then
  * unchanged except for what was already added of this cold start).
  */
-int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *ev, size_t n,
-			 const struct invocation *inv);
+int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *const *ev,
+			 size_t n, const struct invocation *inv);
 
 /* The whole trace as a NUL-terminated JSON string (malloc'd; free() it).
  * Does not consume the writer. NULL with errno EINVAL (w NULL) or ENOMEM. */

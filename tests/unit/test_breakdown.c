@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 #include "breakdown.h"
+#include "coldstart.h"
 #include "timeline.h"
 
 #define ROOT 100u
@@ -34,6 +35,19 @@ struct evs {
 	struct prof_event ev[128];
 	size_t n;
 };
+
+/* breakdown_build on the events in time order, as coldstart_build hands them over. */
+static int build(const struct prof_event *ev, size_t n, uint32_t root, const struct phase_marks *k,
+		 struct breakdown *out)
+{
+	const struct prof_event **s;
+	int ret;
+
+	assert_int_equal(events_by_time(ev, n, &s), 0);
+	ret = breakdown_build(s, n, root, k, out);
+	free(s);
+	return ret;
+}
 
 static struct phase_marks marks(void)
 {
@@ -195,7 +209,7 @@ static void test_single_thread(void **state)
 	(void)state;
 	single_thread(&b);
 	wakeup(&b, ROOT, 1200000);	/* woken while on CPU: no change */
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.window_start_ns, B0);
 	assert_int_equal(bd.window_end_ns, B8);
 	for (int p = 0; p < BD_PHASES; p++) {
@@ -247,7 +261,7 @@ static void test_missing_entry(void **state)
 	(void)state;
 	k.entry = 0;
 	single_thread(&b);
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_false(bd.ph[BD_DYNLOAD].measured);
 	assert_int_equal(bd.ph[BD_DYNLOAD].dur_ns, 0);
 	assert_int_equal(bd.ph[BD_DYNLOAD].start_ns, B1);
@@ -327,7 +341,7 @@ static void test_syscall_split(void **state)
 	sys(&b, ROOT, SYS_futex, B0 - 40000, B0 + 30000);	/* entered before the window */
 	sys(&b, ROOT, SYS_nanosleep, B8 - 20000, B8 + 50000);	/* ends after it */
 	sys(&b, ROOT, SYS_getpid, B8 + 1, B8 + 10);	/* outside */
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.ph[BD_REQUEST_NEXT].c.syscalls, 1);
 	assert_int_equal(bd.ph[BD_REQUEST_NEXT].c.syscall_ns, 50000);
 	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.syscalls, 0);
@@ -380,7 +394,7 @@ static void test_faults(void **state)
 	/* after the window: not counted */
 	sw_in(&b, ROOT, B8 + 100);
 	sw_out(&b, ROOT, B8 + 200, 1, smp(500, 9, 99999, 0));
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.ph[BD_EXEC].c.min_flt, 20);
 	assert_int_equal(bd.ph[BD_EXEC].c.maj_flt, 1);
 	assert_int_equal(bd.ph[BD_EXEC].c.read_bytes, 4096);
@@ -420,7 +434,7 @@ static void test_top_syscalls(void **state)
 	sys(&b, ROOT, 150, t, t + 300);
 	sys(&b, ROOT, 150, t + 1000, t + 1300);
 	sys(&b, ROOT, 151, t + 2000, t + 2600);
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	{
 		const struct bd_syscall *top = bd.ph[BD_RUNTIME_INIT].c.top;
 		const int32_t want[BD_TOP] = { 211, 210, 209, 208, 207, 206, 150, 151, 205, 204 };
@@ -454,7 +468,7 @@ static void test_api_bytes(void **state)
 	api(&b, PROF_EV_WRITE, B8, B8 + 5, 9);		/* on boundary 8: write_response */
 	api(&b, PROF_EV_WRITE, B8 + 1, B8 + 5, 1000);	/* after */
 	api(&b, PROF_EV_READ, B0 - 100, B0 - 10, 1000);	/* before */
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.ph[BD_REQUEST_NEXT].c.api_bytes_sent, 70);
 	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.api_bytes_sent, 0);
 	assert_int_equal(bd.ph[BD_WAIT_EVENT].c.api_bytes_received, 0);
@@ -478,7 +492,7 @@ static void test_peak_rss(void **state)
 	sw_out(&b, ROOT, 2000000, 1, smp(0, 0, 0, 5000));	/* same: not the first */
 	sw_out(&b, ROOT, 2100000, 1, smp(0, 0, 0, 0));		/* no mm */
 	sw_out(&b, ROOT, B8 + 1, 1, smp(0, 0, 0, 9000));	/* after: ignored */
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.peak_rss_kb, 5000);
 	assert_int_equal(bd.peak_rss_at_ns, 1650000);
 	assert_int_equal(bd.peak_rss_phase, BD_CONNECT);
@@ -486,7 +500,7 @@ static void test_peak_rss(void **state)
 	/* a sample on a boundary: the point rule puts it in the phase it starts */
 	b.n = 0;
 	sys_s(&b, ROOT, SYS_mmap, 1500000, B3, smp(0, 0, 0, 10), smp(0, 0, 0, 700));
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.peak_rss_kb, 700);
 	assert_int_equal(bd.peak_rss_at_ns, B3);
 	assert_int_equal(bd.peak_rss_phase, BD_CONNECT);
@@ -498,7 +512,7 @@ static void test_peak_rss(void **state)
 	sw_out(&b, 101, 1060000, 1, smp(0, 0, 0, 300));
 	b.ev[b.n - 1].tgid = 101;	/* a process of its own */
 	sw_out(&b, ROOT, B1, 1, smp(0, 0, 0, 200));
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.peak_rss_kb, 300);
 	assert_int_equal(bd.peak_rss_at_ns, 1060000);
 	assert_int_equal(bd.peak_rss_phase, BD_EXEC);
@@ -539,7 +553,7 @@ static void test_multi_thread(void **state)
 	/* 104: a process forked in write_response that ends before the CPU */
 	fork_ev(&b, ROOT, 104, 3050000, false);
 	thread_exit(&b, 104, 3080000, smp(0, 0, 0, 0));
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	for (int p = 0; p < BD_PHASES; p++) {
 		const struct bd_costs *c = &bd.ph[p].c;
 
@@ -738,7 +752,7 @@ static void test_json(void **state)
 	(void)state;
 	single_thread(&b);
 	k.entry = 0;
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	o = round_trip(&bd);
 	assert_true(num(o, "window_ms") == 2.1);
 	ph = get(o, "phases");
@@ -848,7 +862,7 @@ static void test_print(void **state)
 	(void)state;
 	single_thread(&b);
 	k.entry = 0;
-	assert_int_equal(breakdown_build(b.ev, b.n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(b.ev, b.n, ROOT, &k, &bd), 0);
 	txt = printed(&bd, 21, 2);
 	assert_non_null(strstr(txt, "phase"));
 	for (int p = 0; p < BD_PHASES; p++)
@@ -915,6 +929,7 @@ static void test_errors(void **state)
 	struct phase_marks k = marks();
 	struct breakdown bd;
 	struct prof_event e;
+	const struct prof_event *one[] = { &e };
 
 	(void)state;
 	memset(&e, 0, sizeof(e));
@@ -922,16 +937,16 @@ static void test_errors(void **state)
 	assert_int_equal(breakdown_build(NULL, 1, ROOT, &k, &bd), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_int_equal(breakdown_build(&e, 1, ROOT, NULL, &bd), -1);
+	assert_int_equal(breakdown_build(one, 1, ROOT, NULL, &bd), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_int_equal(breakdown_build(&e, 1, ROOT, &k, NULL), -1);
+	assert_int_equal(breakdown_build(one, 1, ROOT, &k, NULL), -1);
 	assert_int_equal(errno, EINVAL);
 
 	k.exec_enter = 0;
 	memset(&bd, 0x5a, sizeof(bd));
 	errno = 0;
-	assert_int_equal(breakdown_build(&e, 1, ROOT, &k, &bd), -1);
+	assert_int_equal(breakdown_build(one, 1, ROOT, &k, &bd), -1);
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(bd.window_start_ns, 0);
 	assert_int_equal(bd.window_end_ns, 0);
@@ -1004,7 +1019,7 @@ static void test_many_threads(void **state)
 		e->pid = 1000 + i;
 		e->ts_ns = B4;
 	}
-	assert_int_equal(breakdown_build(ev, n, ROOT, &k, &bd), 0);
+	assert_int_equal(build(ev, n, ROOT, &k, &bd), 0);
 	assert_int_equal(bd.threads_seen, 1001);
 	assert_int_equal(bd.tree.threads, 1000);
 	assert_int_equal(bd.tree.syscalls, 1000);

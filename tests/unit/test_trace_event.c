@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Unit tests for src/trace_event.c: hand-made event sequences -> timeline_build ->
+/* Unit tests for src/trace_event.c: hand-made event sequences -> (sorted once) timeline_build ->
  * Chrome Trace Event JSON, parsed back with cJSON and checked event by event. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "coldstart.h"
 #include "trace_event.h"
 #include "timeline.h"
 
@@ -127,9 +128,27 @@ static void simple_cold_start(struct seq *s, uint32_t root, uint64_t base)
 
 static void build_inv(const struct seq *s, int index, struct invocation *inv)
 {
+	const struct prof_event **t;
+
 	memset(inv, 0, sizeof(*inv));
 	inv->index = index;
-	assert_int_equal(timeline_build(s->ev, s->n, s->root, inv), 0);
+	assert_int_equal(events_by_time(s->ev, s->n, &t), 0);
+	assert_int_equal(timeline_build(t, s->n, s->root, inv), 0);
+	free(t);
+}
+
+/* trace_add_cold_start on the events in time order, as coldstart_export hands them over. */
+static int add_cs(struct trace_writer *w, int index, const struct seq *s, const struct invocation *inv)
+{
+	const struct prof_event **t;
+	int ret, err;
+
+	assert_int_equal(events_by_time(s->ev, s->n, &t), 0);
+	ret = trace_add_cold_start(w, index, t, s->n, inv);
+	err = errno;
+	free(t);
+	errno = err;
+	return ret;
 }
 
 /* --- reading the output back ---------------------------------------------- */
@@ -343,7 +362,7 @@ static void test_one_cold_start(void **state)
 	simple_cold_start(&s, 100, T0);
 	build_inv(&s, 1, &inv);
 	assert_int_equal(inv.k.response_sent, T0 + 6020000);	/* sanity of the input */
-	assert_int_equal(trace_add_cold_start(w, 1, s.ev, s.n, &inv), 0);
+	assert_int_equal(add_cs(w, 1, &s, &inv), 0);
 	root = render(w, NULL);
 	assert_true(validate(root) > 20);
 
@@ -478,7 +497,7 @@ static void test_escaping(void **state)
 		  "bootstrap");
 	strcpy(s.ev[s.n - 2].comm, "boot\"strap\n");	/* the exit: the last comm seen */
 	build_inv(&s, 1, &inv);
-	assert_int_equal(trace_add_cold_start(w, 1, s.ev, s.n, &inv), 0);
+	assert_int_equal(add_cs(w, 1, &s, &inv), 0);
 	root = render(w, &text);
 	validate(root);
 	/* the raw bytes never reach the file; quote and newline are escaped */
@@ -536,8 +555,8 @@ static void test_two_cold_starts(void **state)
 	simple_cold_start(&s2, 200, T0 + 1000 * MS);
 	build_inv(&s1, 1, &i1);
 	build_inv(&s2, 2, &i2);
-	assert_int_equal(trace_add_cold_start(w, 1, s1.ev, s1.n, &i1), 0);
-	assert_int_equal(trace_add_cold_start(w, 2, s2.ev, s2.n, &i2), 0);
+	assert_int_equal(add_cs(w, 1, &s1, &i1), 0);
+	assert_int_equal(add_cs(w, 2, &s2, &i2), 0);
 	root = render(w, NULL);
 	validate(root);
 	c1 = find(root, 'X', "cold start 1", 0);
@@ -562,7 +581,7 @@ static void test_two_cold_starts(void **state)
 	cJSON_Delete(root);
 
 	/* the same pid again in a third cold start is counted */
-	assert_int_equal(trace_add_cold_start(w, 3, s1.ev, s1.n, &i1), 0);
+	assert_int_equal(add_cs(w, 3, &s1, &i1), 0);
 	root = render(w, NULL);
 	a = cJSON_GetObjectItemCaseSensitive(root, "otherData");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(a, "pid_reuses")->valueint, 1);
@@ -602,7 +621,7 @@ static void test_process_tree(void **state)
 	put_exit(&s, 300, T0 + 15 * MS, STATUS_EXIT(0), 1800, "bootstrap");
 	build_inv(&s, 1, &inv);
 	assert_int_equal(inv.k.next_sent, T0 + 4 * MS);
-	assert_int_equal(trace_add_cold_start(w, 1, s.ev, s.n, &inv), 0);
+	assert_int_equal(add_cs(w, 1, &s, &inv), 0);
 	root = render(w, NULL);
 	validate(root);
 
@@ -668,8 +687,8 @@ static void test_unsorted_input(void **state)
 	for (size_t i = 0; i < s.n; i++)
 		r.ev[i] = s.ev[s.n - 1 - i];
 	build_inv(&s, 1, &inv);
-	assert_int_equal(trace_add_cold_start(w1, 1, s.ev, s.n, &inv), 0);
-	assert_int_equal(trace_add_cold_start(w2, 1, r.ev, r.n, &inv), 0);
+	assert_int_equal(add_cs(w1, 1, &s, &inv), 0);
+	assert_int_equal(add_cs(w2, 1, &r, &inv), 0);
 	a = trace_to_json(w1);
 	b = trace_to_json(w2);
 	assert_non_null(a);
@@ -699,7 +718,7 @@ static void test_origin_and_skipped(void **state)
 	put_io(&s, PROF_EV_CLOSE, 100, 9, T0 - 500000, T0 - 499000, 0, "profiler");
 	put_io(&s, PROF_EV_CLOSE, 100, 9, 0, 10, 0, "bootstrap");
 	build_inv(&s, 1, &inv);
-	assert_int_equal(trace_add_cold_start(w, 1, s.ev, s.n, &inv), 0);
+	assert_int_equal(add_cs(w, 1, &s, &inv), 0);
 	root = render(w, NULL);
 	validate(root);
 	a = cJSON_GetObjectItemCaseSensitive(root, "otherData");
@@ -728,13 +747,13 @@ static void test_bad_input_and_empty(void **state)
 	simple_cold_start(&s, 100, T0);
 	build_inv(&s, 1, &inv);
 	errno = 0;
-	assert_int_equal(trace_add_cold_start(NULL, 1, s.ev, s.n, &inv), -1);
+	assert_int_equal(add_cs(NULL, 1, &s, &inv), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
 	assert_int_equal(trace_add_cold_start(w, 1, NULL, 3, &inv), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_int_equal(trace_add_cold_start(w, 1, s.ev, s.n, NULL), -1);
+	assert_int_equal(add_cs(w, 1, &s, NULL), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
 	assert_null(trace_to_json(NULL));
