@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 #include "breakdown.h"
 #include "jsonenc.h"
+#include "idmap.h"
 #include "invocation.h"
 
 #define NB (BD_PHASES + 1)	/* accumulator slots: the phases, then the window (tree) */
@@ -53,93 +54,6 @@ const char *bd_syscall_name(int nr)
 	return syscall_names[nr];
 }
 
-/* --- a small open-addressing map: u32 key -> dense index ------------------ */
-
-struct map {
-	uint32_t *key;
-	uint32_t *slot;		/* dense index + 1; 0 = empty */
-	size_t cap;		/* power of two, or 0 */
-	size_t n;
-};
-
-static size_t map_hash(uint32_t k, size_t cap)
-{
-	k ^= k >> 16;
-	k *= 0x45d9f3bu;
-	k ^= k >> 16;
-	return k & (cap - 1);
-}
-
-static int map_grow(struct map *m)
-{
-	size_t cap = m->cap ? m->cap * 2 : 64, i, h;
-	uint32_t *key = calloc(cap, sizeof(*key));
-	uint32_t *slot = calloc(cap, sizeof(*slot));
-
-	if (!key || !slot) {
-		free(key);
-		free(slot);
-		return -1;
-	}
-	for (i = 0; i < m->cap; i++) {
-		if (!m->slot[i])
-			continue;
-		for (h = map_hash(m->key[i], cap); slot[h]; h = (h + 1) & (cap - 1))
-			;
-		key[h] = m->key[i];
-		slot[h] = m->slot[i];
-	}
-	free(m->key);
-	free(m->slot);
-	m->key = key;
-	m->slot = slot;
-	m->cap = cap;
-	return 0;
-}
-
-/* Dense index of key; a new key gets index m->n (*added = true). -1: ENOMEM. */
-static long map_index(struct map *m, uint32_t key, bool *added)
-{
-	size_t h;
-
-	*added = false;
-	if ((m->n + 1) * 2 > m->cap && map_grow(m))
-		return -1;
-	for (h = map_hash(key, m->cap); m->slot[h]; h = (h + 1) & (m->cap - 1))
-		if (m->key[h] == key)
-			return (long)m->slot[h] - 1;
-	if (m->n >= UINT32_MAX - 1)
-		return -1;
-	m->key[h] = key;
-	m->slot[h] = (uint32_t)++m->n;
-	*added = true;
-	return (long)m->n - 1;
-}
-
-static void map_free(struct map *m)
-{
-	free(m->key);
-	free(m->slot);
-}
-
-/* Room for `need` elements of size sz in *p. */
-static int reserve(void **p, size_t *cap, size_t need, size_t sz)
-{
-	size_t c = *cap ? *cap : 16;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	while (c < need)
-		c *= 2;
-	q = realloc(*p, c * sz);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = c;
-	return 0;
-}
-
 /* --- build ------------------------------------------------------------------ */
 
 enum thr_state { TS_UNKNOWN = 0, TS_ON_CPU, TS_RUNNABLE, TS_BLOCKED, TS_GONE };
@@ -167,10 +81,10 @@ struct item {
 struct ctx {
 	uint64_t b[NB];		/* boundaries 0..8 */
 	struct breakdown *out;
-	struct map tmap;
+	struct idmap tmap;
 	struct thr *thr;
 	size_t thr_cap;
-	struct map smap;
+	struct idmap smap;
 	struct sc_row *sc;
 	size_t sc_cap;
 	uint64_t st[3][NB];	/* on_cpu, runnable, blocked */
@@ -243,9 +157,9 @@ static struct thr *thread(struct ctx *c, uint32_t pid)
 	long i;
 
 	/* room for a new one first: the map and the array stay the same length */
-	if (reserve((void **)&c->thr, &c->thr_cap, c->tmap.n + 1, sizeof(*c->thr)))
+	if (idmap_reserve(&c->tmap, (void **)&c->thr, &c->thr_cap, sizeof(*c->thr)))
 		return NULL;
-	i = map_index(&c->tmap, pid, &added);
+	i = idmap_index(&c->tmap, pid, &added);
 	if (i < 0)
 		return NULL;
 	if (added)
@@ -258,9 +172,9 @@ static struct sc_row *sc_row(struct ctx *c, int32_t nr)
 	bool added;
 	long i;
 
-	if (reserve((void **)&c->sc, &c->sc_cap, c->smap.n + 1, sizeof(*c->sc)))
+	if (idmap_reserve(&c->smap, (void **)&c->sc, &c->sc_cap, sizeof(*c->sc)))
 		return NULL;
-	i = map_index(&c->smap, (uint32_t)nr, &added);
+	i = idmap_index(&c->smap, (uint32_t)nr, &added);
 	if (i < 0)
 		return NULL;
 	if (added) {
@@ -655,8 +569,8 @@ cleanup:
 	free(exits);
 	free(c.thr);
 	free(c.sc);
-	map_free(&c.tmap);
-	map_free(&c.smap);
+	idmap_free(&c.tmap);
+	idmap_free(&c.smap);
 	if (err) {
 		init_empty(out);
 		errno = err;
@@ -702,7 +616,7 @@ static const struct bd_costs *cost_of(const struct breakdown *b, int p)
 static int median_top(const struct breakdown *const *bd, size_t n, int p,
 		      struct bd_syscall top[BD_TOP])
 {
-	struct map m = { 0 };
+	struct idmap m = { 0 };
 	struct bd_syscall *cand = NULL;
 	size_t cap = 0, i;
 	int ret = -1;
@@ -717,9 +631,9 @@ static int median_top(const struct breakdown *const *bd, size_t n, int p,
 
 			if (s->nr < 0)
 				continue;
-			if (reserve((void **)&cand, &cap, m.n + 1, sizeof(*cand)))
+			if (idmap_reserve(&m, (void **)&cand, &cap, sizeof(*cand)))
 				goto out;
-			x = map_index(&m, (uint32_t)s->nr, &added);
+			x = idmap_index(&m, (uint32_t)s->nr, &added);
 			if (x < 0)
 				goto out;
 			if (added)
@@ -740,7 +654,7 @@ static int median_top(const struct breakdown *const *bd, size_t n, int p,
 	ret = 0;
 out:
 	free(cand);
-	map_free(&m);
+	idmap_free(&m);
 	return ret;
 }
 
