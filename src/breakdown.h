@@ -149,17 +149,6 @@ static inline uint64_t breakdown_events(const struct prof_event *ev, size_t n)
 /* Syscall name of the host architecture ("openat"), or NULL when unknown. */
 const char *bd_syscall_name(int nr);
 
-/*
- * Text waterfall (title line given by the caller): one line per phase with
- * its start and duration in ms (3 decimals), a bar of `width` columns scaled
- * to the window, on-CPU / runnable / blocked ms, minor/major faults,
- * syscalls, API bytes out/in; then the top `top` syscalls of the window
- * with count and ms, peak RSS with when (ms from exec) and in which phase,
- * processes/threads created, storage read. Unmeasured phases show "-" for
- * their figures and say the mark was not seen.
- */
-void breakdown_print(FILE *f, const struct breakdown *bd, unsigned width, unsigned top);
-
 /* JSON object (cJSON *) of a breakdown; times in ms relative to the window
  * start, 3 decimals; NULL when out of memory. Declared with void * so that
  * this header does not need cJSON's. */
