@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "breakdown.h"
+#include "breakdown_json.h"
 #include "breakdown_text.h"
 #include "coldstart.h"
 #include "timeline.h"

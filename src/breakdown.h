@@ -149,8 +149,4 @@ static inline uint64_t breakdown_events(const struct prof_event *ev, size_t n)
 /* Syscall name of the host architecture ("openat"), or NULL when unknown. */
 const char *bd_syscall_name(int nr);
 
-/* JSON object (cJSON *) of a breakdown; times in ms relative to the window
- * start, 3 decimals; NULL when out of memory. Declared with void * so that
- * this header does not need cJSON's. */
-void *breakdown_to_json(const struct breakdown *bd);
 #endif

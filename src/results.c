@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "breakdown_json.h"
 #include "jsonenc.h"
 #include "util.h"
 
