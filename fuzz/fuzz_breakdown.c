@@ -27,6 +27,7 @@
 
 #include "breakdown.h"
 #include "breakdown_json.h"
+#include "breakdown_median.h"
 #include "breakdown_text.h"
 #include "coldstart.h"
 #include "timeline.h"

@@ -401,8 +401,7 @@ static int cmp_top(const void *a, const void *b)
 	return x->nr < y->nr ? -1 : (x->nr > y->nr ? 1 : 0);
 }
 
-/* Rank cand[0..n-1] and keep the first BD_TOP in top (unused: nr -1). */
-static void fill_top(struct bd_syscall top[BD_TOP], struct bd_syscall *cand, size_t n)
+void bd_top_rank(struct bd_syscall top[BD_TOP], struct bd_syscall *cand, size_t n)
 {
 	size_t i;
 
@@ -437,13 +436,13 @@ static int rank_syscalls(struct ctx *c)
 			cand[m].ns = r->ns[p];
 			m++;
 		}
-		fill_top(costs(c, p)->top, cand, m);
+		bd_top_rank(costs(c, p)->top, cand, m);
 	}
 	free(cand);
 	return 0;
 }
 
-static void init_empty(struct breakdown *out)
+void breakdown_clear(struct breakdown *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (int p = 0; p < BD_PHASES; p++)
@@ -503,7 +502,7 @@ int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
 		errno = EINVAL;
 		return -1;
 	}
-	init_empty(out);
+	breakdown_clear(out);
 	if (!k->exec_enter || !k->response_sent || k->response_sent < k->exec_enter) {
 		errno = ENOENT;
 		return -1;
@@ -563,175 +562,9 @@ cleanup:
 	idmap_free(&c.tmap);
 	idmap_free(&c.smap);
 	if (err) {
-		init_empty(out);
+		breakdown_clear(out);
 		errno = err;
 		return -1;
 	}
 	return 0;
-}
-
-/* --- median ----------------------------------------------------------------- */
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : (x > y ? 1 : 0);
-}
-
-/* Median of v[0..n-1] (sorted in place), n > 0; an even n takes the mean of
- * the two middle values, rounded half up. */
-static uint64_t median_u64(uint64_t *v, size_t n)
-{
-	uint64_t lo, hi;
-
-	qsort(v, n, sizeof(*v), cmp_u64);
-	if (n % 2)
-		return v[n / 2];
-	lo = v[n / 2 - 1];
-	hi = v[n / 2];
-	return lo + (hi - lo) / 2 + (hi - lo) % 2;
-}
-
-/* Accessors of the figures of struct bd_costs that take a median. */
-#define COST_U64_FIELDS(X) X(on_cpu_ns) X(runnable_ns) X(blocked_ns) X(min_flt) X(maj_flt) \
-	X(read_bytes) X(syscalls) X(syscall_ns) X(api_bytes_sent) X(api_bytes_received)
-#define COST_U32_FIELDS(X) X(processes) X(threads)
-
-static const struct bd_costs *cost_of(const struct breakdown *b, int p)
-{
-	return p == TREE ? &b->tree : &b->ph[p].c;
-}
-
-/* Mean top syscalls of slot p over the n breakdowns. */
-static int median_top(const struct breakdown *const *bd, size_t n, int p,
-		      struct bd_syscall top[BD_TOP])
-{
-	struct idmap m = { 0 };
-	struct bd_syscall *cand = NULL;
-	size_t cap = 0, i;
-	int ret = -1;
-
-	for (i = 0; i < n; i++) {
-		const struct bd_costs *q = cost_of(bd[i], p);
-
-		for (int j = 0; j < BD_TOP; j++) {
-			const struct bd_syscall *s = &q->top[j];
-			bool added;
-			long x;
-
-			if (s->nr < 0)
-				continue;
-			if (idmap_reserve(&m, (void **)&cand, &cap, sizeof(*cand)))
-				goto out;
-			x = idmap_index(&m, (uint32_t)s->nr, &added);
-			if (x < 0)
-				goto out;
-			if (added)
-				cand[x] = (struct bd_syscall){ .nr = s->nr };
-			/* sums (saturated): ranked before dividing */
-			cand[x].count = s->count > UINT32_MAX - cand[x].count ? UINT32_MAX
-									: cand[x].count + s->count;
-			cand[x].ns = s->ns > UINT64_MAX - cand[x].ns ? UINT64_MAX : cand[x].ns + s->ns;
-		}
-	}
-	fill_top(top, cand, m.n);
-	for (int j = 0; j < BD_TOP; j++) {
-		if (top[j].nr < 0)
-			continue;
-		top[j].count = (uint32_t)(((uint64_t)top[j].count + n / 2) / n);
-		top[j].ns = top[j].ns / n + ((top[j].ns % n) * 2 >= n ? 1 : 0);
-	}
-	ret = 0;
-out:
-	free(cand);
-	idmap_free(&m);
-	return ret;
-}
-
-int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdown *out)
-{
-	uint64_t *v;
-	uint64_t start = 0;
-	size_t i, m;
-	int p, ret = -1;
-
-	if (!bd || !n || !out) {
-		errno = EINVAL;
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		if (!bd[i]) {
-			errno = EINVAL;
-			return -1;
-		}
-	}
-	init_empty(out);
-	v = calloc(n, sizeof(*v));
-	if (!v) {
-		errno = ENOMEM;
-		return -1;
-	}
-#define MED(expr) ({ for (i = 0; i < n; i++) v[i] = (expr); median_u64(v, n); })
-	for (p = 0; p < NB; p++) {
-		struct bd_costs *q = p == TREE ? &out->tree : &out->ph[p].c;
-
-#define X(f) q->f = MED(cost_of(bd[i], p)->f);
-		COST_U64_FIELDS(X)
-#undef X
-#define X(f) q->f = (uint32_t)MED(cost_of(bd[i], p)->f);
-		COST_U32_FIELDS(X)
-#undef X
-		if (median_top(bd, n, p, q->top))
-			goto nomem;
-		if (p == TREE)
-			continue;
-		out->ph[p].dur_ns = MED(bd[i]->ph[p].dur_ns);
-		out->ph[p].start_ns = start;
-		start += out->ph[p].dur_ns;
-		for (i = 0, m = 0; i < n; i++)
-			m += bd[i]->ph[p].measured;
-		out->ph[p].measured = m * 2 > n;
-	}
-	out->window_start_ns = 0;
-	out->window_end_ns = start;
-	out->threads_seen = (uint32_t)MED(bd[i]->threads_seen);
-#undef MED
-	/* over the breakdowns where cond holds (m of them; 0 when none) */
-#define MED_IF(cond, expr) \
-	({ for (i = 0, m = 0; i < n; i++) if (cond) v[m++] = (expr); m ? median_u64(v, m) : 0; })
-
-	/* peak RSS: over the breakdowns that have one */
-	out->peak_rss_kb = MED_IF(bd[i]->peak_rss_kb, bd[i]->peak_rss_kb);
-	if (out->peak_rss_kb) {
-		unsigned votes[BD_PHASES] = { 0 };
-		int best = -1;
-
-		out->peak_rss_at_ns = MED_IF(bd[i]->peak_rss_kb &&
-					     bd[i]->peak_rss_at_ns >= bd[i]->window_start_ns,
-					     bd[i]->peak_rss_at_ns - bd[i]->window_start_ns);
-		for (i = 0; i < n; i++) {
-			int ph = bd[i]->peak_rss_phase;
-
-			if (bd[i]->peak_rss_kb && ph >= 0 && ph < BD_PHASES)
-				votes[ph]++;
-		}
-		for (p = 0; p < BD_PHASES; p++)
-			if (votes[p] && (best < 0 || votes[p] > votes[best]))
-				best = p;
-		out->peak_rss_phase = best;
-	}
-
-	/* tracer cost: over the breakdowns where it was measured */
-	out->bpf_tree_ns = MED_IF(bd[i]->bpf_tree_measured, bd[i]->bpf_tree_ns);
-	out->bpf_tree_measured = m > 0;
-#undef MED_IF
-	ret = 0;
-nomem:
-	free(v);
-	if (ret) {
-		init_empty(out);
-		errno = ENOMEM;
-	}
-	return ret;
 }

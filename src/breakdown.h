@@ -121,20 +121,25 @@ struct breakdown {
 	bool bpf_tree_measured;
 };
 
+/* The slots of the costs: a phase (0 .. BD_PHASES - 1), or BD_TREE for the whole window.
+ * BD_SLOT_COSTS(bd, slot) is bd's struct bd_costs of that slot (const when bd is). */
+#define BD_TREE BD_PHASES
+#define BD_SLOTS (BD_PHASES + 1)
+#define BD_SLOT_COSTS(bd, slot) ((slot) == BD_TREE ? &(bd)->tree : &(bd)->ph[slot].c)
+
+/* An empty breakdown: all zero, every top syscall slot unused (nr -1), the
+ * peak RSS phase unknown (-1). */
+void breakdown_clear(struct breakdown *bd);
+
+/* Rank cand[0..n-1] (in place: by time, then count, then nr) and keep the
+ * first BD_TOP in top; the slots left over are unused (nr -1, 0, 0). */
+void bd_top_rank(struct bd_syscall top[BD_TOP], struct bd_syscall *cand, size_t n);
+
 /* Build the breakdown of one cold start. Returns 0; -1 with errno EINVAL for
  * NULL arguments, ENOENT when boundary 0 or 8 is missing (out zeroed),
  * ENOMEM. */
 int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
 		    const struct phase_marks *k, struct breakdown *out);
-
-/* Median waterfall of a run: per phase, the median of each figure over the
- * breakdowns given (the measured flag: measured in more than half of them);
- * start_ns = sum of the median durations of the phases before it (relative,
- * from 0); tree = medians likewise; top syscalls = summed over all, count
- * and ns divided by n (mean per cold start), then ranked; peak_rss_kb and
- * its phase: the median and the most frequent phase. window_start_ns = 0,
- * window_end_ns = sum of median durations. n == 0 -> -1 (EINVAL). */
-int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdown *out);
 
 /* How many of these events only --breakdown produces. */
 static inline uint64_t breakdown_events(const struct prof_event *ev, size_t n)

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "breakdown_median.h"
 #include "breakdown_text.h"
 #include "cmd.h"
 #include "coldstart.h"

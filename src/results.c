@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "breakdown_json.h"
+#include "breakdown_median.h"
 #include "jsonenc.h"
 #include "util.h"
 
