@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Unit tests for src/breakdown.c: synthetic event sequences of one cold start
+/* Unit tests for src/breakdown_build.c: synthetic event sequences of one cold start
  * -> per-phase costs, with every expected figure worked out by hand in ns. */
 #include <stdarg.h>
 #include <stddef.h>
