@@ -40,8 +40,8 @@ endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
 PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare elf_info \
-             ldcache libsearch zipsize cgroup coldcache svg html_report trace_event breakdown_build \
-             breakdown_json breakdown_median breakdown_text idmap
+             ldcache libsearch zipsize cgroup coldcache svg html_report trace_event breakdown \
+             breakdown_build breakdown_json breakdown_median breakdown_text idmap
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
@@ -141,14 +141,14 @@ $(OUTPUT)/gitrev.h: FORCE | $(OUTPUT)
 $(OUTPUT)/src/main.o: $(OUTPUT)/gitrev.h
 
 # Syscall names of the build host's architecture, from the kernel's own headers
-# (linux-libc-dev): "[nr] = \"name\"," lines, included by breakdown_build.c.
+# (linux-libc-dev): "[nr] = \"name\"," lines, included by breakdown.c.
 $(OUTPUT)/syscall_table.h: | $(OUTPUT)
 	$(call msg,GEN,$@)
 	$(Q)echo '#include <asm/unistd.h>' | $(CC) -dM -E -x c - | \
 		awk '$$1 == "#define" && $$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ \
 		{ sub(/^__NR_/, "", $$2); printf "\t[%s] = \"%s\",\n", $$3, $$2 }' > $@.tmp && \
 		test -s $@.tmp && mv $@.tmp $@
-$(OUTPUT)/src/breakdown_build.o $(OUTPUT)/asan/src/breakdown_build.o $(OUTPUT)/fuzz/src/breakdown_build.o: \
+$(OUTPUT)/src/breakdown.o $(OUTPUT)/asan/src/breakdown.o $(OUTPUT)/fuzz/src/breakdown.o: \
 	$(OUTPUT)/syscall_table.h
 .PHONY: FORCE
 FORCE:
@@ -311,7 +311,7 @@ FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
 FUZZ_MODS    := httpclass invocation timeline coldstart trace_event stats results util lambda_perf elf_info rapi \
-                breakdown_build breakdown_json breakdown_median breakdown_text idmap
+                breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))
 FUZZ_LIBS    := -lcjson -lmicrohttpd -lelf -lz -lpthread -lm

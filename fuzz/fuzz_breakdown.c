@@ -25,7 +25,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "breakdown.h"
+#include "breakdown_build.h"
 #include "breakdown_json.h"
 #include "breakdown_median.h"
 #include "breakdown_text.h"

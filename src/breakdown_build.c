@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * --breakdown: the events of one cold start -> where its milliseconds went,
- * phase by phase. The rules are in breakdown.h.
+ * phase by phase. The rules are in breakdown_build.h.
  *
  * One walk over the events in time order (the caller sorted them). A SYSCALL
  * event carries two samples, one at its entry (ts_ns) and one at its exit
@@ -10,42 +10,12 @@
  * syscall comes between them). Only those exit samples are sorted here (by
  * end_ns), then merged into the sorted events.
  */
+#include "breakdown_build.h"
+
 #include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include "breakdown.h"
 #include "idmap.h"
-#include "invocation.h"
-
-#define NB (BD_PHASES + 1)	/* accumulator slots: the phases, then the window (tree) */
-#define TREE BD_PHASES
-
-static const char *const phase_names[BD_PHASES] = {
-	"exec", "dynamic_loading", "runtime_init", "connect",
-	"request_next", "wait_event", "handler", "write_response",
-};
-
-const char *bd_phase_name(enum bd_phase p)
-{
-	if ((unsigned)p >= BD_PHASES)
-		return "unknown";
-	return phase_names[p];
-}
-
-static const char *const syscall_names[] = {
-#include "syscall_table.h"
-};
-
-const char *bd_syscall_name(int nr)
-{
-	if (nr < 0 || (size_t)nr >= sizeof(syscall_names) / sizeof(syscall_names[0]))
-		return NULL;
-	return syscall_names[nr];
-}
-
-/* --- build ------------------------------------------------------------------ */
 
 enum thr_state { TS_UNKNOWN = 0, TS_ON_CPU, TS_RUNNABLE, TS_BLOCKED, TS_GONE };
 
@@ -59,8 +29,8 @@ struct thr {
 
 struct sc_row {
 	int32_t nr;
-	uint32_t count[NB];
-	uint64_t ns[NB];
+	uint32_t count[BD_SLOTS];
+	uint64_t ns[BD_SLOTS];
 };
 
 struct item {
@@ -70,7 +40,7 @@ struct item {
 };
 
 struct ctx {
-	uint64_t b[NB];		/* boundaries 0..8 */
+	uint64_t b[BD_PHASES + 1];	/* boundaries 0..8 */
 	struct breakdown *out;
 	struct idmap tmap;
 	struct thr *thr;
@@ -78,8 +48,8 @@ struct ctx {
 	struct idmap smap;
 	struct sc_row *sc;
 	size_t sc_cap;
-	uint64_t st[3][NB];	/* on_cpu, runnable, blocked */
-	uint64_t sys_ns[NB];
+	uint64_t st[3][BD_SLOTS];	/* on_cpu, runnable, blocked */
+	uint64_t sys_ns[BD_SLOTS];
 	uint32_t root;
 	uint64_t exec_done;	/* the root's new image runs from here */
 };
@@ -121,8 +91,8 @@ static int sample_phase(const uint64_t *b, uint64_t t)
 }
 
 /* Add [s, e) clipped to each phase [b_i, b_{i+1}) to acc[i], and the part
- * inside the window to acc[TREE] (the same sum: the phases tile it). */
-static void add_split(const uint64_t *b, uint64_t s, uint64_t e, uint64_t acc[NB])
+ * inside the window to acc[BD_TREE] (the same sum: the phases tile it). */
+static void add_split(const uint64_t *b, uint64_t s, uint64_t e, uint64_t acc[BD_SLOTS])
 {
 	int i;
 
@@ -132,14 +102,14 @@ static void add_split(const uint64_t *b, uint64_t s, uint64_t e, uint64_t acc[NB
 
 		if (hi > lo) {
 			acc[i] += hi - lo;
-			acc[TREE] += hi - lo;
+			acc[BD_TREE] += hi - lo;
 		}
 	}
 }
 
 static struct bd_costs *costs(struct ctx *c, int p)
 {
-	return p == TREE ? &c->out->tree : &c->out->ph[p].c;
+	return BD_SLOT_COSTS(c->out, p);
 }
 
 static struct thr *thread(struct ctx *c, uint32_t pid)
@@ -229,7 +199,7 @@ static void sample(struct ctx *c, struct thr *t, uint32_t tgid, uint64_t ts,
 	}
 	p = sample_phase(c->b, ts);
 	if (t->have_sample && p >= 0) {
-		int q[2] = { p, TREE };
+		int q[2] = { p, BD_TREE };
 
 		for (int j = 0; j < 2; j++) {
 			struct bd_costs *k = costs(c, q[j]);
@@ -258,7 +228,7 @@ static int on_syscall(struct ctx *c, const struct prof_event *e)
 		c->out->tree.syscalls++;
 		if (r) {
 			r->count[p]++;
-			r->count[TREE]++;
+			r->count[BD_TREE]++;
 		}
 	}
 	if (e->end_ns > e->ts_ns) {
@@ -273,7 +243,7 @@ static int on_fork(struct ctx *c, const struct prof_event *e)
 {
 	int p = point_phase(c->b, e->ts_ns);
 	struct thr *ch;
-	int q[2] = { p, TREE };
+	int q[2] = { p, BD_TREE };
 
 	for (int j = 0; p >= 0 && j < 2; j++) {
 		costs(c, q[j])->threads++;
@@ -390,34 +360,6 @@ static int root_at_start(struct ctx *c, uint32_t root)
 	return 0;
 }
 
-static int cmp_top(const void *a, const void *b)
-{
-	const struct bd_syscall *x = a, *y = b;
-
-	if (x->ns != y->ns)
-		return x->ns > y->ns ? -1 : 1;
-	if (x->count != y->count)
-		return x->count > y->count ? -1 : 1;
-	return x->nr < y->nr ? -1 : (x->nr > y->nr ? 1 : 0);
-}
-
-void bd_top_rank(struct bd_syscall top[BD_TOP], struct bd_syscall *cand, size_t n)
-{
-	size_t i;
-
-	if (n > 1)
-		qsort(cand, n, sizeof(*cand), cmp_top);
-	for (i = 0; i < BD_TOP; i++) {
-		if (i < n) {
-			top[i] = cand[i];
-		} else {
-			top[i].nr = -1;
-			top[i].count = 0;
-			top[i].ns = 0;
-		}
-	}
-}
-
 static int rank_syscalls(struct ctx *c)
 {
 	size_t nrows = c->smap.n, i, m;
@@ -425,7 +367,7 @@ static int rank_syscalls(struct ctx *c)
 
 	if (!cand)
 		return -1;
-	for (int p = 0; p < NB; p++) {
+	for (int p = 0; p < BD_SLOTS; p++) {
 		for (i = 0, m = 0; i < nrows; i++) {
 			const struct sc_row *r = &c->sc[i];
 
@@ -440,17 +382,6 @@ static int rank_syscalls(struct ctx *c)
 	}
 	free(cand);
 	return 0;
-}
-
-void breakdown_clear(struct breakdown *out)
-{
-	memset(out, 0, sizeof(*out));
-	for (int p = 0; p < BD_PHASES; p++)
-		for (int j = 0; j < BD_TOP; j++)
-			out->ph[p].c.top[j].nr = -1;
-	for (int j = 0; j < BD_TOP; j++)
-		out->tree.top[j].nr = -1;
-	out->peak_rss_phase = -1;
 }
 
 /* The walk over the events (in time order) and the exit samples merged in. */
@@ -485,18 +416,81 @@ static int walk(struct ctx *c, const struct prof_event *const *ev, size_t n,
 	return 0;
 }
 
+/* Boundaries 0..8 from the marks (breakdown.h: a missing or out-of-order mark is replaced by
+ * the boundary before it), and the phases' starts, durations and measured flags. */
+static void set_boundaries(struct ctx *c, const struct phase_marks *k)
+{
+	const uint64_t raw[BD_PHASES - 1] = {
+		k->exec_done, k->entry, k->connect_start, k->connect_end, k->next_sent,
+		k->event_received, k->response_first,
+	};
+	struct breakdown *out = c->out;
+	int p;
+
+	c->b[0] = k->exec_enter;
+	c->b[BD_PHASES] = k->response_sent;
+	for (p = 1; p < BD_PHASES; p++) {
+		uint64_t v = raw[p - 1];
+		bool ok = v && v >= c->b[p - 1] && v <= c->b[BD_PHASES];
+
+		c->b[p] = ok ? v : c->b[p - 1];
+		out->ph[p - 1].measured = ok;
+	}
+	out->ph[BD_PHASES - 1].measured = true;
+	out->window_start_ns = c->b[0];
+	out->window_end_ns = c->b[BD_PHASES];
+	for (p = 0; p < BD_PHASES; p++) {
+		out->ph[p].start_ns = c->b[p];
+		out->ph[p].dur_ns = c->b[p + 1] - c->b[p];
+	}
+}
+
+/* The exit samples of the SYSCALL events, sorted by end_ns (malloc'd; *nx of them), or NULL
+ * when out of memory. */
+static struct item *exit_samples(const struct prof_event *const *ev, size_t n, size_t *nx)
+{
+	struct item *exits;
+
+	*nx = 0;
+	if (n > SIZE_MAX / sizeof(*exits))
+		return NULL;
+	exits = malloc((n ? n : 1) * sizeof(*exits));
+	if (!exits)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (ev[i]->type == PROF_EV_SYSCALL && ev[i]->end_ns >= ev[i]->ts_ns)
+			exits[(*nx)++] = (struct item){ .e = ev[i], .t = ev[i]->end_ns,
+							.exit_sample = true };
+	if (*nx > 1)
+		qsort(exits, *nx, sizeof(*exits), cmp_item);
+	return exits;
+}
+
+/* After the walk: every thread's state ends at boundary 8; the sums go to the costs. */
+static void close_window(struct ctx *c)
+{
+	for (size_t i = 0; i < c->tmap.n; i++) {
+		close_state(c, &c->thr[i], c->b[BD_PHASES]);
+		if (c->thr[i].seen)
+			c->out->threads_seen++;
+	}
+	for (int p = 0; p < BD_SLOTS; p++) {
+		struct bd_costs *q = costs(c, p);
+
+		q->on_cpu_ns = c->st[0][p];
+		q->runnable_ns = c->st[1][p];
+		q->blocked_ns = c->st[2][p];
+		q->syscall_ns = c->sys_ns[p];
+	}
+}
+
 int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
 		    const struct phase_marks *k, struct breakdown *out)
 {
-	const uint64_t raw[BD_PHASES - 1] = {
-		k ? k->exec_done : 0, k ? k->entry : 0, k ? k->connect_start : 0,
-		k ? k->connect_end : 0, k ? k->next_sent : 0, k ? k->event_received : 0,
-		k ? k->response_first : 0,
-	};
-	struct ctx c = { .out = out };
+	struct ctx c = { .out = out, .root = root };
 	struct item *exits = NULL;
-	size_t nx = 0, i;
-	int err = ENOMEM, p;
+	size_t nx = 0;
+	int err = ENOMEM;
 
 	if ((!ev && n) || !k || !out) {
 		errno = EINVAL;
@@ -507,51 +501,12 @@ int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
 		errno = ENOENT;
 		return -1;
 	}
-	c.b[0] = k->exec_enter;
-	c.b[BD_PHASES] = k->response_sent;
-	c.root = root;
 	c.exec_done = k->exec_done ? k->exec_done : k->exec_enter;
-	for (p = 1; p < BD_PHASES; p++) {
-		uint64_t v = raw[p - 1];
-		bool ok = v && v >= c.b[p - 1] && v <= c.b[BD_PHASES];
-
-		c.b[p] = ok ? v : c.b[p - 1];
-		out->ph[p - 1].measured = ok;
-	}
-	out->ph[BD_PHASES - 1].measured = true;
-	out->window_start_ns = c.b[0];
-	out->window_end_ns = c.b[BD_PHASES];
-	for (p = 0; p < BD_PHASES; p++) {
-		out->ph[p].start_ns = c.b[p];
-		out->ph[p].dur_ns = c.b[p + 1] - c.b[p];
-	}
-
-	if (n > SIZE_MAX / sizeof(*exits))
+	set_boundaries(&c, k);
+	exits = exit_samples(ev, n, &nx);
+	if (!exits || walk(&c, ev, n, exits, nx, root))
 		goto cleanup;
-	exits = malloc((n ? n : 1) * sizeof(*exits));
-	if (!exits)
-		goto cleanup;
-	for (i = 0; i < n; i++)
-		if (ev[i]->type == PROF_EV_SYSCALL && ev[i]->end_ns >= ev[i]->ts_ns)
-			exits[nx++] = (struct item){ .e = ev[i], .t = ev[i]->end_ns,
-						     .exit_sample = true };
-	if (nx > 1)
-		qsort(exits, nx, sizeof(*exits), cmp_item);
-	if (walk(&c, ev, n, exits, nx, root))
-		goto cleanup;
-	for (i = 0; i < c.tmap.n; i++) {
-		close_state(&c, &c.thr[i], c.b[BD_PHASES]);
-		if (c.thr[i].seen)
-			out->threads_seen++;
-	}
-	for (p = 0; p < NB; p++) {
-		struct bd_costs *q = costs(&c, p);
-
-		q->on_cpu_ns = c.st[0][p];
-		q->runnable_ns = c.st[1][p];
-		q->blocked_ns = c.st[2][p];
-		q->syscall_ns = c.sys_ns[p];
-	}
+	close_window(&c);
 	if (rank_syscalls(&c))
 		goto cleanup;
 	err = 0;

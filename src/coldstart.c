@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "breakdown.h"
+#include "breakdown_build.h"
 #include "timeline.h"
 #include "trace_event.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include "breakdown.h"
+#include "breakdown_build.h"
 #include "coldstart.h"
 
 #define ROOT 100u

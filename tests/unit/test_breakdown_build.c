@@ -11,14 +11,10 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
-#include <cjson/cJSON.h>
-#include "breakdown.h"
-#include "coldstart.h"
-#include "timeline.h"
-
 #include "breakdown_fixture.h"
+#include "breakdown_build.h"
 
-/* (1) all marks, one thread: exact durations and thread states. */
+/* all marks, one thread: exact durations and thread states. */
 static void test_single_thread(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -71,7 +67,7 @@ static void test_single_thread(void **state)
 	assert_false(bd.bpf_tree_measured);
 }
 
-/* (2) no ENTRY mark: dynamic_loading unmeasured, its time in runtime_init. */
+/* no ENTRY mark: dynamic_loading unmeasured, its time in runtime_init. */
 static void test_missing_entry(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -98,7 +94,7 @@ static void test_missing_entry(void **state)
 	assert_tree_is_sum(&bd);
 }
 
-/* (3) a mark before the one before it, or after response_sent, is replaced. */
+/* a mark before the one before it, or after response_sent, is replaced. */
 static void test_out_of_order_marks(void **state)
 {
 	struct phase_marks k = marks();
@@ -149,7 +145,7 @@ static void test_out_of_order_marks(void **state)
 	assert_int_equal(bd.ph[BD_REQUEST_NEXT].dur_ns, B5 - B3);
 }
 
-/* (4) a syscall across a boundary: time split, counted once in its entry phase. */
+/* a syscall across a boundary: time split, counted once in its entry phase. */
 static void test_syscall_split(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -187,7 +183,7 @@ static void test_syscall_split(void **state)
 	assert_tree_is_sum(&bd);
 }
 
-/* (5) faults and storage reads from the per-thread samples. */
+/* faults and storage reads from the per-thread samples. */
 static void test_faults(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -238,7 +234,7 @@ static void test_faults(void **state)
 	assert_int_equal(bd.peak_rss_phase, -1);
 }
 
-/* (6) top syscalls: by time, then count, then nr; BD_TOP kept. */
+/* top syscalls: by time, then count, then nr; BD_TOP kept. */
 static void test_top_syscalls(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -273,7 +269,7 @@ static void test_top_syscalls(void **state)
 	assert_int_equal(bd.ph[BD_EXEC].c.top[BD_TOP - 1].nr, -1);
 }
 
-/* (7) API bytes: writes by entry ts, reads by exit ts. */
+/* API bytes: writes by entry ts, reads by exit ts. */
 static void test_api_bytes(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -298,7 +294,7 @@ static void test_api_bytes(void **state)
 	assert_int_equal(bd.tree.api_bytes_received, 500);
 }
 
-/* (8) peak RSS: the first sample with the largest value in the window. */
+/* peak RSS: the first sample with the largest value in the window. */
 static void test_peak_rss(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -338,7 +334,7 @@ static void test_peak_rss(void **state)
 	assert_int_equal(bd.peak_rss_phase, BD_EXEC);
 }
 
-/* (9) several threads: states per thread, creation, backfill, gone. */
+/* several threads: states per thread, creation, backfill, gone. */
 static void test_multi_thread(void **state)
 {
 	struct evs b = { .n = 0 };
@@ -395,7 +391,7 @@ static void test_multi_thread(void **state)
 	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].c.processes, 1);
 }
 
-/* (13) bad arguments and missing window ends. */
+/* bad arguments and missing window ends. */
 static void test_errors(void **state)
 {
 	struct phase_marks k = marks();
@@ -444,22 +440,6 @@ static void test_errors(void **state)
 	assert_int_equal(bd.ph[BD_WRITE_RESPONSE].dur_ns, 0);
 	assert_int_equal(bd.tree.on_cpu_ns, 0);
 	assert_false(bd.ph[BD_EXEC].measured);	/* exec_done is after response_sent */
-}
-
-/* (14) host syscall names. */
-static void test_syscall_name(void **state)
-{
-	(void)state;
-	assert_string_equal(bd_syscall_name(SYS_openat), "openat");
-	assert_string_equal(bd_syscall_name(SYS_read), "read");
-	assert_string_equal(bd_syscall_name(SYS_mmap), "mmap");
-	assert_string_equal(bd_syscall_name(SYS_execve), "execve");
-	assert_string_equal(bd_syscall_name(SYS_clone3), "clone3");
-	assert_null(bd_syscall_name(-1));
-	assert_null(bd_syscall_name(100000));
-	assert_string_equal(bd_phase_name(BD_EXEC), "exec");
-	assert_string_equal(bd_phase_name(BD_WRITE_RESPONSE), "write_response");
-	assert_string_equal(bd_phase_name((enum bd_phase)BD_PHASES), "unknown");
 }
 
 /* Many threads and syscall types: the tables grow; totals stay exact. */
@@ -523,7 +503,6 @@ int main(void)
 		cmocka_unit_test(test_peak_rss),
 		cmocka_unit_test(test_multi_thread),
 		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_syscall_name),
 		cmocka_unit_test(test_many_threads),
 	};
 
