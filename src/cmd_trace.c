@@ -16,6 +16,7 @@
 
 #include "breakdown_median.h"
 #include "breakdown_text.h"
+#include "chrome_trace.h"
 #include "cmd.h"
 #include "coldstart.h"
 #include "httpclass.h"
@@ -23,7 +24,6 @@
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
-#include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -75,7 +75,7 @@ struct trace_ctx {
 	unsigned completed;
 	FILE *ndjson;
 	char ndjson_tmp[PATH_MAX + 16];
-	struct trace_writer *tw;
+	struct ctrace *ct;		/* --trace-out, or NULL */
 	double *totals;
 	size_t n_totals, cap_totals;
 	uint64_t untracked_roots;	/* more cold starts at once than MAX_ROOTS */
@@ -469,7 +469,7 @@ static void finish(struct trace_ctx *x, struct root_trace *r, bool interrupted)
 	print_cold_start(x, &inv, r->root);
 	keep_for_stats(x, &inv);
 	emit_record(x, &inv);
-	coldstart_export(&r->cs, x->tw, &inv);
+	coldstart_export(&r->cs, x->ct, &inv);
 	tracer_forget(x->t, r->root);
 	x->finished[x->n_finished % 1024].pid = r->root;
 	x->finished[x->n_finished % 1024].at = mono_ns();
@@ -695,7 +695,7 @@ static int set_up(struct trace_ctx *x, int argc, char **argv)
 				 "not '%s'", x->o.api);
 	if ((rc = make_select(&x->o, &sel)) || (rc = open_records(x)))
 		return rc;
-	if (x->o.trace_out && !(x->tw = trace_open())) {
+	if (x->o.trace_out && !(x->ct = ctrace_open())) {
 		fprintf(stderr, "profiler: out of memory\n");
 		return EXIT_USAGE;
 	}
@@ -775,9 +775,9 @@ static int save_trace(struct trace_ctx *x)
 	char *json;
 	int rc = 0;
 
-	if (!x->tw)
+	if (!x->ct)
 		return EXIT_OK;
-	json = trace_to_json(x->tw);
+	json = ctrace_to_json(x->ct);
 	if (!json || (rc = write_file_atomic(x->o.trace_out, json, strlen(json))) != 0) {
 		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.trace_out,
 			json ? strerror(-rc) : "out of memory");
@@ -796,7 +796,7 @@ static void clean_up(struct trace_ctx *x)
 		fclose(x->ndjson);
 	if (x->ndjson_tmp[0])
 		unlink(x->ndjson_tmp);
-	trace_free(x->tw);
+	ctrace_free(x->ct);
 	tracer_close(x->t);
 	for (size_t i = 0; i < x->n_roots; i++) {
 		coldstart_free(&x->roots[i]->cs);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Cold starts -> Chrome Trace Event Format JSON. See trace_event.h. */
-#include "trace_event.h"
+/* Cold starts -> Chrome Trace Event Format JSON. See chrome_trace.h. */
+#include "chrome_trace.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -19,7 +19,7 @@
 #define RSS_SERIES "peak (sampled once, at exit)"
 #define RSS_NOW_SERIES "resident now (--breakdown samples)"
 
-/* One trace event, kept compact until trace_to_json prints it. */
+/* One trace event, kept compact until ctrace_to_json prints it. */
 struct rec {
 	uint64_t ts;		/* absolute CLOCK_MONOTONIC ns (not for 'M') */
 	uint64_t dur;		/* ns, 'X' only */
@@ -31,7 +31,7 @@ struct rec {
 	char *args;		/* malloc'd JSON object text, or NULL */
 };
 
-struct trace_writer {
+struct ctrace {
 	struct rec *r;
 	size_t n, cap;
 	uint32_t seq;
@@ -48,7 +48,7 @@ struct trace_writer {
 
 /* --- small helpers ------------------------------------------------------ */
 
-size_t trace_sanitize(const unsigned char *in, size_t n, char *out)
+size_t ctrace_sanitize(const unsigned char *in, size_t n, char *out)
 {
 	size_t i = 0, o = 0;
 
@@ -129,7 +129,7 @@ static char *args_text(cJSON *o)
 }
 
 /* Add a record; name is copied, args (JSON text, may be NULL) is taken over. */
-static int push(struct trace_writer *w, char ph, const char *cat, const char *name, uint32_t pid,
+static int push(struct ctrace *w, char ph, const char *cat, const char *name, uint32_t pid,
 		uint32_t tid, uint64_t ts, uint64_t dur, char *args)
 {
 	struct rec *r;
@@ -169,7 +169,7 @@ nomem:
 }
 
 /* A metadata event whose args are {"name": name} or {"sort_index": idx}. */
-static int push_meta(struct trace_writer *w, const char *what, uint32_t pid, uint32_t tid,
+static int push_meta(struct ctrace *w, const char *what, uint32_t pid, uint32_t tid,
 		     const char *name, int sort_index)
 {
 	cJSON *a = cJSON_CreateObject();
@@ -256,7 +256,7 @@ static void comm_copy(char dst[PROF_COMM_LEN + 1], const char *comm)
 {
 	size_t l = strnlen(comm, PROF_COMM_LEN);
 
-	trace_sanitize((const unsigned char *)comm, l, dst);
+	ctrace_sanitize((const unsigned char *)comm, l, dst);
 }
 
 static struct proc_info *proc_get(struct cs_state *s, uint32_t tgid)
@@ -316,7 +316,7 @@ static int note_names(struct cs_state *s, const struct prof_event *e)
 		size_t cap = e->cap_len < PROF_CAPTURE_LEN ? e->cap_len : PROF_CAPTURE_LEN;
 
 		cap = strnlen((const char *)e->data, cap);
-		trace_sanitize(e->data, cap, p->pending);
+		ctrace_sanitize(e->data, cap, p->pending);
 		break;
 	}
 	case PROF_EV_EXEC_DONE:
@@ -369,7 +369,7 @@ static const char *syscall_name(uint32_t type)
 	}
 }
 
-static int add_syscall(struct trace_writer *w, struct cs_state *s, const struct prof_event *e)
+static int add_syscall(struct ctrace *w, struct cs_state *s, const struct prof_event *e)
 {
 	const char *name = syscall_name(e->type);
 	cJSON *a = cJSON_CreateObject();
@@ -403,7 +403,7 @@ static int add_syscall(struct trace_writer *w, struct cs_state *s, const struct 
 				ok = ok && cJSON_AddStringToObject(a, "request", rapi_req_name(req));
 			ok = ok && cJSON_AddBoolToObject(a, "starts_request", starts);
 		}
-		trace_sanitize(e->data, cap, buf);
+		ctrace_sanitize(e->data, cap, buf);
 		ok = ok && cJSON_AddStringToObject(a, "data", buf);
 		ok = ok && cJSON_AddBoolToObject(a, "capture_truncated", (uint64_t)cap < e->arg);
 		if (e->flags & PROF_F_CAPTURE_FAULT)
@@ -419,7 +419,7 @@ static int add_syscall(struct trace_writer *w, struct cs_state *s, const struct 
 	return push(w, 'i', "syscall", iname, e->tgid, e->pid, e->ts_ns, 0, txt);
 }
 
-static int add_instant(struct trace_writer *w, const struct prof_event *e)
+static int add_instant(struct ctrace *w, const struct prof_event *e)
 {
 	cJSON *a = cJSON_CreateObject();
 	const char *name;
@@ -432,7 +432,7 @@ static int add_instant(struct trace_writer *w, const struct prof_event *e)
 		size_t cap = e->cap_len < PROF_CAPTURE_LEN ? e->cap_len : PROF_CAPTURE_LEN;
 
 		name = "exec_enter";
-		trace_sanitize(e->data, strnlen((const char *)e->data, cap), buf);
+		ctrace_sanitize(e->data, strnlen((const char *)e->data, cap), buf);
 		ok = ok && cJSON_AddStringToObject(a, "filename", buf);
 		if (e->flags & PROF_F_CAPTURE_FAULT)
 			ok = ok && cJSON_AddTrueToObject(a, "capture_fault");
@@ -440,7 +440,7 @@ static int add_instant(struct trace_writer *w, const struct prof_event *e)
 	}
 	case PROF_EV_EXEC_DONE:
 		name = "exec_done";
-		trace_sanitize((const unsigned char *)e->comm, strnlen(e->comm, PROF_COMM_LEN), buf);
+		ctrace_sanitize((const unsigned char *)e->comm, strnlen(e->comm, PROF_COMM_LEN), buf);
 		ok = ok && cJSON_AddStringToObject(a, "comm", buf);
 		break;
 	case PROF_EV_EXEC_FAIL:
@@ -488,7 +488,7 @@ static int add_instant(struct trace_writer *w, const struct prof_event *e)
 }
 
 /* An RSS counter sample of process tgid: series is the args key, name the counter's. */
-static int add_rss(struct trace_writer *w, const char *name, const char *series, uint32_t tgid,
+static int add_rss(struct ctrace *w, const char *name, const char *series, uint32_t tgid,
 		   uint64_t ts, uint64_t kb)
 {
 	cJSON *a = cJSON_CreateObject();
@@ -499,7 +499,7 @@ static int add_rss(struct trace_writer *w, const char *name, const char *series,
 	return push(w, 'C', "memory", name, tgid, tgid, ts, 0, txt);
 }
 
-static int add_rss_counter(struct trace_writer *w, const struct prof_event *e)
+static int add_rss_counter(struct ctrace *w, const struct prof_event *e)
 {
 	if (!e->rss_peak_kb)
 		return 0;
@@ -507,7 +507,7 @@ static int add_rss_counter(struct trace_writer *w, const struct prof_event *e)
 }
 
 /* --breakdown: a syscall that is not one of the Runtime API's (those have their slice). */
-static int add_bd_syscall(struct trace_writer *w, const struct prof_event *e)
+static int add_bd_syscall(struct ctrace *w, const struct prof_event *e)
 {
 	const char *nm = bd_syscall_name((int)e->arg);
 	cJSON *a = cJSON_CreateObject();
@@ -540,7 +540,7 @@ static bool api_twin(const struct prof_event *const *ix, size_t m, size_t i)
 }
 
 /* The slice of phase p on the root's main thread; none when a mark is missing. */
-static int add_phase(struct trace_writer *w, uint32_t root, const struct invocation *inv, int p)
+static int add_phase(struct ctrace *w, uint32_t root, const struct invocation *inv, int p)
 {
 	const struct inv_phase_def *d = &inv_phases[p];
 	uint64_t from = inv_mark(&inv->k, d->from), to = inv_mark(&inv->k, d->to);
@@ -561,7 +561,7 @@ static int add_phase(struct trace_writer *w, uint32_t root, const struct invocat
 
 /* The phases within parent (PHASE_NONE: the outermost), each before the phases within it:
  * on equal ts and dur the earlier slice is the parent. */
-static int add_phases(struct trace_writer *w, const struct invocation *inv, uint32_t root,
+static int add_phases(struct ctrace *w, const struct invocation *inv, uint32_t root,
 		      int parent)
 {
 	for (int p = 0; p < INV_PHASES; p++) {
@@ -573,7 +573,7 @@ static int add_phases(struct trace_writer *w, const struct invocation *inv, uint
 	return 0;
 }
 
-static int add_cold_start_slice(struct trace_writer *w, int index, const struct invocation *inv,
+static int add_cold_start_slice(struct ctrace *w, int index, const struct invocation *inv,
 				uint32_t root, uint64_t first, uint64_t last)
 {
 	cJSON *a = cJSON_CreateObject();
@@ -606,7 +606,7 @@ static int add_cold_start_slice(struct trace_writer *w, int index, const struct 
 	return push(w, 'X', "cold_start", name, PROFILER_PID, PROFILER_TID, first, last - first, txt);
 }
 
-static bool pid_seen(struct trace_writer *w, uint32_t pid, bool *seen)
+static bool pid_seen(struct ctrace *w, uint32_t pid, bool *seen)
 {
 	for (size_t i = 0; i < w->npids; i++) {
 		if (w->pids[i] == pid) {
@@ -621,7 +621,7 @@ static bool pid_seen(struct trace_writer *w, uint32_t pid, bool *seen)
 	return true;
 }
 
-static int add_metadata(struct trace_writer *w, struct cs_state *s, int index)
+static int add_metadata(struct ctrace *w, struct cs_state *s, int index)
 {
 	char buf[64];
 
@@ -656,7 +656,7 @@ static int add_metadata(struct trace_writer *w, struct cs_state *s, int index)
 	return 0;
 }
 
-int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *const *ev,
+int ctrace_add_cold_start(struct ctrace *w, int index, const struct prof_event *const *ev,
 			 size_t n, const struct invocation *inv)
 {
 	struct cs_state s = { 0 };
@@ -751,9 +751,9 @@ out:
 
 /* --- writer lifecycle and output ---------------------------------------- */
 
-struct trace_writer *trace_open(void)
+struct ctrace *ctrace_open(void)
 {
-	struct trace_writer *w = calloc(1, sizeof(*w));
+	struct ctrace *w = calloc(1, sizeof(*w));
 
 	if (!w) {
 		errno = ENOMEM;
@@ -762,14 +762,14 @@ struct trace_writer *trace_open(void)
 	if (push_meta(w, "process_name", PROFILER_PID, PROFILER_TID, "profiler", 0) ||
 	    push_meta(w, "process_sort_index", PROFILER_PID, PROFILER_TID, NULL, 0) ||
 	    push_meta(w, "thread_name", PROFILER_PID, PROFILER_TID, "cold starts", 0)) {
-		trace_free(w);
+		ctrace_free(w);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return w;
 }
 
-void trace_free(struct trace_writer *w)
+void ctrace_free(struct ctrace *w)
 {
 	if (!w)
 		return;
@@ -866,7 +866,7 @@ static char *event_text(const struct rec *r, uint64_t origin)
 	return s;
 }
 
-static char *header_text(const struct trace_writer *w, uint64_t origin, bool at_exec)
+static char *header_text(const struct ctrace *w, uint64_t origin, bool at_exec)
 {
 	cJSON *o = cJSON_CreateObject(), *od;
 	char num[32];
@@ -899,7 +899,7 @@ static char *header_text(const struct trace_writer *w, uint64_t origin, bool at_
 	return s;
 }
 
-char *trace_to_json(const struct trace_writer *w)
+char *ctrace_to_json(const struct ctrace *w)
 {
 	struct sbuf b = { 0 };
 	const struct rec **order;
