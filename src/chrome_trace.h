@@ -2,6 +2,7 @@
  * Cold starts -> Chrome Trace Event Format JSON (the "JSON Object Format"),
  * for Perfetto UI (ui.perfetto.dev) and chrome://tracing. Pure: takes events
  * and invocation records, returns a string; the caller writes the file.
+ * (chrome_trace_rec.h says which of chrome_trace*.c does what.)
  *
  * Usage:
  *   struct ctrace *w = ctrace_open();

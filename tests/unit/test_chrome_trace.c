@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Unit tests for src/chrome_trace.c: hand-made event sequences -> (sorted once) timeline_build ->
- * Chrome Trace Event JSON, parsed back with cJSON and checked event by event. */
+/* Unit tests for src/chrome_trace*.c (chrome_trace.h): hand-made event sequences -> (sorted
+ * once) timeline_build -> Chrome Trace Event JSON, parsed back with cJSON and checked event by
+ * event. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
