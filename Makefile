@@ -42,7 +42,7 @@ endif
 PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare elf_info \
              ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
              chrome_trace_coldstart chrome_trace_events breakdown \
-             breakdown_build breakdown_json breakdown_median breakdown_text idmap
+             breakdown_build breakdown_json breakdown_median breakdown_text idmap apiaddr
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
