@@ -100,9 +100,12 @@ struct ctrace *ctrace_open(void)
 		errno = ENOMEM;
 		return NULL;
 	}
-	if (ctrace_push_meta(w, "process_name", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID, "profiler", 0) ||
-	    ctrace_push_meta(w, "process_sort_index", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID, NULL, 0) ||
-	    ctrace_push_meta(w, "thread_name", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID, "cold starts", 0)) {
+	if (ctrace_push_meta(w, "process_name", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			     "profiler", 0) ||
+	    ctrace_push_meta(w, "process_sort_index", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			     NULL, 0) ||
+	    ctrace_push_meta(w, "thread_name", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			     "cold starts", 0)) {
 		ctrace_free(w);
 		errno = ENOMEM;
 		return NULL;
@@ -125,7 +128,8 @@ void ctrace_free(struct ctrace *w)
 
 static int cmp_rec(const void *a, const void *b)
 {
-	const struct ctrace_rec *x = *(const struct ctrace_rec *const *)a, *y = *(const struct ctrace_rec *const *)b;
+	const struct ctrace_rec *x = *(const struct ctrace_rec *const *)a;
+	const struct ctrace_rec *y = *(const struct ctrace_rec *const *)b;
 	bool mx = x->ph == 'M', my = y->ph == 'M';
 
 	if (mx != my)

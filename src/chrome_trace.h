@@ -81,7 +81,7 @@ struct ctrace *ctrace_open(void);
  * unchanged except for what was already added of this cold start).
  */
 int ctrace_add_cold_start(struct ctrace *w, int index, const struct prof_event *const *ev,
-			 size_t n, const struct invocation *inv);
+			  size_t n, const struct invocation *inv);
 
 /* The whole trace as a NUL-terminated JSON string (malloc'd; free() it).
  * Does not consume the writer. NULL with errno EINVAL (w NULL) or ENOMEM. */

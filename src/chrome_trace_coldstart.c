@@ -206,7 +206,7 @@ static int add_phase(struct ctrace *w, uint32_t root, const struct invocation *i
 	snprintf(span, sizeof(span), "%s -> %s", inv_marks[d->from].name, inv_marks[d->to].name);
 	a = cJSON_CreateObject();
 	txt = ctrace_args_text(a, a && add_ms(a, "ms", inv_phase_ms(inv, p)) &&
-					cJSON_AddStringToObject(a, "span", span));
+				  cJSON_AddStringToObject(a, "span", span));
 	if (!txt)
 		return -1;
 	return ctrace_push(w, 'X', "phase", d->name, root, root, from, to - from, txt);
@@ -256,7 +256,8 @@ static int add_cold_start_slice(struct ctrace *w, int index, const struct invoca
 	if (!txt)
 		return -1;
 	snprintf(name, sizeof(name), "cold start %d", index);
-	return ctrace_push(w, 'X', "cold_start", name, CTRACE_PROFILER_PID, CTRACE_PROFILER_TID, first, last - first, txt);
+	return ctrace_push(w, 'X', "cold_start", name, CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			   first, last - first, txt);
 }
 
 static bool pid_seen(struct ctrace *w, uint32_t pid, bool *seen)

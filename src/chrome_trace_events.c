@@ -116,7 +116,7 @@ int ctrace_add_api_syscall(struct ctrace *w, struct httpclass_conn *hc,
 		return -1;
 	if (e->end_ns && e->end_ns >= e->ts_ns)
 		return ctrace_push(w, 'X', "syscall", name, e->tgid, e->pid, e->ts_ns,
-			    e->end_ns - e->ts_ns, txt);
+				   e->end_ns - e->ts_ns, txt);
 	snprintf(iname, sizeof(iname), "%s (no return seen)", name);
 	return ctrace_push(w, 'i', "syscall", iname, e->tgid, e->pid, e->ts_ns, 0, txt);
 }
@@ -142,7 +142,8 @@ int ctrace_add_instant(struct ctrace *w, const struct prof_event *e)
 	}
 	case PROF_EV_EXEC_DONE:
 		name = "exec_done";
-		ctrace_sanitize((const unsigned char *)e->comm, strnlen(e->comm, PROF_COMM_LEN), buf);
+		ctrace_sanitize((const unsigned char *)e->comm, strnlen(e->comm, PROF_COMM_LEN),
+				buf);
 		ok = ok && cJSON_AddStringToObject(a, "comm", buf);
 		break;
 	case PROF_EV_EXEC_FAIL:
@@ -214,7 +215,7 @@ int ctrace_add_bd_syscall(struct ctrace *w, const struct prof_event *e)
 	char name[32], *txt;
 
 	txt = ctrace_args_text(a, cJSON_AddNumberToObject(a, "nr", (double)e->arg) &&
-				 cJSON_AddNumberToObject(a, "ret", (double)e->ret));
+				  cJSON_AddNumberToObject(a, "ret", (double)e->ret));
 	if (!txt)
 		return -1;
 	if (nm)
@@ -222,5 +223,5 @@ int ctrace_add_bd_syscall(struct ctrace *w, const struct prof_event *e)
 	else
 		snprintf(name, sizeof(name), "syscall_%llu", (unsigned long long)e->arg);
 	return ctrace_push(w, 'X', "syscall", name, e->tgid, e->pid, e->ts_ns,
-		    e->end_ns >= e->ts_ns ? e->end_ns - e->ts_ns : 0, txt);
+			   e->end_ns >= e->ts_ns ? e->end_ns - e->ts_ns : 0, txt);
 }

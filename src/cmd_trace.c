@@ -252,7 +252,8 @@ static size_t keep_api_events(struct root_trace *r)
 
 	if (r->api.family) {
 		for (i = 0; i < r->cs.n && n_api < 64; i++)
-			if (ev[i].type == PROF_EV_CONNECT && api_addr_connect_matches(&ev[i], &r->api))
+			if (ev[i].type == PROF_EV_CONNECT &&
+			    api_addr_connect_matches(&ev[i], &r->api))
 				api[n_api++] = ev[i].conn_id;
 	} else {
 		for (i = 0; i < r->n_conns && n_api < 64; i++) {
