@@ -40,7 +40,9 @@ endif
 
 # Modules with no kernel or I/O dependency: unit-tested without root.
 PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare elf_info \
-             ldcache libsearch zipsize cgroup coldcache svg html_report trace_event breakdown
+             ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
+             chrome_trace_coldstart chrome_trace_events breakdown \
+             breakdown_build breakdown_json breakdown_median breakdown_text idmap apiaddr
 # Unit tests link these: the pure modules plus the emulator (loopback only, no root).
 TEST_MODS := $(PURE_MODS) rapi
 MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
@@ -309,7 +311,9 @@ clean:
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := httpclass invocation timeline coldstart trace_event stats results util lambda_perf elf_info rapi breakdown
+FUZZ_MODS    := httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
+                chrome_trace_events stats results util lambda_perf elf_info rapi breakdown \
+                breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))
 FUZZ_LIBS    := -lcjson -lmicrohttpd -lelf -lz -lpthread -lm

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target: the breakdown of a cold start (breakdown_build, breakdown_median,
- * breakdown_to_json, breakdown_print in src/breakdown.h), on the events sorted by time as
+ * breakdown_to_json, breakdown_print in src/breakdown_*.h), on the events sorted by time as
  * the profiler sorts them (events_by_time in src/coldstart.h).
  *
  * The input describes the marks and the events compactly, so that most inputs are near
@@ -25,7 +25,10 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "breakdown.h"
+#include "breakdown_build.h"
+#include "breakdown_json.h"
+#include "breakdown_median.h"
+#include "breakdown_text.h"
 #include "coldstart.h"
 #include "timeline.h"
 

@@ -61,7 +61,7 @@ struct bench_env {
 	struct rapi *api;
 	struct coldstart cs;		/* the events of the cold start in progress */
 	unsigned memory_mb;		/* the configuration being run */
-	struct trace_writer *tw;	/* its --trace-out, or NULL */
+	struct ctrace *ct;		/* its --trace-out, or NULL */
 	struct elf_facts ef;
 	struct run_as user;
 	struct cg_host cgh;

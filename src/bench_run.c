@@ -14,9 +14,9 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "chrome_trace.h"
 #include "interrupt.h"
 #include "rapi.h"
-#include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -404,7 +404,7 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 	coldstart_classify(&f, inv);
 	inv->capture_faults = (uint32_t)(run->after.capture_faults - run->before.capture_faults);
 	if (env->t)
-		coldstart_export(&env->cs, env->tw, inv);
+		coldstart_export(&env->cs, env->ct, inv);
 	cg_destroy(&run->cg);
 	tracer_forget(env->t, run->sp.pid);
 	coldstart_end(&env->cs);
@@ -564,14 +564,14 @@ static void run_cold_starts(struct bench_env *env, const char *log_dir, struct r
 static int write_trace(struct bench_env *env, unsigned memory_mb, bool sweep)
 {
 	char path[PATH_MAX];
-	char *tj = trace_to_json(env->tw);
+	char *tj = ctrace_to_json(env->ct);
 	int rc;
 
 	bench_output_path(env->o.trace_out, memory_mb, host_arch(), sweep, path, sizeof(path));
 	rc = tj ? write_file_atomic(path, tj, strlen(tj)) : -ENOMEM;
 	free(tj);
-	trace_free(env->tw);
-	env->tw = NULL;
+	ctrace_free(env->ct);
+	env->ct = NULL;
 	if (rc) {
 		fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(-rc));
 		return -1;
@@ -641,7 +641,7 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 		return -1;
 	}
 	bench_print_config(env, res);
-	if (o->trace_out && env->t && !(env->tw = trace_open())) {
+	if (o->trace_out && env->t && !(env->ct = ctrace_open())) {
 		fprintf(stderr, "profiler: out of memory\n");
 		return -1;
 	}
@@ -655,7 +655,7 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 	bench_print_summary(env->txt, res);
 	if (o->breakdown)
 		bench_print_breakdown_summary(env->txt, res);
-	if (env->tw) {
+	if (env->ct) {
 		if (write_trace(env, memory_mb, sweep))
 			return -1;
 	} else if (o->trace_out) {

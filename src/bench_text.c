@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "breakdown.h"
+#include "breakdown_text.h"
 #include "util.h"
 
 void bench_print_config(const struct bench_env *env, const struct results *res)

@@ -1,13 +1,13 @@
 /*
- * --breakdown: where the milliseconds of one cold start go. Pure (no I/O but
- * the text renderer's FILE *).
+ * --breakdown, the model: where the milliseconds of one cold start go, phase
+ * by phase, and what each phase cost the tree (thread states, faults, storage
+ * reads, syscalls, Runtime API bytes, processes and threads created). Pure.
  *
- * Input: the events of ONE cold start in time order, as timeline_build takes
- * them (pointers sorted by ts_ns, equal ts_ns in ring-buffer order, which is
- * their address order: events_by_time in coldstart.h), and the marks that
- * timeline_build found. The breakdown events (PROF_EV_SYSCALL, SWITCH_IN,
- * SWITCH_OUT, WAKEUP, ENTRY, THREAD_EXIT; see profiler_events.h) are only
- * there when the tracer ran with breakdown on.
+ *   breakdown.c         the names, the empty record, the top syscalls' ranking
+ *   breakdown_build.c   one cold start's events -> its breakdown (the attribution rules)
+ *   breakdown_median.c  the median waterfall of a run
+ *   breakdown_text.c    the text waterfall
+ *   breakdown_json.c    its JSON
  *
  * Phases, in order, each [boundary i, boundary i+1):
  *   0 exec             exec_enter      -> exec_done       the kernel's execve
@@ -25,53 +25,12 @@
  * before it: the phase that ends there gets duration 0 and measured = false,
  * and its time goes to the next phase. So the durations always sum to
  * response_sent - exec_enter (= total_ms) exactly.
- *
- * Attribution (window = [boundary 0, boundary 8]):
- *  - Time in a state, syscall time: intervals are split over the phases
- *    they overlap, to the ns; what lies outside the window is not counted.
- *  - Point events (a syscall's count by its entry ts, FORK, bytes of WRITE
- *    by entry ts and of READ by exit ts): the phase i with
- *    b_i <= ts < b_{i+1}; ts == boundary 8 counts in phase 7; outside the
- *    window not counted.
- *  - Faults and storage reads come from the per-thread cumulative counters
- *    in the samples (struct prof_sample) of that thread's events: SYSCALL
- *    carries one at entry (ts_ns) and one at exit (end_ns); SWITCH_OUT,
- *    ENTRY and THREAD_EXIT one at ts_ns. The increase between two
- *    consecutive samples of a thread (t_prev, t] goes to the phase i with
- *    b_i < t <= b_{i+1} (a sample on a boundary closes the phase before it,
- *    so the thread that makes the boundary syscall is attributed exactly);
- *    t <= boundary 0 or t > boundary 8: not counted. A thread's first
- *    sample is its baseline, except a thread created by a FORK event in the
- *    window, whose baseline is 0 at the fork's ts (a new task's counters
- *    start at zero).
- *  - Thread states: each thread (by pid = tid) is on_cpu, runnable, blocked
- *    or gone. SWITCH_IN -> on_cpu; SWITCH_OUT -> runnable if arg == 1
- *    (preempted, still TASK_RUNNING) else blocked; WAKEUP -> runnable if
- *    blocked or unknown; FORK creates the child thread (arg = its tid; for
- *    a process, its tgid = tid of its main thread) as runnable at ts;
- *    THREAD_EXIT and EXIT (pid) -> gone; nothing after gone counts. The
- *    root's main thread (pid == root) is on_cpu at boundary 0 (it is
- *    running execve). A thread whose state is unknown takes, back to the
- *    window's start or its creation, the state its first event implies:
- *    SWITCH_IN -> it was runnable, SWITCH_OUT/SYSCALL/ENTRY -> on_cpu,
- *    WAKEUP -> blocked. So for a single-threaded tree every phase has
- *    on_cpu + runnable + blocked == duration.
- *  - Peak RSS: over the rss_kb of all samples in the window (the largest
- *    process's resident set, as memory_kb); at = ts of the first sample
- *    with the largest value, and the phase holding it (point rule).
  */
 #ifndef BREAKDOWN_H
 #define BREAKDOWN_H
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <linux/types.h>
-#include "profiler_events.h"
-
-/* invocation.h includes this header (struct invocation holds a breakdown), so
- * struct phase_marks is only declared here: breakdown.c includes invocation.h. */
-struct phase_marks;
 
 #define BD_PHASES 8
 #define BD_TOP 10	/* syscall types kept per phase and per tree */
@@ -81,7 +40,10 @@ enum bd_phase {
 	BD_WAIT_EVENT, BD_HANDLER, BD_WRITE_RESPONSE,
 };
 
-const char *bd_phase_name(enum bd_phase p);	/* "exec", "dynamic_loading", ... */
+const char *bd_phase_name(enum bd_phase p);	/* "exec", "dynamic_loading", ...; else "unknown" */
+
+/* Syscall name of the host architecture ("openat"), or NULL when unknown. */
+const char *bd_syscall_name(int nr);
 
 struct bd_syscall {
 	int32_t nr;		/* syscall number of the host, -1 unused slot */
@@ -121,47 +83,17 @@ struct breakdown {
 	bool bpf_tree_measured;
 };
 
-/* Build the breakdown of one cold start. Returns 0; -1 with errno EINVAL for
- * NULL arguments, ENOENT when boundary 0 or 8 is missing (out zeroed),
- * ENOMEM. */
-int breakdown_build(const struct prof_event *const *ev, size_t n, uint32_t root,
-		    const struct phase_marks *k, struct breakdown *out);
+/* The slots of the costs: a phase (0 .. BD_PHASES - 1), or BD_TREE for the whole window.
+ * BD_SLOT_COSTS(bd, slot) is bd's struct bd_costs of that slot (const when bd is). */
+#define BD_TREE BD_PHASES
+#define BD_SLOTS (BD_PHASES + 1)
+#define BD_SLOT_COSTS(bd, slot) ((slot) == BD_TREE ? &(bd)->tree : &(bd)->ph[slot].c)
 
-/* Median waterfall of a run: per phase, the median of each figure over the
- * breakdowns given (the measured flag: measured in more than half of them);
- * start_ns = sum of the median durations of the phases before it (relative,
- * from 0); tree = medians likewise; top syscalls = summed over all, count
- * and ns divided by n (mean per cold start), then ranked; peak_rss_kb and
- * its phase: the median and the most frequent phase. window_start_ns = 0,
- * window_end_ns = sum of median durations. n == 0 -> -1 (EINVAL). */
-int breakdown_median(const struct breakdown *const *bd, size_t n, struct breakdown *out);
+/* An empty breakdown: all zero, every top syscall slot unused (nr -1), the
+ * peak RSS phase unknown (-1). */
+void breakdown_clear(struct breakdown *bd);
 
-/* How many of these events only --breakdown produces. */
-static inline uint64_t breakdown_events(const struct prof_event *ev, size_t n)
-{
-	uint64_t k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		k += ev[i].type >= PROF_EV_SYSCALL && ev[i].type <= PROF_EV_THREAD_EXIT;
-	return k;
-}
-
-/* Syscall name of the host architecture ("openat"), or NULL when unknown. */
-const char *bd_syscall_name(int nr);
-
-/*
- * Text waterfall (title line given by the caller): one line per phase with
- * its start and duration in ms (3 decimals), a bar of `width` columns scaled
- * to the window, on-CPU / runnable / blocked ms, minor/major faults,
- * syscalls, API bytes out/in; then the top `top` syscalls of the window
- * with count and ms, peak RSS with when (ms from exec) and in which phase,
- * processes/threads created, storage read. Unmeasured phases show "-" for
- * their figures and say the mark was not seen.
- */
-void breakdown_print(FILE *f, const struct breakdown *bd, unsigned width, unsigned top);
-
-/* JSON object (cJSON *) of a breakdown; times in ms relative to the window
- * start, 3 decimals; NULL when out of memory. Declared with void * so that
- * this header does not need cJSON's. */
-void *breakdown_to_json(const struct breakdown *bd);
+/* Rank cand[0..n-1] (in place: by time, then count, then nr) and keep the
+ * first BD_TOP in top; the slots left over are unused (nr -1, 0, 0). */
+void bd_top_rank(struct bd_syscall top[BD_TOP], struct bd_syscall *cand, size_t n);
 #endif

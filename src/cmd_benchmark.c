@@ -15,10 +15,10 @@
 #include <cjson/cJSON.h>
 
 #include "bench.h"
+#include "chrome_trace.h"
 #include "cmd.h"
 #include "interrupt.h"
 #include "rapi.h"
-#include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -696,7 +696,7 @@ static void clean_up(struct bench_env *env)
 	if (env->txt && env->txt != stdout && env->txt != stderr)
 		fclose(env->txt);
 	cold_cache_free(&env->o.cc);
-	trace_free(env->tw);
+	ctrace_free(env->ct);
 	rapi_stop(env->api);
 	tracer_close(env->t);
 	coldstart_free(&env->cs);

@@ -1,19 +1,20 @@
 /* profiler trace: attach to bootstraps that something else starts. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "apiaddr.h"
+#include "breakdown_median.h"
+#include "breakdown_text.h"
+#include "chrome_trace.h"
 #include "cmd.h"
 #include "coldstart.h"
 #include "httpclass.h"
@@ -21,19 +22,12 @@
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
-#include "trace_event.h"
 #include "tracer.h"
 #include "util.h"
 
 #define MAX_ROOTS 256
 #define MAX_CONNS 16
 #define INIT_ERROR_GRACE_NS (1000ull * 1000000ull)
-
-struct api_addr {
-	int family;		/* 0: unknown */
-	uint8_t addr[16];
-	uint16_t port;
-};
 
 struct conn_class {
 	uint32_t conn;
@@ -73,7 +67,7 @@ struct trace_ctx {
 	unsigned completed;
 	FILE *ndjson;
 	char ndjson_tmp[PATH_MAX + 16];
-	struct trace_writer *tw;
+	struct ctrace *ct;		/* --trace-out, or NULL */
 	double *totals;
 	size_t n_totals, cap_totals;
 	uint64_t untracked_roots;	/* more cold starts at once than MAX_ROOTS */
@@ -131,82 +125,13 @@ static void usage(FILE *f)
 "     trace.ndjson > results.json && profiler compare -i results.json\n");
 }
 
-static int parse_api(const char *s, struct api_addr *a)
-{
-	char host[256];
-	const char *colon = strrchr(s, ':');
-	unsigned long port;
-	char *end;
-
-	memset(a, 0, sizeof(*a));
-	if (!colon || colon == s || (size_t)(colon - s) >= sizeof(host))
-		return -1;
-	memcpy(host, s, (size_t)(colon - s));
-	host[colon - s] = '\0';
-	port = strtoul(colon + 1, &end, 10);
-	if (*end || !port || port > 65535)
-		return -1;
-	a->port = (uint16_t)port;
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		host[strlen(host) - 1] = '\0';
-		memmove(host, host + 1, strlen(host));
-	}
-	if (!strcmp(host, "localhost"))
-		strcpy(host, "127.0.0.1");
-	if (inet_pton(AF_INET, host, a->addr) == 1) {
-		a->family = AF_INET;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, a->addr) == 1) {
-		a->family = AF_INET6;
-		return 0;
-	}
-	return -1;
-}
-
 /* AWS_LAMBDA_RUNTIME_API of a running process, from /proc/PID/environ. */
-static int api_from_environ(pid_t pid, struct api_addr *a)
+static void api_of_process(pid_t pid, struct api_addr *a)
 {
-	static const char key[] = "AWS_LAMBDA_RUNTIME_API=";
-	char path[64], *buf, *p;
-	size_t len;
-	int ret = -1;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	buf = read_file_all(path, 1 << 20, &len);
-	if (!buf)
-		return -1;
-	for (p = buf; p < buf + len; p += strlen(p) + 1) {
-		if (!strncmp(p, key, sizeof(key) - 1)) {
-			ret = parse_api(p + sizeof(key) - 1, a);
-			break;
-		}
-	}
-	free(buf);
-	return ret;
-}
-
-/* Does the sockaddr captured in a CONNECT event point at a? */
-static bool connect_matches(const struct prof_event *e, const struct api_addr *a)
-{
-	uint16_t fam, port;
-
-	if (e->cap_len < 8)
-		return false;
-	memcpy(&fam, e->data, 2);
-	memcpy(&port, e->data + 2, 2);
-	if (ntohs(port) != a->port)
-		return false;
-	if (fam == AF_INET)
-		return a->family == AF_INET && !memcmp(e->data + 4, a->addr, 4);
-	if (fam == AF_INET6 && e->cap_len >= 24) {
-		static const uint8_t mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
-
-		if (a->family == AF_INET6)
-			return !memcmp(e->data + 8, a->addr, 16);
-		return !memcmp(e->data + 8, mapped, 12) && !memcmp(e->data + 20, a->addr, 4);
-	}
-	return false;
+	api_addr_from_environ(path, a);
 }
 
 static struct root_trace *find_root(struct trace_ctx *x, pid_t root, bool create)
@@ -298,7 +223,7 @@ static int on_event(void *ctx, const struct prof_event *e)
 			if (x->api.family)
 				r->api = x->api;
 			else
-				api_from_environ(r->root, &r->api);
+				api_of_process(r->root, &r->api);
 		}
 		break;
 	case PROF_EV_WRITE:
@@ -327,7 +252,8 @@ static size_t keep_api_events(struct root_trace *r)
 
 	if (r->api.family) {
 		for (i = 0; i < r->cs.n && n_api < 64; i++)
-			if (ev[i].type == PROF_EV_CONNECT && connect_matches(&ev[i], &r->api))
+			if (ev[i].type == PROF_EV_CONNECT &&
+			    api_addr_connect_matches(&ev[i], &r->api))
 				api[n_api++] = ev[i].conn_id;
 	} else {
 		for (i = 0; i < r->n_conns && n_api < 64; i++) {
@@ -467,7 +393,7 @@ static void finish(struct trace_ctx *x, struct root_trace *r, bool interrupted)
 	print_cold_start(x, &inv, r->root);
 	keep_for_stats(x, &inv);
 	emit_record(x, &inv);
-	coldstart_export(&r->cs, x->tw, &inv);
+	coldstart_export(&r->cs, x->ct, &inv);
 	tracer_forget(x->t, r->root);
 	x->finished[x->n_finished % 1024].pid = r->root;
 	x->finished[x->n_finished % 1024].at = mono_ns();
@@ -688,12 +614,12 @@ static int set_up(struct trace_ctx *x, int argc, char **argv)
 	if (rc)
 		return rc;
 	x->txt = x->o.json ? stderr : stdout;
-	if (x->o.api && parse_api(x->o.api, &x->api))
+	if (x->o.api && api_addr_parse(x->o.api, &x->api))
 		return err_usage("--api must be HOST:PORT with a numeric IPv4/IPv6 address or localhost, "
 				 "not '%s'", x->o.api);
 	if ((rc = make_select(&x->o, &sel)) || (rc = open_records(x)))
 		return rc;
-	if (x->o.trace_out && !(x->tw = trace_open())) {
+	if (x->o.trace_out && !(x->ct = ctrace_open())) {
 		fprintf(stderr, "profiler: out of memory\n");
 		return EXIT_USAGE;
 	}
@@ -773,9 +699,9 @@ static int save_trace(struct trace_ctx *x)
 	char *json;
 	int rc = 0;
 
-	if (!x->tw)
+	if (!x->ct)
 		return EXIT_OK;
-	json = trace_to_json(x->tw);
+	json = ctrace_to_json(x->ct);
 	if (!json || (rc = write_file_atomic(x->o.trace_out, json, strlen(json))) != 0) {
 		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.trace_out,
 			json ? strerror(-rc) : "out of memory");
@@ -794,7 +720,7 @@ static void clean_up(struct trace_ctx *x)
 		fclose(x->ndjson);
 	if (x->ndjson_tmp[0])
 		unlink(x->ndjson_tmp);
-	trace_free(x->tw);
+	ctrace_free(x->ct);
 	tracer_close(x->t);
 	for (size_t i = 0; i < x->n_roots; i++) {
 		coldstart_free(&x->roots[i]->cs);

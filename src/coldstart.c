@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "breakdown.h"
+#include "breakdown_build.h"
+#include "chrome_trace.h"
 #include "timeline.h"
-#include "trace_event.h"
 
 /* --- collecting ------------------------------------------------------------ */
 
@@ -125,12 +125,12 @@ int coldstart_build(struct coldstart *c, const struct coldstart_build_opts *o,
 	return ret;
 }
 
-int coldstart_export(const struct coldstart *c, struct trace_writer *tw,
+int coldstart_export(const struct coldstart *c, struct ctrace *ct,
 		     const struct invocation *inv)
 {
-	if (!tw)
+	if (!ct)
 		return 0;
-	return trace_add_cold_start(tw, inv->index, c->by_time, c->n, inv);
+	return ctrace_add_cold_start(ct, inv->index, c->by_time, c->n, inv);
 }
 
 /* --- classifying --------------------------------------------------------------- */

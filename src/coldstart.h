@@ -9,7 +9,7 @@
  *   coldstart_add(&cs, e);               for each event the tracer delivers
  *   coldstart_build(&cs, &opts, &inv);   sort once; timeline (+ breakdown)
  *   coldstart_classify(&facts, &inv);    outcome, reason, error type (pure)
- *   coldstart_export(&cs, tw, &inv);     its entry in the trace export
+ *   coldstart_export(&cs, ct, &inv);     its entry in the trace export
  *   coldstart_end(&cs);                  stop keeping; the buffer is reused
  *   coldstart_free(&cs);
  *
@@ -26,7 +26,7 @@
 #include "invocation.h"
 #include "rapi.h"
 
-struct trace_writer;
+struct ctrace;
 
 /* The events of one cold start. Zero-initialised it is empty and keeps nothing. */
 struct coldstart {
@@ -55,7 +55,7 @@ void coldstart_free(struct coldstart *c);	/* accepts NULL and a zeroed one */
  * ev[0..n-1] (ring-buffer order) in time order: *out = malloc'd pointers into
  * ev sorted by ts_ns, equal ts_ns in ring-buffer order, which is their address
  * order. This is the order timeline_build, breakdown_build and
- * trace_add_cold_start take. Returns 0 (*out NULL when n is 0), or -1 with
+ * ctrace_add_cold_start take. Returns 0 (*out NULL when n is 0), or -1 with
  * errno ENOMEM.
  */
 int events_by_time(const struct prof_event *ev, size_t n, const struct prof_event ***out);
@@ -78,9 +78,9 @@ struct coldstart_build_opts {
 int coldstart_build(struct coldstart *c, const struct coldstart_build_opts *o,
 		    struct invocation *inv);
 
-/* Add the cold start to the trace export (trace_event.h) from the sorted
- * events; tw NULL: nothing. Call coldstart_build first. Returns 0 or -1. */
-int coldstart_export(const struct coldstart *c, struct trace_writer *tw,
+/* Add the cold start to the trace export (chrome_trace.h) from the sorted
+ * events; ct NULL: nothing. Call coldstart_build first. Returns 0 or -1. */
+int coldstart_export(const struct coldstart *c, struct ctrace *ct,
 		     const struct invocation *inv);
 
 /* How benchmark's wait for the answer of its cold start ended. */

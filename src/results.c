@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "breakdown_json.h"
+#include "breakdown_median.h"
 #include "jsonenc.h"
 #include "util.h"
 

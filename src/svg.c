@@ -517,6 +517,91 @@ static void wf_compute(const struct results *r, struct wf_row *w)
 	w->start[PHASE_HANDLER] = init + wait;
 }
 
+/* The title, and how to read the chart. */
+static void wf_head(struct svgbuf *b)
+{
+	text_at(b, 12, 22, "font-size=\"15\" font-weight=\"bold\" fill=\"#1a202c\"",
+		"Median phase waterfall (ms from execve entry)");
+	text_at(b, 12, 42, "font-size=\"11\" fill=\"#4a5568\"",
+		"Each bar is the median of that phase taken on its own over the successful cold "
+		"starts, so the bars need not add up to the median total (the black mark).");
+	text_at(b, 12, 57, "font-size=\"11\" fill=\"#4a5568\"",
+		"exec and init start at execve entry (init = Lambda's Init Duration, up to GET /next); "
+		"connect lies inside init; wait follows init, handler follows wait.");
+}
+
+/* Phase p's row of one input, at ry: its name, and its bar with its figure or "not measured". */
+static void wf_bar(struct svgbuf *b, const struct axis *ax, const struct wf_row *w,
+		   const struct report_input *in, size_t p, int ry)
+{
+	double x0, x1;
+	char lab[160];
+
+	svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+		      "fill=\"#2d3748\">%s</text>", PL - 82, ry + 13,
+		      p == PHASE_CONNECT ? "connect (in init)" : inv_phases[p].name);
+	if (!w->n[p]) {
+		svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
+			      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
+			      "not measured (timing: ", PL + 6, ry + 13);
+		svgbuf_escape(b, in->res->timing_source);
+		svgbuf_puts(b, ")</text>");
+		return;
+	}
+	x0 = xpos(ax, w->start[p]);
+	x1 = xpos(ax, w->start[p] + w->med[p]);
+	if (x1 - x0 < 1)	/* visible even when tiny */
+		x1 = x0 + 1;
+	svgbuf_printf(b, "<rect class=\"bar phase-%s\" x=\"%.1f\" y=\"%d\" "
+		      "width=\"%.1f\" height=\"%d\" fill=\"%s\" rx=\"2\">"
+		      "<title>%s: median %.3f ms (n=%zu)</title></rect>",
+		      inv_phases[p].name, x0, ry + 2, x1 - x0, WF_ROW - 6,
+		      wf_color[p], inv_phases[p].name, w->med[p], w->n[p]);
+	snprintf(lab, sizeof(lab), "%.3f ms", w->med[p]);
+	svgbuf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\" "
+		      "text-anchor=\"end\" font-size=\"11\" font-weight=\"bold\" "
+		      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 13, lab);
+	if (p == PHASE_CONNECT && !w->n_conn_off)
+		svgbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
+			      "fill=\"#718096\">start not measured: drawn after "
+			      "exec</text>", x1 + 6, ry + 13);
+}
+
+/* The median total's mark across the group at top, with its figure. */
+static void wf_total(struct svgbuf *b, const struct axis *ax, const struct wf_row *w, int top)
+{
+	double x = xpos(ax, w->total);
+
+	svgbuf_printf(b, "<line class=\"mark total\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+		      "y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>", x, top + 4, x,
+		      top + WF_GROUP - 12, C_P50);
+	svgbuf_printf(b, "<text class=\"label total\" x=\"%.1f\" y=\"%d\" "
+		      "text-anchor=\"%s\" font-size=\"11\" font-weight=\"bold\" "
+		      "fill=\"%s\">median total %.3f ms</text>",
+		      x > PR - 170 ? x - 5 : x + 5, top + 15,
+		      x > PR - 170 ? "end" : "start", C_P50, w->total);
+}
+
+/* Input k's group: its band, its label and count, a row per phase, the total's mark. */
+static void wf_group(struct svgbuf *b, const struct axis *ax, const struct wf_row *w,
+		     const struct report_input *in, size_t k)
+{
+	int top = WF_TOP + (int)k * WF_GROUP;
+	char det[96];
+
+	snprintf(det, sizeof(det), "%zu successful cold starts", in->res->n_ok);
+	svgbuf_printf(b, "<g class=\"group\">");
+	svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+		      PL, top, PR - PL, WF_GROUP - 10, k % 2 ? "#f7fafc" : "#edf2f7");
+	row_label(b, k, in, top + 16, NULL);
+	text_at(b, PL + 6, top + 16, "font-size=\"11\" fill=\"#4a5568\"", det);
+	for (size_t p = 0; p < WF_N; p++)
+		wf_bar(b, ax, w, in, p, top + WF_HEAD + (int)p * WF_ROW);
+	if (w->n_total)
+		wf_total(b, ax, w, top);
+	svgbuf_puts(b, "</g>");
+}
+
 int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t n, int y)
 {
 	struct wf_row *rows;
@@ -545,75 +630,9 @@ int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t 
 	h = ybot + 50 + sources_height(n);
 
 	svg_open(b, y, h, "waterfall", "Median phase waterfall");
-	text_at(b, 12, 22, "font-size=\"15\" font-weight=\"bold\" fill=\"#1a202c\"",
-		"Median phase waterfall (ms from execve entry)");
-	text_at(b, 12, 42, "font-size=\"11\" fill=\"#4a5568\"",
-		"Each bar is the median of that phase taken on its own over the successful cold "
-		"starts, so the bars need not add up to the median total (the black mark).");
-	text_at(b, 12, 57, "font-size=\"11\" fill=\"#4a5568\"",
-		"exec and init start at execve entry (init = Lambda's Init Duration, up to GET /next); "
-		"connect lies inside init; wait follows init, handler follows wait.");
-	for (k = 0; k < n; k++) {
-		const struct wf_row *w = &rows[k];
-		int top = WF_TOP + (int)k * WF_GROUP;
-		char det[96];
-
-		snprintf(det, sizeof(det), "%zu successful cold starts", in[k].res->n_ok);
-		svgbuf_printf(b, "<g class=\"group\">");
-		svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-			      PL, top, PR - PL, WF_GROUP - 10, k % 2 ? "#f7fafc" : "#edf2f7");
-		row_label(b, k, &in[k], top + 16, NULL);
-		text_at(b, PL + 6, top + 16, "font-size=\"11\" fill=\"#4a5568\"", det);
-		for (p = 0; p < WF_N; p++) {
-			int ry = top + WF_HEAD + (int)p * WF_ROW;
-			char lab[160];
-
-			svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
-				      "fill=\"#2d3748\">%s</text>", PL - 82, ry + 13,
-				      p == PHASE_CONNECT ? "connect (in init)" : inv_phases[p].name);
-			if (!w->n[p]) {
-				svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
-					      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
-					      "not measured (timing: ", PL + 6, ry + 13);
-				svgbuf_escape(b, in[k].res->timing_source);
-				svgbuf_puts(b, ")</text>");
-				continue;
-			}
-			{
-				double x0 = xpos(&ax, w->start[p]);
-				double x1 = xpos(&ax, w->start[p] + w->med[p]);
-
-				if (x1 - x0 < 1)	/* visible even when tiny */
-					x1 = x0 + 1;
-				svgbuf_printf(b, "<rect class=\"bar phase-%s\" x=\"%.1f\" y=\"%d\" "
-					      "width=\"%.1f\" height=\"%d\" fill=\"%s\" rx=\"2\">"
-					      "<title>%s: median %.3f ms (n=%zu)</title></rect>",
-					      inv_phases[p].name, x0, ry + 2, x1 - x0, WF_ROW - 6,
-					      wf_color[p], inv_phases[p].name, w->med[p], w->n[p]);
-				snprintf(lab, sizeof(lab), "%.3f ms", w->med[p]);
-				svgbuf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\" "
-					      "text-anchor=\"end\" font-size=\"11\" font-weight=\"bold\" "
-					      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 13, lab);
-				if (p == PHASE_CONNECT && !w->n_conn_off)
-					svgbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
-						      "fill=\"#718096\">start not measured: drawn after "
-						      "exec</text>", x1 + 6, ry + 13);
-			}
-		}
-		if (w->n_total) {
-			double x = xpos(&ax, w->total);
-
-			svgbuf_printf(b, "<line class=\"mark total\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-				      "y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>", x, top + 4, x,
-				      top + WF_GROUP - 12, C_P50);
-			svgbuf_printf(b, "<text class=\"label total\" x=\"%.1f\" y=\"%d\" "
-				      "text-anchor=\"%s\" font-size=\"11\" font-weight=\"bold\" "
-				      "fill=\"%s\">median total %.3f ms</text>",
-				      x > PR - 170 ? x - 5 : x + 5, top + 15,
-				      x > PR - 170 ? "end" : "start", C_P50, w->total);
-		}
-		svgbuf_puts(b, "</g>");
-	}
+	wf_head(b);
+	for (k = 0; k < n; k++)
+		wf_group(b, &ax, &rows[k], &in[k], k);
 	draw_axis(b, &ax, WF_TOP, ybot, "ms from execve entry (median of each phase)");
 	sources(b, "Source: measurements[] exec_ms, connect_ms, init_ms, wait_ms, handler_ms, total_ms "
 		"and kernel_ns.connect_start of each results file:", in, n, ybot + 60);
@@ -630,10 +649,95 @@ int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t 
 #define BAR_HEAD	24
 #define BAR_GROUP	(BAR_HEAD + 3 * BAR_ROW + 12)
 
+/* The bars of each input, in the order of its stats init, handler, total. */
+static const char *const bar_names[] = { "init", "handler", "total" };
+static const char *const bar_colors[] = { C_INIT, C_HANDLER, C_TOTAL };
+
+/* The title, how to read the chart, and the legend. */
+static void bars_head(struct svgbuf *b)
+{
+	text_at(b, 12, 22, "font-size=\"15\" font-weight=\"bold\" fill=\"#1a202c\"",
+		"Cold start per runtime: init, handler, total (ms)");
+	text_at(b, 12, 42, "font-size=\"11\" fill=\"#4a5568\"",
+		"Bars: mean over the successful cold starts (as lambda-perf shows). Marks: p50 "
+		"(black) and p99 (red); with fewer than 100 cold starts p99 is close to the max.");
+	svgbuf_printf(b, "<g class=\"legend\" font-size=\"11\" fill=\"#2d3748\">");
+	for (int p = 0; p < 3; p++) {
+		svgbuf_printf(b, "<rect x=\"%d\" y=\"52\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+			      "<text x=\"%d\" y=\"62\">%s</text>", 12 + p * 90, bar_colors[p],
+			      28 + p * 90, bar_names[p]);
+	}
+	svgbuf_printf(b, "<line x1=\"290\" y1=\"51\" x2=\"290\" y2=\"65\" stroke=\"%s\" "
+		      "stroke-width=\"3\"/><text x=\"296\" y=\"62\">p50</text>", C_P50);
+	svgbuf_printf(b, "<line x1=\"340\" y1=\"51\" x2=\"340\" y2=\"65\" stroke=\"%s\" "
+		      "stroke-width=\"3\"/><text x=\"346\" y=\"62\">p99</text></g>", C_P99);
+}
+
+/* Metric p's row at ry: its name, and its bar with the p50 and p99 marks and the figures, or
+ * "not measured". */
+static void bars_row(struct svgbuf *b, const struct axis *ax, const struct stats *st, size_t p,
+		     int ry)
+{
+	double x0 = xpos(ax, 0), x1, x50, x99, xl;
+	char lab[160];
+
+	svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+		      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 14, bar_names[p]);
+	if (!st->n) {
+		svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
+			      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
+			      "not measured</text>", PL + 6, ry + 14);
+		return;
+	}
+	x1 = fmax(xpos(ax, st->avg), x0 + 1);
+	x50 = xpos(ax, st->p50);
+	x99 = xpos(ax, st->p99);
+	svgbuf_printf(b, "<rect class=\"bar metric-%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+		      "height=\"%d\" fill=\"%s\" rx=\"2\"><title>%s: mean %.3f ms "
+		      "(n=%zu)</title></rect>", bar_names[p], x0, ry + 3, x1 - x0,
+		      BAR_ROW - 6, bar_colors[p], bar_names[p], st->avg, st->n);
+	svgbuf_printf(b, "<line class=\"mark p50\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+		      "y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>", x50, ry, x50,
+		      ry + BAR_ROW, C_P50);
+	svgbuf_printf(b, "<line class=\"mark p99\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+		      "y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>", x99, ry, x99,
+		      ry + BAR_ROW, C_P99);
+	snprintf(lab, sizeof(lab), "mean %.3f, p50 %.3f, p99 %.3f ms", st->avg, st->p50, st->p99);
+	/* the figures right of the bar, or inside it (white) when they would not fit */
+	xl = fmax(x1, x99) + 8;
+	if (xl + 6.5 * (double)strlen(lab) < PR + 30)
+		svgbuf_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
+			      "font-size=\"11\" fill=\"#2d3748\">", xl, ry + 14);
+	else
+		svgbuf_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
+			      "text-anchor=\"end\" font-size=\"11\" "
+			      "fill=\"#ffffff\">", fmin(x1, x50) - 8, ry + 14);
+	svgbuf_escape(b, lab);
+	svgbuf_puts(b, "</text>");
+}
+
+/* Input k's group: its band, its label and counts, a row per metric. */
+static void bars_group(struct svgbuf *b, const struct axis *ax, const struct report_input *in,
+		       size_t k)
+{
+	const struct results *r = in->res;
+	const struct stats *st[3] = { &r->init, &r->handler, &r->total };
+	int top = BAR_TOP + (int)k * BAR_GROUP;
+	char det[96];
+
+	snprintf(det, sizeof(det), "%zu successful, %zu failed cold starts", r->n_ok, r->n_failed);
+	svgbuf_printf(b, "<g class=\"group\">");
+	svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+		      PL, top, PR - PL, BAR_GROUP - 8, k % 2 ? "#f7fafc" : "#edf2f7");
+	row_label(b, k, in, top + 16, NULL);
+	text_at(b, PL + 6, top + 16, "font-size=\"11\" fill=\"#4a5568\"", det);
+	for (size_t p = 0; p < 3; p++)
+		bars_row(b, ax, st[p], p, top + BAR_HEAD + (int)p * BAR_ROW - 4);
+	svgbuf_puts(b, "</g>");
+}
+
 int svg_chart_bars(struct svgbuf *b, const struct report_input *in, size_t n, int y)
 {
-	static const char *const names[] = { "init", "handler", "total" };
-	static const char *const colors[] = { C_INIT, C_HANDLER, C_TOTAL };
 	double hi = 0;
 	struct axis ax;
 	size_t k, p;
@@ -655,79 +759,9 @@ int svg_chart_bars(struct svgbuf *b, const struct report_input *in, size_t n, in
 	h = ybot + 50 + sources_height(n);
 
 	svg_open(b, y, h, "bars", "Cold start per runtime: mean init, handler and total");
-	text_at(b, 12, 22, "font-size=\"15\" font-weight=\"bold\" fill=\"#1a202c\"",
-		"Cold start per runtime: init, handler, total (ms)");
-	text_at(b, 12, 42, "font-size=\"11\" fill=\"#4a5568\"",
-		"Bars: mean over the successful cold starts (as lambda-perf shows). Marks: p50 "
-		"(black) and p99 (red); with fewer than 100 cold starts p99 is close to the max.");
-	/* legend */
-	svgbuf_printf(b, "<g class=\"legend\" font-size=\"11\" fill=\"#2d3748\">");
-	for (p = 0; p < 3; p++) {
-		svgbuf_printf(b, "<rect x=\"%d\" y=\"52\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-			      "<text x=\"%d\" y=\"62\">%s</text>", 12 + (int)p * 90, colors[p],
-			      28 + (int)p * 90, names[p]);
-	}
-	svgbuf_printf(b, "<line x1=\"290\" y1=\"51\" x2=\"290\" y2=\"65\" stroke=\"%s\" "
-		      "stroke-width=\"3\"/><text x=\"296\" y=\"62\">p50</text>", C_P50);
-	svgbuf_printf(b, "<line x1=\"340\" y1=\"51\" x2=\"340\" y2=\"65\" stroke=\"%s\" "
-		      "stroke-width=\"3\"/><text x=\"346\" y=\"62\">p99</text></g>", C_P99);
-	for (k = 0; k < n; k++) {
-		const struct results *r = in[k].res;
-		const struct stats *st[3] = { &r->init, &r->handler, &r->total };
-		int top = BAR_TOP + (int)k * BAR_GROUP;
-		char det[96];
-
-		snprintf(det, sizeof(det), "%zu successful, %zu failed cold starts", r->n_ok,
-			 r->n_failed);
-		svgbuf_printf(b, "<g class=\"group\">");
-		svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
-			      PL, top, PR - PL, BAR_GROUP - 8, k % 2 ? "#f7fafc" : "#edf2f7");
-		row_label(b, k, &in[k], top + 16, NULL);
-		text_at(b, PL + 6, top + 16, "font-size=\"11\" fill=\"#4a5568\"", det);
-		for (p = 0; p < 3; p++) {
-			int ry = top + BAR_HEAD + (int)p * BAR_ROW - 4;
-			double x0 = xpos(&ax, 0), x1, x50, x99;
-			char lab[160];
-
-			svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
-				      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 14, names[p]);
-			if (!st[p]->n) {
-				svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
-					      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
-					      "not measured</text>", PL + 6, ry + 14);
-				continue;
-			}
-			x1 = fmax(xpos(&ax, st[p]->avg), x0 + 1);
-			x50 = xpos(&ax, st[p]->p50);
-			x99 = xpos(&ax, st[p]->p99);
-			svgbuf_printf(b, "<rect class=\"bar metric-%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-				      "height=\"%d\" fill=\"%s\" rx=\"2\"><title>%s: mean %.3f ms "
-				      "(n=%zu)</title></rect>", names[p], x0, ry + 3, x1 - x0,
-				      BAR_ROW - 6, colors[p], names[p], st[p]->avg, st[p]->n);
-			svgbuf_printf(b, "<line class=\"mark p50\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-				      "y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>", x50, ry, x50,
-				      ry + BAR_ROW, C_P50);
-			svgbuf_printf(b, "<line class=\"mark p99\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
-				      "y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>", x99, ry, x99,
-				      ry + BAR_ROW, C_P99);
-			snprintf(lab, sizeof(lab), "mean %.3f, p50 %.3f, p99 %.3f ms", st[p]->avg,
-				 st[p]->p50, st[p]->p99);
-			{
-				double xl = fmax(x1, x99) + 8;
-
-				if (xl + 6.5 * (double)strlen(lab) < PR + 30)
-					svgbuf_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
-						      "font-size=\"11\" fill=\"#2d3748\">", xl, ry + 14);
-				else
-					svgbuf_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
-						      "text-anchor=\"end\" font-size=\"11\" "
-						      "fill=\"#ffffff\">", fmin(x1, x50) - 8, ry + 14);
-			}
-			svgbuf_escape(b, lab);
-			svgbuf_puts(b, "</text>");
-		}
-		svgbuf_puts(b, "</g>");
-	}
+	bars_head(b);
+	for (k = 0; k < n; k++)
+		bars_group(b, &ax, &in[k], k);
 	draw_axis(b, &ax, BAR_TOP, ybot, "ms");
 	sources(b, "Source: stats of measurements[] init_ms, handler_ms, total_ms (successful cold "
 		"starts) of each results file:", in, n, ybot + 60);

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "chrome_trace.h"
 #include "coldstart.h"
-#include "trace_event.h"
 
 #define ROOT 100u
 #define MS 1000000ull
@@ -245,7 +245,7 @@ static void test_build_userspace(void **state)
 static void test_export(void **state)
 {
 	const struct coldstart_build_opts bo = { .traced = true };
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	struct coldstart c = { 0 };
 	struct invocation inv;
 	char *json;
@@ -259,12 +259,12 @@ static void test_export(void **state)
 	assert_int_equal(coldstart_build(&c, &bo, &inv), 0);
 	assert_int_equal(coldstart_export(&c, NULL, &inv), 0);	/* no --trace-out */
 	assert_int_equal(coldstart_export(&c, w, &inv), 0);
-	json = trace_to_json(w);
+	json = ctrace_to_json(w);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"cold start 4\""));
 	assert_non_null(strstr(json, "\"span\":\"exec_enter -> next_sent\""));
 	free(json);
-	trace_free(w);
+	ctrace_free(w);
 	coldstart_free(&c);
 }
 

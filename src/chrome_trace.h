@@ -2,14 +2,15 @@
  * Cold starts -> Chrome Trace Event Format JSON (the "JSON Object Format"),
  * for Perfetto UI (ui.perfetto.dev) and chrome://tracing. Pure: takes events
  * and invocation records, returns a string; the caller writes the file.
+ * (chrome_trace_rec.h says which of chrome_trace*.c does what.)
  *
  * Usage:
- *   struct trace_writer *w = trace_open();
- *   for each cold start: trace_add_cold_start(w, inv.index, ev, n, &inv);
+ *   struct ctrace *w = ctrace_open();
+ *   for each cold start: ctrace_add_cold_start(w, inv.index, ev, n, &inv);
  *                        (ev in time order, after timeline_build filled inv from
  *                        the same ev; ev may be freed after)
- *   char *json = trace_to_json(w);   ... write it ...   free(json);
- *   trace_free(w);
+ *   char *json = ctrace_to_json(w);   ... write it ...   free(json);
+ *   ctrace_free(w);
  *
  * What the file holds:
  *   {"displayTimeUnit":"ns","otherData":{...},"traceEvents":[...]}
@@ -57,17 +58,17 @@
  * thread they nest with its own syscall slices when the main thread makes
  * the Runtime API calls (the usual case).
  */
-#ifndef TRACE_EVENT_H
-#define TRACE_EVENT_H
+#ifndef CHROME_TRACE_H
+#define CHROME_TRACE_H
 #include <stddef.h>
 #include <linux/types.h>
 #include "profiler_events.h"
 #include "invocation.h"
 
-struct trace_writer;
+struct ctrace;
 
 /* A new, empty writer (holds everything in memory). NULL with errno ENOMEM. */
-struct trace_writer *trace_open(void);
+struct ctrace *ctrace_open(void);
 
 /*
  * Add one cold start: its 1-based index, its events in time order as
@@ -79,15 +80,15 @@ struct trace_writer *trace_open(void);
  * EINVAL (w or inv NULL, ev NULL with n > 0) or ENOMEM (the writer is then
  * unchanged except for what was already added of this cold start).
  */
-int trace_add_cold_start(struct trace_writer *w, int index, const struct prof_event *const *ev,
-			 size_t n, const struct invocation *inv);
+int ctrace_add_cold_start(struct ctrace *w, int index, const struct prof_event *const *ev,
+			  size_t n, const struct invocation *inv);
 
 /* The whole trace as a NUL-terminated JSON string (malloc'd; free() it).
  * Does not consume the writer. NULL with errno EINVAL (w NULL) or ENOMEM. */
-char *trace_to_json(const struct trace_writer *w);
+char *ctrace_to_json(const struct ctrace *w);
 
 /* Accepts NULL. */
-void trace_free(struct trace_writer *w);
+void ctrace_free(struct ctrace *w);
 
 /*
  * Copy n bytes of captured data to out (at least n + 1 bytes) as valid UTF-8:
@@ -95,5 +96,5 @@ void trace_free(struct trace_writer *w);
  * sequences, NUL and control bytes other than \t \n \r, DEL) becomes '?'.
  * The output is never longer than the input. Returns its length.
  */
-size_t trace_sanitize(const unsigned char *in, size_t n, char *out);
+size_t ctrace_sanitize(const unsigned char *in, size_t n, char *out);
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Unit tests for src/trace_event.c: hand-made event sequences -> (sorted once) timeline_build ->
- * Chrome Trace Event JSON, parsed back with cJSON and checked event by event. */
+/* Unit tests for src/chrome_trace*.c (chrome_trace.h): hand-made event sequences -> (sorted
+ * once) timeline_build -> Chrome Trace Event JSON, parsed back with cJSON and checked event by
+ * event. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,8 +13,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include "chrome_trace.h"
 #include "coldstart.h"
-#include "trace_event.h"
 #include "timeline.h"
 
 #define T0 5000000000ull	/* exec_enter of the first cold start */
@@ -137,14 +138,14 @@ static void build_inv(const struct seq *s, int index, struct invocation *inv)
 	free(t);
 }
 
-/* trace_add_cold_start on the events in time order, as coldstart_export hands them over. */
-static int add_cs(struct trace_writer *w, int index, const struct seq *s, const struct invocation *inv)
+/* ctrace_add_cold_start on the events in time order, as coldstart_export hands them over. */
+static int add_cs(struct ctrace *w, int index, const struct seq *s, const struct invocation *inv)
 {
 	const struct prof_event **t;
 	int ret, err;
 
 	assert_int_equal(events_by_time(s->ev, s->n, &t), 0);
-	ret = trace_add_cold_start(w, index, t, s->n, inv);
+	ret = ctrace_add_cold_start(w, index, t, s->n, inv);
 	err = errno;
 	free(t);
 	errno = err;
@@ -322,9 +323,9 @@ static int validate(const cJSON *root)
 }
 
 /* The JSON of a writer, checked to be valid UTF-8 and parsed. */
-static cJSON *render(struct trace_writer *w, char **text)
+static cJSON *render(struct ctrace *w, char **text)
 {
-	char *s = trace_to_json(w);
+	char *s = ctrace_to_json(w);
 	char *copy;
 	cJSON *root;
 	size_t l;
@@ -333,7 +334,7 @@ static cJSON *render(struct trace_writer *w, char **text)
 	l = strlen(s);
 	copy = malloc(l + 1);
 	assert_non_null(copy);
-	assert_int_equal(trace_sanitize((const unsigned char *)s, l, copy), l);
+	assert_int_equal(ctrace_sanitize((const unsigned char *)s, l, copy), l);
 	assert_memory_equal(copy, s, l);	/* unchanged: already valid UTF-8 */
 	free(copy);
 	root = cJSON_Parse(s);
@@ -351,7 +352,7 @@ static void test_one_cold_start(void **state)
 {
 	struct seq s;
 	struct invocation inv;
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	const cJSON *total, *init, *ph, *cs, *e, *a;
 	const char *names[] = { "exec", "connect", "init", "wait", "handler" };
 	cJSON *root;
@@ -477,7 +478,7 @@ static void test_one_cold_start(void **state)
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(a, "peak (sampled once, at exit)")->valueint,
 			 5120);
 	cJSON_Delete(root);
-	trace_free(w);
+	ctrace_free(w);
 }
 
 static void test_escaping(void **state)
@@ -486,7 +487,7 @@ static void test_escaping(void **state)
 					       "\xc3\xa9\x00z\xe2\x82";
 	struct seq s;
 	struct invocation inv;
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	const cJSON *e;
 	cJSON *root;
 	char *text;
@@ -516,7 +517,7 @@ static void test_escaping(void **state)
 	assert_string_equal(meta_name(root, "thread_name", 100, 100), "boot\"strap\n");
 	free(text);
 	cJSON_Delete(root);
-	trace_free(w);
+	ctrace_free(w);
 }
 
 static void test_sanitize(void **state)
@@ -525,20 +526,20 @@ static void test_sanitize(void **state)
 	char out[32];
 
 	(void)state;
-	assert_int_equal(trace_sanitize((const unsigned char *)"a\tb\r\n", 5, out), 5);
+	assert_int_equal(ctrace_sanitize((const unsigned char *)"a\tb\r\n", 5, out), 5);
 	assert_string_equal(out, "a\tb\r\n");
-	trace_sanitize((const unsigned char *)"\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80", 11, out);
+	ctrace_sanitize((const unsigned char *)"\xc0\xaf|\xed\xa0\x80|\xf4\x90\x80\x80", 11, out);
 	assert_string_equal(out, "??|???|????");	/* overlong, surrogate, > U+10FFFF */
-	trace_sanitize((const unsigned char *)"\xf0\x9f\x98\x80\xe2\x82\xac", 7, out);
+	ctrace_sanitize((const unsigned char *)"\xf0\x9f\x98\x80\xe2\x82\xac", 7, out);
 	assert_string_equal(out, "\xf0\x9f\x98\x80\xe2\x82\xac");	/* valid 4- and 3-byte */
 	/* cut by the capture; an exact-size heap copy so ASan sees any over-read */
 	in = malloc(3);
 	assert_non_null(in);
 	memcpy(in, "\xf0\x9f\x98", 3);
-	trace_sanitize(in, 3, out);
+	ctrace_sanitize(in, 3, out);
 	assert_string_equal(out, "???");
 	free(in);
-	assert_int_equal(trace_sanitize((const unsigned char *)"", 0, out), 0);
+	assert_int_equal(ctrace_sanitize((const unsigned char *)"", 0, out), 0);
 	assert_string_equal(out, "");
 }
 
@@ -546,7 +547,7 @@ static void test_two_cold_starts(void **state)
 {
 	struct seq s1, s2;
 	struct invocation i1, i2;
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	const cJSON *c1, *c2, *t2, *a;
 	cJSON *root;
 
@@ -586,7 +587,7 @@ static void test_two_cold_starts(void **state)
 	a = cJSON_GetObjectItemCaseSensitive(root, "otherData");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(a, "pid_reuses")->valueint, 1);
 	cJSON_Delete(root);
-	trace_free(w);
+	ctrace_free(w);
 }
 
 /* A shell bootstrap: curl children make the calls, one exec fails. */
@@ -594,7 +595,7 @@ static void test_process_tree(void **state)
 {
 	struct seq s;
 	struct invocation inv;
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	const cJSON *e, *a, *cs;
 	cJSON *root;
 
@@ -669,7 +670,7 @@ static void test_process_tree(void **state)
 		if (!strcmp(str_of(e, "ph"), "X") && strcmp(str_of(e, "name"), "cold start 1"))
 			assert_inside(cs, e);
 	cJSON_Delete(root);
-	trace_free(w);
+	ctrace_free(w);
 }
 
 /* Ring-buffer order is not time order: the output is the same. */
@@ -677,7 +678,7 @@ static void test_unsorted_input(void **state)
 {
 	struct seq s, r;
 	struct invocation inv;
-	struct trace_writer *w1 = trace_open(), *w2 = trace_open();
+	struct ctrace *w1 = ctrace_open(), *w2 = ctrace_open();
 	char *a, *b;
 	cJSON *root;
 
@@ -689,8 +690,8 @@ static void test_unsorted_input(void **state)
 	build_inv(&s, 1, &inv);
 	assert_int_equal(add_cs(w1, 1, &s, &inv), 0);
 	assert_int_equal(add_cs(w2, 1, &r, &inv), 0);
-	a = trace_to_json(w1);
-	b = trace_to_json(w2);
+	a = ctrace_to_json(w1);
+	b = ctrace_to_json(w2);
 	assert_non_null(a);
 	assert_non_null(b);
 	assert_string_equal(a, b);
@@ -700,8 +701,8 @@ static void test_unsorted_input(void **state)
 	cJSON_Delete(root);
 	free(a);
 	free(b);
-	trace_free(w1);
-	trace_free(w2);
+	ctrace_free(w1);
+	ctrace_free(w2);
 }
 
 /* An event before exec_enter moves the origin there (no negative ts); ts 0 events are dropped. */
@@ -709,7 +710,7 @@ static void test_origin_and_skipped(void **state)
 {
 	struct seq s;
 	struct invocation inv;
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	const cJSON *a, *e;
 	cJSON *root;
 
@@ -732,14 +733,14 @@ static void test_origin_and_skipped(void **state)
 	assert_int_equal(ns_of(e, "dur"), 8500000);
 	assert_inside(e, find(root, 'X', "close", 100));
 	cJSON_Delete(root);
-	trace_free(w);
+	ctrace_free(w);
 }
 
 static void test_bad_input_and_empty(void **state)
 {
 	struct seq s;
 	struct invocation inv;
-	struct trace_writer *w = trace_open();
+	struct ctrace *w = ctrace_open();
 	const cJSON *a;
 	cJSON *root;
 
@@ -750,15 +751,15 @@ static void test_bad_input_and_empty(void **state)
 	assert_int_equal(add_cs(NULL, 1, &s, &inv), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_int_equal(trace_add_cold_start(w, 1, NULL, 3, &inv), -1);
+	assert_int_equal(ctrace_add_cold_start(w, 1, NULL, 3, &inv), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
 	assert_int_equal(add_cs(w, 1, &s, NULL), -1);
 	assert_int_equal(errno, EINVAL);
 	errno = 0;
-	assert_null(trace_to_json(NULL));
+	assert_null(ctrace_to_json(NULL));
 	assert_int_equal(errno, EINVAL);
-	trace_free(NULL);
+	ctrace_free(NULL);
 
 	/* nothing added: a valid file with the profiler's track only */
 	root = render(w, NULL);
@@ -771,14 +772,14 @@ static void test_bad_input_and_empty(void **state)
 	memset(&inv, 0, sizeof(inv));
 	inv.root_pid = 400;
 	inv.outcome = INV_SPAWN_FAILED;
-	assert_int_equal(trace_add_cold_start(w, 1, NULL, 0, &inv), 0);
+	assert_int_equal(ctrace_add_cold_start(w, 1, NULL, 0, &inv), 0);
 	root = render(w, NULL);
 	validate(root);
 	assert_null(find(root, 'X', "cold start 1", 0));
 	a = cJSON_GetObjectItemCaseSensitive(root, "otherData");
 	assert_int_equal(cJSON_GetObjectItemCaseSensitive(a, "cold_starts")->valueint, 1);
 	cJSON_Delete(root);
-	trace_free(w);
+	ctrace_free(w);
 }
 
 int main(void)

@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Cold starts -> Chrome Trace Event Format JSON: the records held in memory and the file they
+ * make. See chrome_trace.h. */
+#include "chrome_trace_rec.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *xstrdup(const char *s)
+{
+	size_t l = strlen(s) + 1;
+	char *p = malloc(l);
+
+	if (p)
+		memcpy(p, s, l);
+	return p;
+}
+
+char *ctrace_args_text(cJSON *o, bool ok)
+{
+	char *s = NULL;
+
+	if (o && ok)
+		s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (!s)
+		errno = ENOMEM;
+	return s;
+}
+
+int ctrace_push(struct ctrace *w, char ph, const char *cat, const char *name, uint32_t pid,
+		uint32_t tid, uint64_t ts, uint64_t dur, char *args)
+{
+	struct ctrace_rec *r;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		struct ctrace_rec *p = realloc(w->r, cap * sizeof(*p));
+
+		if (!p)
+			goto nomem;
+		w->r = p;
+		w->cap = cap;
+	}
+	r = &w->r[w->n];
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(name);
+	if (!r->name)
+		goto nomem;
+	r->ph = ph;
+	r->cat = cat;
+	r->pid = pid;
+	r->tid = tid;
+	r->ts = ts;
+	r->dur = dur;
+	r->args = args;
+	r->seq = w->seq++;
+	w->n++;
+	if (ph != 'M' && (!w->have_min || ts < w->min_ts)) {
+		w->min_ts = ts;
+		w->have_min = true;
+	}
+	return 0;
+nomem:
+	free(args);
+	errno = ENOMEM;
+	return -1;
+}
+
+int ctrace_push_meta(struct ctrace *w, const char *what, uint32_t pid, uint32_t tid,
+		     const char *name, int sort_index)
+{
+	cJSON *a = cJSON_CreateObject();
+	char *txt;
+
+	if (!a)
+		goto nomem;
+	if (name ? !cJSON_AddStringToObject(a, "name", name)
+		 : !cJSON_AddNumberToObject(a, "sort_index", sort_index)) {
+		cJSON_Delete(a);
+		goto nomem;
+	}
+	txt = ctrace_args_text(a, true);
+	if (!txt)
+		goto nomem;
+	return ctrace_push(w, 'M', NULL, what, pid, tid, 0, 0, txt);
+nomem:
+	errno = ENOMEM;
+	return -1;
+}
+
+struct ctrace *ctrace_open(void)
+{
+	struct ctrace *w = calloc(1, sizeof(*w));
+
+	if (!w) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (ctrace_push_meta(w, "process_name", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			     "profiler", 0) ||
+	    ctrace_push_meta(w, "process_sort_index", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			     NULL, 0) ||
+	    ctrace_push_meta(w, "thread_name", CTRACE_PROFILER_PID, CTRACE_PROFILER_TID,
+			     "cold starts", 0)) {
+		ctrace_free(w);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return w;
+}
+
+void ctrace_free(struct ctrace *w)
+{
+	if (!w)
+		return;
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->r[i].name);
+		free(w->r[i].args);
+	}
+	free(w->r);
+	free(w->pids);
+	free(w);
+}
+
+static int cmp_rec(const void *a, const void *b)
+{
+	const struct ctrace_rec *x = *(const struct ctrace_rec *const *)a;
+	const struct ctrace_rec *y = *(const struct ctrace_rec *const *)b;
+	bool mx = x->ph == 'M', my = y->ph == 'M';
+
+	if (mx != my)
+		return mx ? -1 : 1;
+	if (!mx) {
+		if (x->ts != y->ts)
+			return x->ts < y->ts ? -1 : 1;
+		if (x->dur != y->dur)
+			return x->dur > y->dur ? -1 : 1;	/* parents first */
+	}
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void sb_put(struct sbuf *b, const char *s)
+{
+	size_t l = strlen(s);
+
+	if (b->oom)
+		return;
+	if (b->len + l + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		char *p;
+
+		while (cap < b->len + l + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, l + 1);
+	b->len += l;
+}
+
+/* ns as microseconds with three decimals: exact, and parsed exactly by Perfetto. */
+static void us_text(char *buf, size_t sz, uint64_t ns)
+{
+	snprintf(buf, sz, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
+}
+
+static char *event_text(const struct ctrace_rec *r, uint64_t origin)
+{
+	cJSON *o = cJSON_CreateObject();
+	char num[48];
+	bool ok = o != NULL;
+	char *s;
+
+	ok = ok && cJSON_AddStringToObject(o, "name", r->name);
+	if (r->cat)
+		ok = ok && cJSON_AddStringToObject(o, "cat", r->cat);
+	num[0] = r->ph;
+	num[1] = '\0';
+	ok = ok && cJSON_AddStringToObject(o, "ph", num);
+	if (r->ph != 'M') {
+		us_text(num, sizeof(num), r->ts - origin);
+		ok = ok && cJSON_AddRawToObject(o, "ts", num);
+	}
+	if (r->ph == 'X') {
+		us_text(num, sizeof(num), r->dur);
+		ok = ok && cJSON_AddRawToObject(o, "dur", num);
+	}
+	if (r->ph == 'i')
+		ok = ok && cJSON_AddStringToObject(o, "s", "t");
+	ok = ok && cJSON_AddNumberToObject(o, "pid", r->pid);
+	ok = ok && cJSON_AddNumberToObject(o, "tid", r->tid);
+	if (r->args)
+		ok = ok && cJSON_AddRawToObject(o, "args", r->args);
+	s = ok ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	return s;
+}
+
+static char *header_text(const struct ctrace *w, uint64_t origin, bool at_exec)
+{
+	cJSON *o = cJSON_CreateObject(), *od;
+	char num[32];
+	bool ok = o != NULL;
+	char *s;
+
+	snprintf(num, sizeof(num), "%" PRIu64, origin);
+	ok = ok && cJSON_AddStringToObject(o, "displayTimeUnit", "ns");
+	od = ok ? cJSON_AddObjectToObject(o, "otherData") : NULL;
+	ok = od != NULL;
+	ok = ok && cJSON_AddStringToObject(od, "producer", "profiler " PROFILER_VERSION);
+	ok = ok && cJSON_AddStringToObject(od, "clock", "CLOCK_MONOTONIC (bpf_ktime_get_ns)");
+	ok = ok && cJSON_AddStringToObject(od, "ts_origin_ns", num);
+	ok = ok && cJSON_AddStringToObject(od, "ts_origin",
+					   at_exec ? "exec_enter of the first cold start: ts 0"
+						   : "the earliest event of the trace: ts 0");
+	ok = ok && cJSON_AddStringToObject(od, "units",
+					   "ts and dur in microseconds with ns precision");
+	ok = ok && cJSON_AddNumberToObject(od, "cold_starts", w->cold_starts);
+	ok = ok && cJSON_AddNumberToObject(od, "skipped_events", (double)w->skipped);
+	ok = ok && cJSON_AddNumberToObject(od, "pid_reuses", (double)w->pid_reuses);
+	ok = ok && cJSON_AddStringToObject(od, "rss_kb",
+					   "peak RSS of each process, KiB, recorded once at its exit: "
+					   "the only RSS sample the tracer takes");
+	ok = ok && cJSON_AddStringToObject(od, "pids",
+					   "pid = kernel tgid, tid = kernel thread id; pid 0 is the "
+					   "profiler's pseudo-process grouping the cold starts");
+	s = ok ? cJSON_PrintUnformatted(o) : NULL;
+	cJSON_Delete(o);
+	return s;
+}
+
+char *ctrace_to_json(const struct ctrace *w)
+{
+	struct sbuf b = { 0 };
+	const struct ctrace_rec **order;
+	uint64_t origin = 0;
+	bool at_exec = false;
+	char *head;
+
+	if (!w) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (w->have_origin && (!w->have_min || w->origin <= w->min_ts)) {
+		origin = w->origin;
+		at_exec = true;
+	} else if (w->have_min) {
+		origin = w->min_ts;
+	}
+	order = malloc((w->n ? w->n : 1) * sizeof(*order));
+	head = header_text(w, origin, at_exec);
+	if (!order || !head)
+		goto nomem;
+	for (size_t i = 0; i < w->n; i++)
+		order[i] = &w->r[i];
+	qsort(order, w->n, sizeof(*order), cmp_rec);
+
+	/* the header object without its closing brace, then the events */
+	head[strlen(head) - 1] = '\0';
+	sb_put(&b, head);
+	sb_put(&b, ",\"traceEvents\":[\n");
+	for (size_t i = 0; i < w->n && !b.oom; i++) {
+		char *e = event_text(order[i], origin);
+
+		if (!e)
+			goto nomem;
+		sb_put(&b, e);
+		sb_put(&b, i + 1 < w->n ? ",\n" : "\n");
+		free(e);
+	}
+	sb_put(&b, "]}\n");
+	if (b.oom)
+		goto nomem;
+	free(order);
+	free(head);
+	return b.p;
+nomem:
+	free(order);
+	free(head);
+	free(b.p);
+	errno = ENOMEM;
+	return NULL;
+}
