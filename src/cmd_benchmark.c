@@ -2,8 +2,10 @@
  * the checks and set-up before the run, and the run of every configuration (bench.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -545,25 +547,82 @@ static int open_tracer(struct bench_env *env)
 	return 0;
 }
 
-/* --log-dir, or a new /tmp/profiler-logs-*. */
+/*
+ * A log folder (name, relative to the folder at; shown as path), made 0700 when absent. The
+ * profiler is root and the bootstrap untrusted: a link it could plant in the folder would
+ * turn root's log writes against any file. So the folder must be a real folder (not a link),
+ * the profiler's own (its euid) and writable by no one else, or it is refused.
+ * Returns its fd (O_DIRECTORY, held for the run), or -1 with one line on stderr.
+ */
+static int open_log_folder(int at, const char *name, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(at, name, 0700) && errno != EEXIST) {
+		fprintf(stderr, "profiler: cannot create the log folder %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			fprintf(stderr, "profiler: log folder %s is a symbolic link: give the folder "
+				"itself\n", path);
+		else if (e == ENOTDIR)
+			fprintf(stderr, "profiler: log folder %s is not a directory\n", path);
+		else
+			fprintf(stderr, "profiler: cannot open the log folder %s: %s\n", path,
+				strerror(e));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		fprintf(stderr, "profiler: cannot stat the log folder %s: %s\n", path, strerror(errno));
+	} else if (st.st_uid != geteuid()) {
+		struct passwd *pw = getpwuid(st.st_uid);
+
+		fprintf(stderr, "profiler: log folder %s is owned by uid %u%s%s%s, not by the profiler's "
+			"user (uid %u): its owner could plant links in it\n", path, (unsigned)st.st_uid,
+			pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "", (unsigned)geteuid());
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		fprintf(stderr, "profiler: log folder %s is writable by group or others (mode %04o): the "
+			"bootstrap could plant links in it; give a folder only its owner can write\n",
+			path, (unsigned)(st.st_mode & 07777));
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* --log-dir, or a new /tmp/profiler-logs-*; in a sweep a MEMmb folder in it per size too. */
 static int make_log_dir(struct bench_env *env)
 {
+	const struct bench_opts *o = &env->o;
 	char tmpl[] = "/tmp/profiler-logs-XXXXXX";
 
-	if (env->o.log_dir) {
-		if (mkdir(env->o.log_dir, 0700) && errno != EEXIST) {
-			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", env->o.log_dir,
-				strerror(errno));
+	if (o->log_dir) {
+		strlcpy0(env->log_dir, o->log_dir, sizeof(env->log_dir));
+	} else {
+		if (!mkdtemp(tmpl)) {
+			fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
 			return EXIT_USAGE;
 		}
-		strlcpy0(env->log_dir, env->o.log_dir, sizeof(env->log_dir));
-		return 0;
+		strlcpy0(env->log_dir, tmpl, sizeof(env->log_dir));
 	}
-	if (!mkdtemp(tmpl)) {
-		fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
+	env->log_dfd = open_log_folder(AT_FDCWD, env->log_dir, env->log_dir);
+	if (env->log_dfd < 0)
 		return EXIT_USAGE;
+	for (unsigned k = 0; o->n_mems > 1 && k < o->n_mems; k++) {
+		char name[32], path[PATH_MAX + 32];
+
+		snprintf(name, sizeof(name), "%umb", o->mems[k]);
+		snprintf(path, sizeof(path), "%s/%s", env->log_dir, name);
+		env->config_log_dfd[k] = open_log_folder(env->log_dfd, name, path);
+		if (env->config_log_dfd[k] < 0)
+			return EXIT_USAGE;
 	}
-	strlcpy0(env->log_dir, tmpl, sizeof(env->log_dir));
 	return 0;
 }
 
@@ -609,7 +668,8 @@ static int set_up(struct bench_env *env, const char *event, size_t event_len)
 {
 	int rc;
 
-	if ((rc = open_tracer(env)) || (rc = make_log_dir(env)) || (rc = detect_limits(env)))
+	/* the log folder first: a refusal is then the only line */
+	if ((rc = make_log_dir(env)) || (rc = open_tracer(env)) || (rc = detect_limits(env)))
 		return rc;
 	host_cpu_model(env->host_cpu, sizeof(env->host_cpu));
 	if ((rc = start_emulator(env, event, event_len)))
@@ -690,6 +750,11 @@ static int run_all(struct bench_env *env)
 
 static void clean_up(struct bench_env *env)
 {
+	for (size_t k = 0; k < MAX_CONFIGS; k++)
+		if (env->config_log_dfd[k] >= 0)
+			close(env->config_log_dfd[k]);
+	if (env->log_dfd >= 0)
+		close(env->log_dfd);
 	for (size_t k = 0; k < env->n_json; k++)
 		free(env->json[k]);
 	free(env->json);
@@ -715,6 +780,9 @@ int cmd_benchmark(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	env->txt = stdout;
+	env->log_dfd = -1;
+	for (size_t k = 0; k < MAX_CONFIGS; k++)
+		env->config_log_dfd[k] = -1;
 	rc = parse_opts(argc, argv, &env->o);
 	if (!rc)
 		rc = setup_report(env);

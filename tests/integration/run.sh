@@ -717,6 +717,74 @@ if selected valgrind && command -v valgrind >/dev/null; then
 	fi
 fi
 
+# ------------------------------------------------------------- log dir ---
+# The bootstrap is untrusted and the profiler root: nothing it can do in (or to) the log
+# folder may make root write elsewhere.
+if selected logdir; then
+	echo "== --log-dir (links planted in it, folders others can write)"
+	# one_line_refusal NAME WORDS: the last bench refused with exit 2 and one line saying WORDS
+	one_line_refusal() {
+		if [ "$RC" -eq 2 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "$2" "$ERR"; then
+			ok "$1: exit 2, one line saying '$2'"
+		else
+			nok "$1: exit 2, one line saying '$2'" "rc=$RC" "stderr: $(head -c 400 "$ERR")"
+		fi
+	}
+	# a root-only file: the target of every link planted here, reset before each case
+	reset_root() { printf 'ROOT-ORIGINAL\n' >"$TMP/rootfile" && chmod 600 "$TMP/rootfile"; }
+	reset_root
+	echo "$TMP/rootfile" >"$BD/plant_target"
+	mkdir -p "$BD/logs-777" && chmod 777 "$BD/logs-777"
+	bench logdir-777 -b "$TB/plant_log.sh" -n 2 --log-dir "$BD/logs-777"
+	one_line_refusal "a log folder anyone can write" "writable by group or others"
+	check "... and the link the bootstrap would plant there never gets root's writes" \
+		grep -qx ROOT-ORIGINAL "$TMP/rootfile"
+	mkdir -p "$BD/logs-1777" && chmod 1777 "$BD/logs-1777"
+	bench logdir-1777 -b "$TB/plant_log.sh" -n 2 --log-dir "$BD/logs-1777"
+	one_line_refusal "a sticky folder anyone can write (as /tmp)" "writable by group or others"
+
+	reset_root
+	mkdir -m 700 "$TMP/logs-pre" && ln -s "$TMP/rootfile" "$TMP/logs-pre/invocation-1.log"
+	bench logdir-pre -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-pre"
+	check "a link planted before the run: the run goes on (exit 0)" test "$RC" -eq 0
+	check "... the link is removed, not followed: a regular log in its place" \
+		test -f "$TMP/logs-pre/invocation-1.log" -a ! -L "$TMP/logs-pre/invocation-1.log"
+	check "... root's file untouched" grep -qx ROOT-ORIGINAL "$TMP/rootfile"
+
+	ln -s "$TMP/logs-pre" "$TMP/logs-link"
+	bench logdir-link -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-link"
+	one_line_refusal "a log folder that is a symbolic link" "symbolic link"
+	: >"$TMP/logs-file"
+	bench logdir-file -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-file"
+	one_line_refusal "a log folder that is a file" "not a directory"
+	mkdir -m 700 "$TMP/logs-nobody" && chown 65534:65534 "$TMP/logs-nobody"
+	bench logdir-nobody -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-nobody"
+	one_line_refusal "a log folder owned by another user" "owned by uid 65534"
+
+	reset_root
+	bench logdir-fresh -b "$TB/plant_log.sh" -n 2 --log-dir "$BD/logs-fresh"
+	check "a folder the profiler creates: exit 0" test "$RC" -eq 0
+	check "... root's own, mode 0700" test "$(stat -c '%u %a' "$BD/logs-fresh")" = "0 700"
+	check "... the bootstrap could not plant a link in it" \
+		grep -q "could not plant" "$BD/logs-fresh/invocation-1.log"
+	check "... root's file untouched" grep -qx ROOT-ORIGINAL "$TMP/rootfile"
+	check "... the logs are regular files, root's, mode 0600" \
+		test "$(stat -c '%F %u %a' "$BD/logs-fresh/invocation-2.log")" = "regular file 0 600"
+	"$P" benchmark -b "$B/keepalive" -n 1 -o "$TMP/deflog.json" >/dev/null 2>&1
+	dl=$(jq -r .log_dir "$TMP/deflog.json")
+	check "the default log folder: root's own, mode 0700" \
+		test -n "$dl" -a "$(stat -c '%u %a' "$dl" 2>/dev/null)" = "0 700"
+	[ -n "$dl" ] && rm -rf "$dl"
+	bench logdir-sweep -b "$B/keepalive" -n 1 -m 128,256 --log-dir "$BD/logs-logdir-sweep"
+	check "a sweep's folder per size: root's own, mode 0700" \
+		test "$RC" -eq 0 -a "$(stat -c '%u %a' "$BD/logs-logdir-sweep/128mb" "$BD/logs-logdir-sweep/256mb" | sort -u)" = "0 700"
+	mkdir -m 700 "$TMP/logs-logdir-sweepbad" && mkdir "$TMP/logs-logdir-sweepbad/256mb" && chmod 777 "$TMP/logs-logdir-sweepbad/256mb"
+	bench logdir-sweepbad -b "$B/keepalive" -n 1 -m 128,256 --log-dir "$TMP/logs-logdir-sweepbad"
+	one_line_refusal "a sweep whose folder for one size anyone can write" "writable by group or others"
+	check "... refused before the first cold start" test ! -e "$TMP/logs-logdir-sweepbad/128mb/invocation-1.log"
+	rm -f "$BD/plant_target"
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
