@@ -41,10 +41,11 @@ endif
 # Modules with no kernel or I/O dependency: unit-tested without root.
 PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare elf_info \
              ldcache libsearch zipsize cgroup coldcache svg html_report trace_event breakdown
-# Unit tests link these: the pure modules plus the emulator (loopback only, no root).
-TEST_MODS := $(PURE_MODS) rapi
+# Unit tests link these: the pure modules plus the emulator (loopback only, no root) and the
+# runner (its user rule and fd closing need no root either).
+TEST_MODS := $(PURE_MODS) rapi runner
 MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
-             cmd_memory memory_print cmd_trace tracer runner
+             cmd_memory memory_print cmd_trace tracer
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler

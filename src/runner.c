@@ -16,12 +16,17 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436	/* the same number on every architecture */
+#endif
 
 int runner_init(void)
 {
@@ -196,6 +201,59 @@ int runner_user_can_exec(const struct run_as *u, const char *path)
 	return e;
 }
 
+/* getdents64's record (linux/dirent.h, which glibc does not export) */
+struct dirent64_rec {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Only system calls, on the stack: this runs in the CLONE_VM child too. */
+void runner_close_fds(bool use_close_range)
+{
+	char buf[2048];
+	struct rlimit rl;
+	long n = -1;
+	int dfd, closed;
+	unsigned long fd, top;
+
+	if (use_close_range && syscall(SYS_close_range, 3U, ~0U, 0) == 0)
+		return;
+	/* before Linux 5.9: every fd /proc lists, read again until a pass closes nothing */
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		do {
+			closed = 0;
+			if (lseek(dfd, 0, SEEK_SET) != 0)
+				break;
+			while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+				for (long off = 0; off < n;) {
+					struct dirent64_rec *d = (struct dirent64_rec *)(buf + off);
+					const char *c = d->d_name;
+
+					off += d->d_reclen;
+					for (fd = 0; *c >= '0' && *c <= '9'; c++)
+						fd = fd * 10 + (unsigned long)(*c - '0');
+					if (*c || c == d->d_name || fd < 3 || fd == (unsigned long)dfd)
+						continue;
+					close((int)fd);
+					closed++;
+				}
+			}
+		} while (n == 0 && closed);
+		close(dfd);
+		if (n == 0)
+			return;
+	}
+	/* no /proc either: every fd below the limit */
+	top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	      rl.rlim_cur < (1ul << 20) ? (unsigned long)rl.rlim_cur : 65536;
+	for (fd = 3; fd < top; fd++)
+		close((int)fd);
+}
+
 /*
  * The child of a CLONE_VM|CLONE_VFORK spawn, as glibc's posix_spawn does and as
  * Lambda's own init starts a runtime: it shares our memory until execve, so it
@@ -213,17 +271,21 @@ static int child_fn(void *p)
 	dfl.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
+	/* stdin is /dev/null, never the profiler's (a terminal, a file of root's) */
 	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0 && fd != 0) {
-		dup2(fd, 0);
+	if (fd < 0 || (fd != 0 && dup2(fd, 0) < 0))
+		goto fail;
+	if (fd != 0)
 		close(fd);
-	}
 	if (dup2(a->out_fd, 1) < 0 || dup2(a->out_fd, 2) < 0)
 		goto fail;
 	/* into the cold start's cgroup(s) before the image exists: "0" is "me" */
 	for (int i = 0; i < 2; i++)
 		if (a->cg_fds[i] >= 0 && write(a->cg_fds[i], "0", 1) != 1)
 			goto fail;
+	/* nothing but 0, 1 and 2 reaches the bootstrap: not the fds the profiler was started
+	 * with (root's files), nor its own that lack O_CLOEXEC */
+	runner_close_fds(true);
 	if (a->user && drop_to(a->user))
 		goto fail;
 	if (chdir(a->dir) != 0)

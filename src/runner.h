@@ -43,6 +43,10 @@ struct spawned {
 	int exec_errno;			/* non-zero: execve failed with this errno */
 };
 
+/* Close every fd from 3 up (close_range; false: the fallback of kernels before 5.9, which
+ * reads /proc/self/fd, exposed for tests). System calls only: safe in a CLONE_VM child. */
+void runner_close_fds(bool use_close_range);
+
 /* Make this process the reaper of orphaned descendants (call once). */
 int runner_init(void);
 

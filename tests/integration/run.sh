@@ -785,6 +785,28 @@ if selected logdir; then
 	rm -f "$BD/plant_target"
 fi
 
+# ------------------------------------------------------ inherited fds ---
+# A descriptor the profiler was started with (or one of its own) in the bootstrap would let
+# untrusted code read or write what root opened.
+if selected fds; then
+	echo "== inherited file descriptors"
+	printf 'ROOT-SECRET\n' >"$TMP/secret" && chmod 600 "$TMP/secret"
+	: >"$TMP/rw" && chmod 600 "$TMP/rw"
+	for mode in ebpf no-bpf; do
+		args=()
+		[ $mode = no-bpf ] && args=(--no-bpf)
+		bench "fds-$mode" -b "$B/fds" -n 2 "${args[@]}" 9<"$TMP/secret" 8>>"$TMP/rw"
+		check "fds ($mode): exit 0" test "$RC" -eq 0
+		logs=$(jq -r '[.measurements[].log] | join(" ")' "$J")
+		check "fds ($mode): each cold start begins with fds 0, 1 and 2 only, stdin /dev/null" \
+			test "$(cat $logs | grep -cx -e 'fds: 0 1 2' -e 'fd 0 -> /dev/null')" -eq 4
+		check "fds ($mode): root's file open on fd 9 cannot be read" \
+			bash -c "[ \$(cat $logs | grep -cx 'fd 9: Bad file descriptor') -eq 2 ] && ! grep -q ROOT-SECRET $logs"
+		check "fds ($mode): root's file open on fd 8 cannot be written" \
+			bash -c "[ \$(cat $logs | grep -cx 'fd 8: Bad file descriptor') -eq 2 ] && [ ! -s '$TMP/rw' ]"
+	done
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
