@@ -313,8 +313,6 @@ static int check_opts(int argc, char **argv, struct bench_opts *o)
 {
 	if (optind < argc)
 		return err_usage("unexpected argument '%s'", argv[optind]);
-	if (o->user && o->run_as_root)
-		return err_usage("--user and --run-as-root exclude each other");
 	if (o->freeze_ms && !o->warm)
 		return err_usage("--freeze needs --warm N: it freezes the process between invocations");
 	if (o->no_bpf && o->require_bpf)
@@ -511,7 +509,13 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 		fprintf(stderr, "profiler: --cold-cache: %s\n", err);
 		return EXIT_USAGE;
 	}
-	return probe_outputs(o);
+	if ((rc = probe_outputs(o)))
+		return rc;
+	/* root is only ever asked for (runner_pick_user): then said, once all is accepted */
+	if (env->drop ? env->user.uid == 0 : geteuid() == 0)
+		fprintf(stderr, "profiler: warning: the bootstrap runs as root (--run-as-root): it is "
+			"untrusted code and can read and change anything on this host\n");
+	return 0;
 }
 
 static int on_event(void *ctx, const struct prof_event *e)

@@ -138,9 +138,9 @@ static int drop_to(const struct run_as *u)
 	return 0;
 }
 
-int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen)
+int runner_pick_user_from(uid_t euid, const char *sudo_uid, const char *sudo_gid, const char *name,
+			  bool as_root, struct run_as *out, char *err, size_t errlen)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
 	struct passwd *pw;
 	char *end;
 
@@ -151,18 +151,30 @@ int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *e
 			snprintf(err, errlen, "--user %s: no such user", name);
 			return -1;
 		}
+		/* root by another name is root: the same explicit --run-as-root as root */
+		if (pw->pw_uid == 0 && !as_root) {
+			snprintf(err, errlen, "--user %s is uid 0: the untrusted bootstrap would run as "
+				 "root; add --run-as-root to mean it", name);
+			return -1;
+		}
+		if (pw->pw_uid != 0 && as_root) {
+			snprintf(err, errlen, "--user %s is not root (uid %u): --run-as-root contradicts "
+				 "it", name, (unsigned)pw->pw_uid);
+			return -1;
+		}
 		out->uid = pw->pw_uid;
 		out->gid = pw->pw_gid;
 		strlcpy0(out->name, pw->pw_name, sizeof(out->name));
 		return 0;
 	}
-	if (as_root || geteuid() != 0)
+	if (as_root || euid != 0)
 		return 1;	/* as root when asked; a non-root profiler cannot switch */
-	if (su && sg && *su && *sg) {
-		unsigned long uid = strtoul(su, &end, 10), gid;
+	if (sudo_uid && sudo_gid && *sudo_uid && *sudo_gid) {
+		unsigned long uid = strtoul(sudo_uid, &end, 10), gid;
 
+		/* (uid 0: sudo run by root, which is no caller to run as) */
 		if (!*end && uid) {
-			gid = strtoul(sg, &end, 10);
+			gid = strtoul(sudo_gid, &end, 10);
 			if (!*end) {
 				out->uid = (uid_t)uid;
 				out->gid = (gid_t)gid;
@@ -180,6 +192,12 @@ int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *e
 	out->gid = pw ? pw->pw_gid : 65534;
 	strlcpy0(out->name, "nobody", sizeof(out->name));
 	return 0;
+}
+
+int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen)
+{
+	return runner_pick_user_from(geteuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), name, as_root,
+				     out, err, errlen);
 }
 
 int runner_user_can_exec(const struct run_as *u, const char *path)

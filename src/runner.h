@@ -15,8 +15,14 @@ struct run_as {
 
 /* Choose the user: --user NAME, else --run-as-root (returns 1: no drop), else
  * the sudo caller (SUDO_UID/SUDO_GID), else "nobody" when we are root.
+ * Root is never a default nor implied: --user naming a uid 0 user needs --run-as-root too
+ * (and --run-as-root with --user naming another user is a contradiction).
  * Returns 0 (drop to *out), 1 (no drop), or -1 with one line in err. */
 int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen);
+/* The same rule with what it reads from the process given: the effective uid and the sudo
+ * caller's SUDO_UID/SUDO_GID (NULL: not set). Pure but for the user database. */
+int runner_pick_user_from(uid_t euid, const char *sudo_uid, const char *sudo_gid, const char *name,
+			  bool as_root, struct run_as *out, char *err, size_t errlen);
 
 /* Can that user execute path (search permission on every folder included)?
  * Checked in a child that really drops to the user. Returns 0 or an errno. */

@@ -807,6 +807,31 @@ if selected fds; then
 	done
 fi
 
+# ---------------------------------------------------------- run as root ---
+# Root is never a default and never implied: --user naming root needs --run-as-root, as
+# --run-as-root does, and then the run says the bootstrap runs as root.
+if selected run_as_root; then
+	echo "== running the bootstrap as root (only when asked, and said)"
+	bench user-root -b "$TB/whoami.sh" -n 1 --user root
+	if [ "$RC" -eq 2 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "add --run-as-root" "$ERR"; then
+		ok "--user root alone: refused, exit 2, one line saying --run-as-root is needed"
+	else
+		nok "--user root alone: refused, exit 2, one line saying --run-as-root is needed" \
+			"rc=$RC" "stderr: $(head -c 300 "$ERR")" "log: $(head -c 200 "$TMP/logs-user-root/invocation-1.log" 2>&1)"
+	fi
+	bench user-root-asked -b "$TB/whoami.sh" -n 1 --user root --run-as-root
+	check "--user root --run-as-root: runs as root (exit 0)" \
+		bash -c "[ $RC -eq 0 ] && grep -q '^uid=0 ' '$TMP/logs-user-root-asked/invocation-1.log'"
+	check "... with a warning that the untrusted bootstrap runs as root" \
+		grep -q "^profiler: warning: the bootstrap runs as root" "$ERR"
+	bench run-as-root -b "$TB/whoami.sh" -n 1 --run-as-root
+	check "--run-as-root: runs as root, with the same warning" \
+		bash -c "[ $RC -eq 0 ] && grep -q '^uid=0 ' '$TMP/logs-run-as-root/invocation-1.log' &&
+			 grep -q '^profiler: warning: the bootstrap runs as root' '$ERR'"
+	bench user-nobody -b "$TB/whoami.sh" -n 1 --user nobody
+	check "--user nobody: no warning" bash -c "[ $RC -eq 0 ] && ! grep -q 'runs as root' '$ERR'"
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
