@@ -630,6 +630,47 @@ static int make_log_dir(struct bench_env *env)
 	return 0;
 }
 
+/* The cgroups a SIGKILLed profiler left (cgroup.h), removed and said: one line per profiler. */
+static void sweep_stale_cgroups(const struct cg_host *h)
+{
+	struct cg_stale *v;
+	size_t n, i, j;
+
+	if (cg_sweep_stale(h, &v, &n))
+		fprintf(stderr, "profiler: warning: out of memory while looking for stale cgroups\n");
+	for (i = 0; i < n; i++) {
+		pid_t pid = v[i].pid;
+		size_t removed = 0;
+		bool first = true;
+
+		if (pid <= 0)
+			continue;	/* said with an earlier one of its profiler */
+		for (j = i; j < n; j++)
+			removed += v[j].pid == pid && !v[j].error;
+		if (removed) {
+			fprintf(stderr, "profiler: removed %zu stale cgroup%s of profiler %d (no longer "
+				"running):", removed, removed > 1 ? "s" : "", (int)pid);
+			for (j = i; j < n; j++) {
+				if (v[j].pid != pid || v[j].error)
+					continue;
+				fprintf(stderr, "%s %s", first ? "" : ",", v[j].name);
+				first = false;
+			}
+			fputc('\n', stderr);
+		}
+		for (j = i; j < n; j++) {
+			if (v[j].pid != pid)
+				continue;
+			if (v[j].error)
+				fprintf(stderr, "profiler: warning: cannot remove the stale cgroup %s of "
+					"profiler %d (no longer running): %s\n", v[j].name, (int)pid,
+					strerror(v[j].error));
+			v[j].pid = 0;
+		}
+	}
+	free(v);
+}
+
 /* Lambda's memory and CPU limits (cgroups), or a warning (--strict-limits: a refusal). */
 static int detect_limits(struct bench_env *env)
 {
@@ -637,6 +678,7 @@ static int detect_limits(struct bench_env *env)
 
 	if (cg_host_detect(&env->cgh, err, sizeof(err)) == 0) {
 		env->limits_ok = true;
+		sweep_stale_cgroups(&env->cgh);
 	} else if (env->o.strict_limits) {
 		fprintf(stderr, "profiler: cannot apply Lambda's limits (--strict-limits): %s\n", err);
 		return EXIT_ENV;

@@ -117,6 +117,7 @@ struct child_args {
 	int out_fd;
 	const struct run_as *user;
 	const int *cg_fds;
+	pid_t parent;			/* the profiler, read before clone */
 	/* written by the child in the memory it shares with us until its execve: no
 	 * system call (and so no wake-up of the parent) between the clock read and execve */
 	volatile uint64_t spawn_ns;
@@ -308,6 +309,10 @@ static int child_fn(void *p)
 		goto fail;
 	if (chdir(a->dir) != 0)
 		goto fail;
+	/* the bootstrap dies with the profiler, a SIGKILLed one too. After the drop: a change
+	 * of credentials clears it. A parent that died before this line is seen in getppid(). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || getppid() != a->parent)
+		goto fail;
 	a->spawn_ns = mono_ns();
 	execve(a->path, a->argv, a->env);
 fail:
@@ -342,7 +347,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
-				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds };
+				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds,
+				 .parent = getpid() };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;

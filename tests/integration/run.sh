@@ -832,6 +832,43 @@ if selected run_as_root; then
 	check "--user nobody: no warning" bash -c "[ $RC -eq 0 ] && ! grep -q 'runs as root' '$ERR'"
 fi
 
+# ------------------------------------------------------------- leftovers ---
+# SIGKILL gives the profiler no chance to end the cold start: the bootstrap must die with it
+# (PR_SET_PDEATHSIG), and the daemon it forked, left in the cold start's cgroup, must go at
+# the next run, which says what it removed.
+if selected leftovers; then
+	echo "== a SIGKILLed profiler leaves nothing behind"
+	cgfind() { find /sys/fs/cgroup -maxdepth 8 -type d -name "$1" 2>/dev/null; }
+	running() { pgrep -f "$1" >/dev/null; }
+	"$P" benchmark -b "$TB/orphan.sh" -n 1 --init-timeout 120 --log-dir "$TMP/logs-orphan" \
+		>"$TMP/orphan.out" 2>&1 &
+	pp=$!
+	for _ in $(seq 200); do
+		pgrep -f 'sleep 7301' >/dev/null && pgrep -f 'sleep 7302' >/dev/null && break
+		sleep 0.05
+	done
+	check "the bootstrap and its daemon run" running 'sleep 730[12]'
+	kill -KILL $pp
+	wait $pp 2>/dev/null
+	for _ in $(seq 100); do pgrep -f 'sleep 7302' >/dev/null || break; sleep 0.05; done
+	check "the bootstrap died with the profiler" no_process 'sleep 7302'
+	if [ -z "$(cgfind "profiler-$pp-1")" ]; then
+		echo "        (no cold-start cgroups on this host: the sweep is not tested)"
+	else
+		check "its daemon lives on in the cold start's cgroup" running 'sleep 7301'
+		bench leftovers-next -b "$B/keepalive" -n 1
+		check "the next run: exit 0" test "$RC" -eq 0
+		check "... says what it removed" grep -qx \
+			"profiler: removed 1 stale cgroup of profiler $pp (no longer running): profiler-$pp-1" "$ERR"
+		for _ in $(seq 100); do pgrep -f 'sleep 7301' >/dev/null || break; sleep 0.05; done
+		check "... the daemon is gone" no_process 'sleep 7301'
+		check "... and so is the cgroup, in every hierarchy" test -z "$(cgfind "profiler-$pp-*")"
+	fi
+	# what a failed check left behind
+	pkill -KILL -f 'sleep 730[12]' 2>/dev/null
+	cgfind "profiler-$pp-*" | xargs -r rmdir 2>/dev/null
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
