@@ -415,7 +415,21 @@ static int setup_report(struct bench_env *env)
 	return 0;
 }
 
-/* The bootstrap: there, executable by whom it runs as, built for this host. */
+/* Can the bootstrap's user execute its interpreter (#! or dynamic loader)? A relative one is
+ * opened from the bootstrap's folder. 0 or an errno. */
+static int user_can_exec_interp(const struct bench_env *env, const char *interp)
+{
+	char real[PATH_MAX], path[2 * PATH_MAX], *slash;
+
+	if (interp[0] == '/' || !realpath(env->o.bootstrap, real))
+		return runner_user_can_exec(&env->user, interp);
+	slash = strrchr(real, '/');
+	*(slash == real ? slash + 1 : slash) = '\0';
+	snprintf(path, sizeof(path), "%s/%s", real, interp);
+	return runner_user_can_exec(&env->user, path);
+}
+
+/* The bootstrap: there, executable by whom it runs as, runnable here (elf_check_runnable). */
 static int check_bootstrap(struct bench_env *env)
 {
 	struct bench_opts *o = &env->o;
@@ -434,16 +448,15 @@ static int check_bootstrap(struct bench_env *env)
 		return err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
 				 "or choose --user NAME or --run-as-root", env->user.name, o->bootstrap,
 				 strerror(rc));
-	if (elf_inspect(o->bootstrap, &env->ef, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (env->ef.is_elf && strcmp(env->ef.arch, host_arch())) {
-		fprintf(stderr, "profiler: %s is built for %s (ELF machine %u) but this host is %s\n",
-			o->bootstrap, env->ef.arch[0] ? env->ef.arch : "another architecture",
-			env->ef.machine, host_arch());
-		return EXIT_USAGE;
-	}
+	/* what execve would refuse, said once instead of failing every cold start */
+	if (elf_check_runnable(o->bootstrap, true, err, sizeof(err)) ||
+	    elf_inspect(o->bootstrap, &env->ef, err, sizeof(err)))
+		return err_usage("%s", err);
+	if (env->drop && env->ef.interpreter[0] &&
+	    (rc = user_can_exec_interp(env, env->ef.interpreter)) != 0)
+		return err_usage("user %s cannot execute %s's interpreter %s (%s): make it and its "
+				 "folders accessible, or choose --user NAME", env->user.name, o->bootstrap,
+				 env->ef.interpreter, strerror(rc));
 	if (o->arch && (bad = foreign_arch(o->arch, abuf, sizeof(abuf)))) {
 		fprintf(stderr, "profiler: -a %s does not match this host (%s): cold starts run natively\n",
 			bad, host_arch());

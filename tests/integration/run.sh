@@ -869,6 +869,72 @@ if selected leftovers; then
 	cgfind "profiler-$pp-*" | xargs -r rmdir 2>/dev/null
 fi
 
+# ---------------------------------------------------------- unrunnable ---
+# A bootstrap execve cannot run is refused before the first cold start with one line saying
+# why (exit 2), instead of N cold starts failing with "No such file or directory" or "Exec
+# format error"; memory says the same of what no host can run.
+if selected unrunnable; then
+	echo "== bootstraps that cannot run"
+	# refused NAME FILE LINE: benchmark and (MEM=1) memory exit 2 with exactly LINE
+	refused() {
+		local name=$1 file=$2 line=$3 rc
+		bench "unrunnable-$name" -b "$file" -n 3
+		if [ "$RC" -eq 2 ] && [ "$(cat "$ERR")" = "$line" ] && [ ! -e "$TMP/logs-unrunnable-$name/invocation-1.log" ]; then
+			ok "$name: refused before any cold start, exit 2, one line"
+		else
+			nok "$name: refused before any cold start, exit 2, one line" "rc=$RC" \
+				"wanted: $line" "got:    $(head -c 400 "$ERR")"
+		fi
+		[ "${MEM:-0}" = 1 ] || return 0
+		"$P" memory -b "$file" >"$TMP/unrunnable-mem.out" 2>"$TMP/unrunnable-mem.err"
+		rc=$?
+		if [ $rc -eq 2 ] && [ "$(cat "$TMP/unrunnable-mem.err")" = "$line" ] && [ ! -s "$TMP/unrunnable-mem.out" ]; then
+			ok "$name: memory says the same, exit 2"
+		else
+			nok "$name: memory says the same, exit 2" "rc=$rc" "got: $(head -c 400 "$TMP/unrunnable-mem.err")"
+		fi
+	}
+	printf '#!/bin/sh\r\necho hi\r\n' >"$BD/crlf.sh"
+	printf '#!/usr/bin/env sh\r\necho hi\r\n' >"$BD/crlf-env.sh"
+	printf 'echo hi\n' >"$BD/no-hashbang.sh"
+	: >"$BD/empty"
+	printf '#!/opt/no-such-runtime/bin/node\n' >"$BD/no-interp.sh"
+	printf '#!%s\n' "$TMP/interp.sh" >"$BD/private-interp.sh"
+	printf '#!/bin/sh\nexec %s\n' "$B/keepalive" >"$TMP/interp.sh"
+	chmod 755 "$BD/crlf.sh" "$BD/crlf-env.sh" "$BD/no-hashbang.sh" "$BD/empty" "$BD/no-interp.sh" \
+		"$BD/private-interp.sh" "$TMP/interp.sh"
+	MEM=1 refused crlf "$BD/crlf.sh" \
+		"profiler: $BD/crlf.sh: interpreter '/bin/sh\\r' not found: the script has CRLF line endings"
+	MEM=1 refused crlf-env "$BD/crlf-env.sh" \
+		"profiler: $BD/crlf-env.sh: its #! line ends in \\r: the script has CRLF line endings (interpreter '/usr/bin/env' would get the argument 'sh\\r')"
+	MEM=1 refused no-hashbang "$BD/no-hashbang.sh" \
+		"profiler: $BD/no-hashbang.sh: not an ELF executable and no #! line (execve would fail: Exec format error)"
+	MEM=1 refused empty "$BD/empty" \
+		"profiler: $BD/empty is empty: nothing to execute (no ELF header, no #! line)"
+	refused no-interp "$BD/no-interp.sh" \
+		"profiler: $BD/no-interp.sh: interpreter '/opt/no-such-runtime/bin/node' not found"
+	"$P" memory -b "$BD/no-interp.sh" >"$TMP/unrunnable-mem.out" 2>&1
+	check "no-interp: memory still reports on it, the interpreter missing" \
+		grep -q '^Missing: 1 (the bootstrap would fail to start)' "$TMP/unrunnable-mem.out"
+	refused private-interp "$BD/private-interp.sh" \
+		"profiler: user nobody cannot execute $BD/private-interp.sh's interpreter $TMP/interp.sh (Permission denied): make it and its folders accessible, or choose --user NAME"
+	# a dynamic executable whose loader this host lacks (linked against another C library)
+	loader=$(readelf -l "$B/keepalive" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	if [ -n "$loader" ]; then
+		other=$(printf '%s' "$loader" | sed 's/.$/X/')
+		LOADER="$loader" OTHER="$other" python3 -c '
+import os, sys
+b = open(sys.argv[1], "rb").read()
+l, o = os.environ["LOADER"].encode(), os.environ["OTHER"].encode()
+open(sys.argv[2], "wb").write(b.replace(l + b"\0", o + b"\0", 1))' "$B/keepalive" "$BD/no-loader"
+		chmod 755 "$BD/no-loader"
+		refused no-loader "$BD/no-loader" \
+			"profiler: $BD/no-loader: dynamic loader (PT_INTERP) '$other' not found"
+	fi
+	bench unrunnable-ok -b "$TB/whoami.sh" -n 1
+	check "a script that can run still runs (exit 0)" test "$RC" -eq 0
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
