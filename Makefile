@@ -43,10 +43,11 @@ PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_p
              ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
              chrome_trace_coldstart chrome_trace_events breakdown \
              breakdown_build breakdown_json breakdown_median breakdown_text idmap apiaddr
-# Unit tests link these: the pure modules plus the emulator (loopback only, no root).
-TEST_MODS := $(PURE_MODS) rapi
+# Unit tests link these: the pure modules plus the emulator (loopback only, no root) and the
+# runner (its user rule and fd closing need no root either).
+TEST_MODS := $(PURE_MODS) rapi runner
 MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
-             cmd_memory memory_print cmd_trace tracer runner
+             cmd_memory memory_print cmd_trace tracer
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler

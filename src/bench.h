@@ -68,6 +68,11 @@ struct bench_env {
 	bool drop, limits_ok;
 	char api_str[64];
 	char log_dir[PATH_MAX];
+	/* The log folder and, in a sweep, each size's folder in it (config_log_dfd[k] for
+	 * o.mems[k], else -1): opened once, checked (a real folder, ours, writable by no one
+	 * else) and held for the run, so every log is created relative to them (openat) */
+	int log_dfd;
+	int config_log_dfd[MAX_CONFIGS];
 	char host_cpu[128];
 	char entry_probe[640];		/* --breakdown: the entry-point probe, or why there is none */
 	bool entry_probed;

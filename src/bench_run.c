@@ -32,14 +32,29 @@ struct log_sink {
 	uint64_t bytes, dropped, limit;
 };
 
-static int sink_open(struct log_sink *s, const char *path, uint64_t limit, char *err, size_t errlen)
+/*
+ * The log is created in the log folder the run holds open (dfd), never through a link: the
+ * folder is the profiler's and no one else can write in it (cmd_benchmark.c checks), and a
+ * file of that name left by an earlier run (a link included: the link itself, not what it
+ * points to) is removed first, so O_EXCL creates a new file of our own.
+ */
+static int sink_open(struct log_sink *s, int dfd, const char *name, const char *path,
+		     uint64_t limit, char *err, size_t errlen)
 {
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
 	int p[2];
 
 	memset(s, 0, sizeof(*s));
 	s->rfd = s->wfd = s->fd = -1;
 	s->limit = limit;
-	s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	s->fd = openat(dfd, name, flags, 0600);
+	if (s->fd < 0 && errno == EEXIST) {
+		if (unlinkat(dfd, name, 0)) {
+			snprintf(err, errlen, "cannot replace the log %s: %s", path, strerror(errno));
+			return -1;
+		}
+		s->fd = openat(dfd, name, flags, 0600);
+	}
 	if (s->fd < 0 || pipe2(p, O_CLOEXEC)) {
 		snprintf(err, errlen, "cannot create the log %s: %s", path, strerror(errno));
 		if (s->fd >= 0)
@@ -241,14 +256,16 @@ static void warm_run(const struct bench_env *env, struct cold_run *run)
 
 /* Its log and its cgroup; on failure run->err says why and nothing is left open. */
 static int prepare(const struct bench_env *env, struct cold_run *run, const char *log_dir,
-		   struct spawn_opts *so)
+		   int log_dfd, struct spawn_opts *so)
 {
 	struct invocation *inv = run->inv;
+	char name[32];
 
-	snprintf(inv->log_path, sizeof(inv->log_path), "%s/invocation-%d.log", log_dir, inv->index);
+	snprintf(name, sizeof(name), "invocation-%d.log", inv->index);
+	snprintf(inv->log_path, sizeof(inv->log_path), "%s/%s", log_dir, name);
 	inv->timestamp = epoch_s();
-	if (sink_open(&run->log, inv->log_path, (uint64_t)env->o.log_limit_mb << 20, run->err,
-		      sizeof(run->err)))
+	if (sink_open(&run->log, log_dfd, name, inv->log_path, (uint64_t)env->o.log_limit_mb << 20,
+		      run->err, sizeof(run->err)))
 		return -1;
 	so->out_fd = run->log.wfd;
 	so->cg_fds[0] = so->cg_fds[1] = -1;
@@ -411,7 +428,7 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 }
 
 /* One cold start. Returns 0, or -1 when the run must stop (interrupted). */
-static int run_one(struct bench_env *env, const char *fn_name, const char *log_dir,
+static int run_one(struct bench_env *env, const char *fn_name, const char *log_dir, int log_dfd,
 		   struct invocation *inv)
 {
 	struct spawn_opts so = {
@@ -423,7 +440,7 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 	char exec_error[256] = "";
 	enum coldstart_wait wait = CS_WAIT_ANSWERED;
 
-	if (prepare(env, &run, log_dir, &so) || start(env, &run, &so)) {
+	if (prepare(env, &run, log_dir, log_dfd, &so) || start(env, &run, &so)) {
 		coldstart_classify(&(struct coldstart_facts){ .spawn_error = run.err }, inv);
 		return 0;
 	}
@@ -515,24 +532,25 @@ static void describe_run(const struct bench_env *env, unsigned memory_mb, const 
 	}
 }
 
-/* The folder of this configuration's logs: the run's, or in a sweep a MEMmb one inside. */
+/* The folder of this configuration's logs: the run's, or in a sweep its MEMmb one inside
+ * (both opened and checked before the run). Returns its fd. */
 static int config_log_dir(const struct bench_env *env, unsigned memory_mb, bool sweep, char *out,
 			  size_t len)
 {
 	if (!sweep) {
 		strlcpy0(out, env->log_dir, len);
-		return 0;
+		return env->log_dfd;
 	}
 	snprintf(out, len, "%s/%umb", env->log_dir, memory_mb);
-	if (mkdir(out, 0700) && errno != EEXIST) {
-		fprintf(stderr, "profiler: cannot create %s: %s\n", out, strerror(errno));
-		return -1;
-	}
-	return 0;
+	for (unsigned k = 0; k < env->o.n_mems; k++)
+		if (env->o.mems[k] == memory_mb)
+			return env->config_log_dfd[k];
+	return -1;
 }
 
 /* The cold starts, each reported as it ends, with the progress line between them. */
-static void run_cold_starts(struct bench_env *env, const char *log_dir, struct results *res)
+static void run_cold_starts(struct bench_env *env, const char *log_dir, int log_dfd,
+			    struct results *res)
 {
 	const struct bench_opts *o = &env->o;
 	double sum_total = 0;
@@ -544,7 +562,7 @@ static void run_cold_starts(struct bench_env *env, const char *log_dir, struct r
 		int stop;
 
 		inv->index = (int)i + 1;
-		stop = run_one(env, res->runtime, log_dir, inv);
+		stop = run_one(env, res->runtime, log_dir, log_dfd, inv);
 		res->n_inv = i + 1;
 		if (inv->outcome == INV_OK) {
 			sum_total += inv->total_ms;
@@ -625,11 +643,15 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 	const struct bench_opts *o = &env->o;
 	struct tracer_counters before, after;
 	char log_dir[PATH_MAX + 16], err[256];
+	int log_dfd;
 
 	env->memory_mb = memory_mb;
 	memset(res, 0, sizeof(*res));
-	if (config_log_dir(env, memory_mb, sweep, log_dir, sizeof(log_dir)))
+	log_dfd = config_log_dir(env, memory_mb, sweep, log_dir, sizeof(log_dir));
+	if (log_dfd < 0) {
+		fprintf(stderr, "profiler: no log folder for %u MB\n", memory_mb);
 		return -1;
+	}
 	describe_run(env, memory_mb, log_dir, res);
 	if (fill_binary(o->bootstrap, &res->binary, err, sizeof(err))) {
 		fprintf(stderr, "profiler: %s\n", err);
@@ -646,7 +668,7 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 		return -1;
 	}
 	tracer_counters(env->t, &before);
-	run_cold_starts(env, log_dir, res);
+	run_cold_starts(env, log_dir, log_dfd, res);
 	tracer_counters(env->t, &after);
 	res->events_dropped = after.dropped - before.dropped;
 	res->capture_faults = after.capture_faults - before.capture_faults;

@@ -1,5 +1,6 @@
 #include "cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -360,21 +361,156 @@ int cg_kill_all(const struct cg *c)
 	return n;
 }
 
-void cg_destroy(struct cg *c)
+/* rmdir the cgroup(s), killing what is left between tries: 0, or the errno of the last try */
+static int remove_cg(const struct cg *c)
 {
-	int i;
+	int e = 0;
 
-	if (!c || c->version == CG_NONE)
-		return;
 	/* a dying task leaves its cgroup a moment after it is reaped */
-	for (i = 0; i < 200; i++) {
-		bool mem_gone = rmdir(c->mem) == 0 || errno == ENOENT;
-		bool cpu_gone = c->version == CG_V2 || rmdir(c->cpu) == 0 || errno == ENOENT;
+	for (int i = 0; i < 200; i++) {
+		bool mem_gone, cpu_gone;
 
+		e = 0;
+		mem_gone = rmdir(c->mem) == 0 || errno == ENOENT;
+		if (!mem_gone)
+			e = errno;
+		cpu_gone = c->version == CG_V2 || rmdir(c->cpu) == 0 || errno == ENOENT;
+		if (!cpu_gone)
+			e = errno;
 		if (mem_gone && cpu_gone)
-			break;
+			return 0;
 		cg_kill_all(c);
 		usleep(1000);
 	}
+	return e;
+}
+
+void cg_destroy(struct cg *c)
+{
+	if (!c || c->version == CG_NONE)
+		return;
+	remove_cg(c);
 	c->version = CG_NONE;
+}
+
+int cg_parse_name(const char *name, pid_t *pid, unsigned *n)
+{
+	static const char prefix[] = "profiler-";
+	unsigned long long p = 0, k = 0;
+	const char *s = name;
+	size_t digits;
+
+	if (strncmp(s, prefix, sizeof(prefix) - 1))
+		return -1;
+	s += sizeof(prefix) - 1;
+	for (digits = 0; *s >= '0' && *s <= '9'; s++, digits++) {
+		p = p * 10 + (unsigned)(*s - '0');
+		if (p > INT32_MAX)
+			return -1;
+	}
+	if (!digits || *s != '-' || !p || (s[-digits] == '0'))
+		return -1;
+	for (s++, digits = 0; *s >= '0' && *s <= '9'; s++, digits++) {
+		k = k * 10 + (unsigned)(*s - '0');
+		if (k > UINT32_MAX)
+			return -1;
+	}
+	if (!digits || *s || !k || s[-digits] == '0')
+		return -1;
+	*pid = (pid_t)p;
+	*n = (unsigned)k;
+	return 0;
+}
+
+bool cg_is_stale(const char *name, pid_t self, bool (*alive)(pid_t pid))
+{
+	unsigned n;
+	pid_t pid;
+
+	if (cg_parse_name(name, &pid, &n))
+		return false;
+	return pid == self || !alive(pid);
+}
+
+bool cg_pid_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* The stale cgroups of one parent folder into *v (each name once). */
+static int find_stale(const char *parent, struct cg_stale **v, size_t *n, size_t *cap)
+{
+	DIR *d = opendir(parent);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		struct cg_stale *s;
+		size_t i;
+
+		if ((e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
+		    strlen(e->d_name) >= sizeof(s->name) ||
+		    !cg_is_stale(e->d_name, getpid(), cg_pid_alive))
+			continue;
+		for (i = 0; i < *n && strcmp((*v)[i].name, e->d_name); i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 8;
+
+			s = realloc(*v, nc * sizeof(*s));
+			if (!s) {
+				ret = -1;
+				break;
+			}
+			*v = s;
+			*cap = nc;
+		}
+		s = &(*v)[(*n)++];
+		memset(s, 0, sizeof(*s));
+		strlcpy0(s->name, e->d_name, sizeof(s->name));
+		cg_parse_name(s->name, &s->pid, &s->cold_start);
+	}
+	closedir(d);
+	return ret;
+}
+
+static int by_pid_then_n(const void *a, const void *b)
+{
+	const struct cg_stale *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->cold_start < y->cold_start ? -1 : x->cold_start > y->cold_start;
+}
+
+int cg_sweep_stale(const struct cg_host *h, struct cg_stale **out, size_t *n)
+{
+	size_t cap = 0;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	if (h->version == CG_NONE)
+		return 0;
+	ret = find_stale(h->mem_parent, out, n, &cap);
+	if (!ret && h->version == CG_V1)
+		ret = find_stale(h->cpu_parent, out, n, &cap);
+	if (*n)
+		qsort(*out, *n, sizeof(**out), by_pid_then_n);
+	for (size_t i = 0; i < *n; i++) {
+		struct cg c = { .version = h->version };
+
+		snprintf(c.mem, sizeof(c.mem), "%s/%s", h->mem_parent, (*out)[i].name);
+		snprintf(c.cpu, sizeof(c.cpu), "%s/%s", h->cpu_parent, (*out)[i].name);
+		/* v2 (Linux 5.14+): the whole cgroup at once, forks in flight included */
+		if (h->version == CG_V2)
+			write_str(c.mem, "cgroup.kill", "1");
+		cg_kill_all(&c);
+		(*out)[i].error = remove_cg(&c);
+	}
+	return ret;
 }

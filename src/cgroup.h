@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define LAMBDA_MB_PER_VCPU 1769.0
 #define CG_CFS_PERIOD_US 100000u
@@ -55,4 +56,32 @@ uint64_t cg_oom_kills(const struct cg *c);
 int cg_kill_all(const struct cg *c);
 /* Remove the cgroup(s) (all processes must be gone); accepts a zeroed struct. */
 void cg_destroy(struct cg *c);
+
+/*
+ * Cold-start cgroups are named "profiler-<pid>-<n>" (pid: the profiler's, n: the cold start).
+ * A profiler that was SIGKILLed leaves its last one behind, with what still runs in it (a
+ * daemon the bootstrap forked), so each benchmark sweeps such stale ones first.
+ */
+/* The pid and cold start of a cgroup name: 0, or -1 for any other name (pure). */
+int cg_parse_name(const char *name, pid_t *pid, unsigned *n);
+/* Is the cgroup called name a stale one: ours by its name, and left by a profiler that no
+ * longer runs (alive(pid) false)? A name with self's own pid is stale too: this process has
+ * made none yet when it sweeps (an earlier process had that pid). Pure but for alive. */
+bool cg_is_stale(const char *name, pid_t self, bool (*alive)(pid_t pid));
+/* Does a process of that pid run (kill(pid, 0))? */
+bool cg_pid_alive(pid_t pid);
+
+struct cg_stale {
+	char name[64];
+	pid_t pid;			/* the profiler that made it */
+	unsigned cold_start;		/* its n */
+	int error;			/* 0: removed; else why not (errno) */
+};
+
+/* Remove the stale cgroups of h's parent(s) (both v1 hierarchies): kill what is left in
+ * them (cgroup.kill on v2 when the kernel has it, SIGKILL to each pid of cgroup.procs) and
+ * rmdir. *out (malloc'd, the caller frees) gets one entry per name, by pid and cold start,
+ * *n their number.
+ * Returns 0, or -1 (out of memory; what was found so far is in *out). */
+int cg_sweep_stale(const struct cg_host *h, struct cg_stale **out, size_t *n);
 #endif

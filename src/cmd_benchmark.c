@@ -2,8 +2,10 @@
  * the checks and set-up before the run, and the run of every configuration (bench.h). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -66,11 +68,12 @@ static void usage(FILE *f)
 "      --runtime NAME     runtime name in the results (default: the bootstrap's folder)\n"
 "  -t, --timeout SEC      invocation timeout after the event is delivered (default 3)\n"
 "      --init-timeout SEC time allowed until the first GET /next (default 10)\n"
-"      --log-dir DIR      where bootstrap logs go (default: a new /tmp/profiler-logs-*)\n"
+"      --log-dir DIR      where bootstrap logs go (default: a new /tmp/profiler-logs-*); a link,\n"
+"                         or a folder another user owns or can write, is refused\n"
 "      --log-limit MB     keep at most this much of each cold start's output (default 16);\n"
 "                         the rest is counted (log_dropped_bytes); the pipe is drained as it fills\n"
 "      --user NAME        run the bootstrap as this user (default: the sudo caller,\n"
-"                         else nobody when run as root)\n"
+"                         else nobody when run as root); root needs --run-as-root too\n"
 "      --run-as-root      run the bootstrap as root (it is untrusted code: think twice)\n"
 "      --no-bpf           measure from userspace only: emulator timestamps and /proc\n"
 "                         (\"timing_source\": \"userspace\"; exec, connect, wait unavailable)\n"
@@ -311,8 +314,6 @@ static int check_opts(int argc, char **argv, struct bench_opts *o)
 {
 	if (optind < argc)
 		return err_usage("unexpected argument '%s'", argv[optind]);
-	if (o->user && o->run_as_root)
-		return err_usage("--user and --run-as-root exclude each other");
 	if (o->freeze_ms && !o->warm)
 		return err_usage("--freeze needs --warm N: it freezes the process between invocations");
 	if (o->no_bpf && o->require_bpf)
@@ -415,7 +416,21 @@ static int setup_report(struct bench_env *env)
 	return 0;
 }
 
-/* The bootstrap: there, executable by whom it runs as, built for this host. */
+/* Can the bootstrap's user execute its interpreter (#! or dynamic loader)? A relative one is
+ * opened from the bootstrap's folder. 0 or an errno. */
+static int user_can_exec_interp(const struct bench_env *env, const char *interp)
+{
+	char real[PATH_MAX], path[2 * PATH_MAX], *slash;
+
+	if (interp[0] == '/' || !realpath(env->o.bootstrap, real))
+		return runner_user_can_exec(&env->user, interp);
+	slash = strrchr(real, '/');
+	*(slash == real ? slash + 1 : slash) = '\0';
+	snprintf(path, sizeof(path), "%s/%s", real, interp);
+	return runner_user_can_exec(&env->user, path);
+}
+
+/* The bootstrap: there, executable by whom it runs as, runnable here (elf_check_runnable). */
 static int check_bootstrap(struct bench_env *env)
 {
 	struct bench_opts *o = &env->o;
@@ -434,16 +449,15 @@ static int check_bootstrap(struct bench_env *env)
 		return err_usage("user %s cannot execute %s (%s): make it and its folders accessible, "
 				 "or choose --user NAME or --run-as-root", env->user.name, o->bootstrap,
 				 strerror(rc));
-	if (elf_inspect(o->bootstrap, &env->ef, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (env->ef.is_elf && strcmp(env->ef.arch, host_arch())) {
-		fprintf(stderr, "profiler: %s is built for %s (ELF machine %u) but this host is %s\n",
-			o->bootstrap, env->ef.arch[0] ? env->ef.arch : "another architecture",
-			env->ef.machine, host_arch());
-		return EXIT_USAGE;
-	}
+	/* what execve would refuse, said once instead of failing every cold start */
+	if (elf_check_runnable(o->bootstrap, true, err, sizeof(err)) ||
+	    elf_inspect(o->bootstrap, &env->ef, err, sizeof(err)))
+		return err_usage("%s", err);
+	if (env->drop && env->ef.interpreter[0] &&
+	    (rc = user_can_exec_interp(env, env->ef.interpreter)) != 0)
+		return err_usage("user %s cannot execute %s's interpreter %s (%s): make it and its "
+				 "folders accessible, or choose --user NAME", env->user.name, o->bootstrap,
+				 env->ef.interpreter, strerror(rc));
 	if (o->arch && (bad = foreign_arch(o->arch, abuf, sizeof(abuf)))) {
 		fprintf(stderr, "profiler: -a %s does not match this host (%s): cold starts run natively\n",
 			bad, host_arch());
@@ -509,7 +523,13 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 		fprintf(stderr, "profiler: --cold-cache: %s\n", err);
 		return EXIT_USAGE;
 	}
-	return probe_outputs(o);
+	if ((rc = probe_outputs(o)))
+		return rc;
+	/* root is only ever asked for (runner_pick_user): then said, once all is accepted */
+	if (env->drop ? env->user.uid == 0 : geteuid() == 0)
+		fprintf(stderr, "profiler: warning: the bootstrap runs as root (--run-as-root): it is "
+			"untrusted code and can read and change anything on this host\n");
+	return 0;
 }
 
 static int on_event(void *ctx, const struct prof_event *e)
@@ -545,26 +565,124 @@ static int open_tracer(struct bench_env *env)
 	return 0;
 }
 
-/* --log-dir, or a new /tmp/profiler-logs-*. */
+/*
+ * A log folder (name, relative to the folder at; shown as path), made 0700 when absent. The
+ * profiler is root and the bootstrap untrusted: a link it could plant in the folder would
+ * turn root's log writes against any file. So the folder must be a real folder (not a link),
+ * the profiler's own (its euid) and writable by no one else, or it is refused.
+ * Returns its fd (O_DIRECTORY, held for the run), or -1 with one line on stderr.
+ */
+static int open_log_folder(int at, const char *name, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(at, name, 0700) && errno != EEXIST) {
+		fprintf(stderr, "profiler: cannot create the log folder %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+
+		if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			fprintf(stderr, "profiler: log folder %s is a symbolic link: give the folder "
+				"itself\n", path);
+		else if (e == ENOTDIR)
+			fprintf(stderr, "profiler: log folder %s is not a directory\n", path);
+		else
+			fprintf(stderr, "profiler: cannot open the log folder %s: %s\n", path,
+				strerror(e));
+		return -1;
+	}
+	if (fstat(fd, &st)) {
+		fprintf(stderr, "profiler: cannot stat the log folder %s: %s\n", path, strerror(errno));
+	} else if (st.st_uid != geteuid()) {
+		struct passwd *pw = getpwuid(st.st_uid);
+
+		fprintf(stderr, "profiler: log folder %s is owned by uid %u%s%s%s, not by the profiler's "
+			"user (uid %u): its owner could plant links in it\n", path, (unsigned)st.st_uid,
+			pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "", (unsigned)geteuid());
+	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		fprintf(stderr, "profiler: log folder %s is writable by group or others (mode %04o): the "
+			"bootstrap could plant links in it; give a folder only its owner can write\n",
+			path, (unsigned)(st.st_mode & 07777));
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+/* --log-dir, or a new /tmp/profiler-logs-*; in a sweep a MEMmb folder in it per size too. */
 static int make_log_dir(struct bench_env *env)
 {
+	const struct bench_opts *o = &env->o;
 	char tmpl[] = "/tmp/profiler-logs-XXXXXX";
 
-	if (env->o.log_dir) {
-		if (mkdir(env->o.log_dir, 0700) && errno != EEXIST) {
-			fprintf(stderr, "profiler: cannot create --log-dir %s: %s\n", env->o.log_dir,
-				strerror(errno));
+	if (o->log_dir) {
+		strlcpy0(env->log_dir, o->log_dir, sizeof(env->log_dir));
+	} else {
+		if (!mkdtemp(tmpl)) {
+			fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
 			return EXIT_USAGE;
 		}
-		strlcpy0(env->log_dir, env->o.log_dir, sizeof(env->log_dir));
-		return 0;
+		strlcpy0(env->log_dir, tmpl, sizeof(env->log_dir));
 	}
-	if (!mkdtemp(tmpl)) {
-		fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
+	env->log_dfd = open_log_folder(AT_FDCWD, env->log_dir, env->log_dir);
+	if (env->log_dfd < 0)
 		return EXIT_USAGE;
+	for (unsigned k = 0; o->n_mems > 1 && k < o->n_mems; k++) {
+		char name[32], path[PATH_MAX + 32];
+
+		snprintf(name, sizeof(name), "%umb", o->mems[k]);
+		snprintf(path, sizeof(path), "%s/%s", env->log_dir, name);
+		env->config_log_dfd[k] = open_log_folder(env->log_dfd, name, path);
+		if (env->config_log_dfd[k] < 0)
+			return EXIT_USAGE;
 	}
-	strlcpy0(env->log_dir, tmpl, sizeof(env->log_dir));
 	return 0;
+}
+
+/* The cgroups a SIGKILLed profiler left (cgroup.h), removed and said: one line per profiler. */
+static void sweep_stale_cgroups(const struct cg_host *h)
+{
+	struct cg_stale *v;
+	size_t n, i, j;
+
+	if (cg_sweep_stale(h, &v, &n))
+		fprintf(stderr, "profiler: warning: out of memory while looking for stale cgroups\n");
+	for (i = 0; i < n; i++) {
+		pid_t pid = v[i].pid;
+		size_t removed = 0;
+		bool first = true;
+
+		if (pid <= 0)
+			continue;	/* said with an earlier one of its profiler */
+		for (j = i; j < n; j++)
+			removed += v[j].pid == pid && !v[j].error;
+		if (removed) {
+			fprintf(stderr, "profiler: removed %zu stale cgroup%s of profiler %d (no longer "
+				"running):", removed, removed > 1 ? "s" : "", (int)pid);
+			for (j = i; j < n; j++) {
+				if (v[j].pid != pid || v[j].error)
+					continue;
+				fprintf(stderr, "%s %s", first ? "" : ",", v[j].name);
+				first = false;
+			}
+			fputc('\n', stderr);
+		}
+		for (j = i; j < n; j++) {
+			if (v[j].pid != pid)
+				continue;
+			if (v[j].error)
+				fprintf(stderr, "profiler: warning: cannot remove the stale cgroup %s of "
+					"profiler %d (no longer running): %s\n", v[j].name, (int)pid,
+					strerror(v[j].error));
+			v[j].pid = 0;
+		}
+	}
+	free(v);
 }
 
 /* Lambda's memory and CPU limits (cgroups), or a warning (--strict-limits: a refusal). */
@@ -574,6 +692,7 @@ static int detect_limits(struct bench_env *env)
 
 	if (cg_host_detect(&env->cgh, err, sizeof(err)) == 0) {
 		env->limits_ok = true;
+		sweep_stale_cgroups(&env->cgh);
 	} else if (env->o.strict_limits) {
 		fprintf(stderr, "profiler: cannot apply Lambda's limits (--strict-limits): %s\n", err);
 		return EXIT_ENV;
@@ -609,7 +728,8 @@ static int set_up(struct bench_env *env, const char *event, size_t event_len)
 {
 	int rc;
 
-	if ((rc = open_tracer(env)) || (rc = make_log_dir(env)) || (rc = detect_limits(env)))
+	/* the log folder first: a refusal is then the only line */
+	if ((rc = make_log_dir(env)) || (rc = open_tracer(env)) || (rc = detect_limits(env)))
 		return rc;
 	host_cpu_model(env->host_cpu, sizeof(env->host_cpu));
 	if ((rc = start_emulator(env, event, event_len)))
@@ -690,6 +810,11 @@ static int run_all(struct bench_env *env)
 
 static void clean_up(struct bench_env *env)
 {
+	for (size_t k = 0; k < MAX_CONFIGS; k++)
+		if (env->config_log_dfd[k] >= 0)
+			close(env->config_log_dfd[k]);
+	if (env->log_dfd >= 0)
+		close(env->log_dfd);
 	for (size_t k = 0; k < env->n_json; k++)
 		free(env->json[k]);
 	free(env->json);
@@ -715,6 +840,9 @@ int cmd_benchmark(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	env->txt = stdout;
+	env->log_dfd = -1;
+	for (size_t k = 0; k < MAX_CONFIGS; k++)
+		env->config_log_dfd[k] = -1;
 	rc = parse_opts(argc, argv, &env->o);
 	if (!rc)
 		rc = setup_report(env);

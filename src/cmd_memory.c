@@ -231,6 +231,8 @@ int cmd_memory(int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = check_file(o.path);
+	if (!rc && elf_check_runnable(o.path, false, err, sizeof(err)))
+		rc = err_usage("%s", err);
 	if (rc)
 		return rc;
 	r = calloc(1, sizeof(*r));

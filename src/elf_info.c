@@ -3,12 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <limits.h>
 #include <libelf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -519,4 +521,254 @@ out:
 	elf_end(elf);
 	close(fd);
 	return ret;
+}
+
+/* ------------------------------------------------------------------------ */
+/* can execve run it?                                                       */
+
+#define BINPRM_BUF 256		/* what Linux reads of a file to choose how to run it */
+#define MAX_REWRITES 5		/* #! levels it follows (fs/exec.c: depth > 5 is ELOOP) */
+
+/* A name for a message: control characters escaped (\r, \t, \n, \xNN), cut to fit. */
+static const char *shown(const char *s, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *s && n + 8 < len; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\r' || c == '\t' || c == '\n') {
+			out[n++] = '\\';
+			out[n++] = c == '\r' ? 'r' : c == '\t' ? 't' : 'n';
+		} else if (c < 0x20 || c == 0x7f) {
+			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
+		} else {
+			out[n++] = (char)c;
+		}
+	}
+	if (*s)
+		n += (size_t)snprintf(out + n, len - n, "...");
+	out[n] = '\0';
+	return out;
+}
+
+static bool spacetab(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char *next_non_spacetab(char *first, const char *last)
+{
+	for (; first <= last; first++)
+		if (!spacetab(*first))
+			return first;
+	return NULL;
+}
+
+static char *next_terminator(char *first, const char *last)
+{
+	for (; first <= last; first++)
+		if (spacetab(*first) || !*first)
+			return first;
+	return NULL;
+}
+
+enum hashbang { HB_NONE, HB_OK, HB_NO_INTERP, HB_CUT };
+
+/*
+ * The #! line of a file's first bytes, parsed as Linux's binfmt_script does (since 5.0): the
+ * interpreter ends at a blank or NUL, the argument is the rest of the line less trailing
+ * blanks (a \r stays in either), a line without a newline in the 256 bytes read is refused
+ * when the interpreter's name may be cut off. *interp and *arg point into b.
+ */
+static enum hashbang parse_hashbang(char b[BINPRM_BUF + 1], const char **interp, const char **arg)
+{
+	char *buf_end = b + BINPRM_BUF - 1, *i_end, *i_name, *i_sep, *i_arg = NULL;
+
+	if (b[0] != '#' || b[1] != '!')
+		return HB_NONE;
+	i_end = memchr(b, '\n', strnlen(b, BINPRM_BUF));
+	if (!i_end) {
+		i_end = next_non_spacetab(b + 2, buf_end);
+		if (!i_end)
+			return HB_NO_INTERP;
+		if (!next_terminator(i_end, buf_end))
+			return HB_CUT;
+		i_end = buf_end;
+	}
+	while (spacetab(i_end[-1]))
+		i_end--;
+	i_name = next_non_spacetab(b + 2, i_end);
+	if (!i_name || i_name == i_end)
+		return HB_NO_INTERP;
+	i_sep = next_terminator(i_name, i_end);
+	if (i_sep && *i_sep)
+		i_arg = next_non_spacetab(i_sep, i_end);
+	*i_end = '\0';
+	if (i_arg)
+		*i_sep = '\0';
+	if (!*i_name)
+		return HB_NO_INTERP;	/* "#!" then NUL: the kernel would open "" */
+	*interp = i_name;
+	*arg = i_arg;
+	return HB_OK;
+}
+
+static bool ends_in_cr(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n && s[n - 1] == '\r';
+}
+
+/* A file execve opens: there, a regular file, executable, not on a noexec mount. The
+ * message is about subject itself (what NULL), or about its what ("interpreter") name. */
+static int check_exec_file(const char *subject, const char *what, const char *name,
+			   const char *path, char *err, size_t errlen)
+{
+	char label[2 * PATH_MAX + 64], s[PATH_MAX + 16];
+	struct statvfs vfs;
+	struct stat st;
+
+	if (what)
+		snprintf(label, sizeof(label), "%s: %s '%s'", subject, what, shown(name, s, sizeof(s)));
+	else
+		strlcpy0(label, subject, sizeof(label));
+	if (stat(path, &st)) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			snprintf(err, errlen, "%s not found", label);
+		else
+			snprintf(err, errlen, "%s: %s", label, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode))
+		snprintf(err, errlen, "%s is not a regular file", label);
+	else if (access(path, X_OK))
+		snprintf(err, errlen, "%s is not executable", label);
+	else if (statvfs(path, &vfs) == 0 && (vfs.f_flag & ST_NOEXEC))
+		snprintf(err, errlen, "%s is on a file system mounted noexec", label);
+	else
+		return 0;
+	return -1;
+}
+
+/* The checks of an ELF file here: an executable, for this host, its loader present. */
+static int check_elf_here(const char *subject, const char *dir, const struct elf_facts *f,
+			  char *err, size_t errlen)
+{
+	char loader[PATH_MAX];
+
+	if (f->elf_type != ET_EXEC && f->elf_type != ET_DYN) {
+		snprintf(err, errlen, "%s is an ELF %s file, not an executable", subject,
+			 elf_type_name(f->elf_type));
+		return -1;
+	}
+	if (strcmp(f->arch, host_arch())) {
+		snprintf(err, errlen, "%s is built for %s (ELF machine %u) but this host is %s", subject,
+			 f->arch[0] ? f->arch : "another architecture", f->machine, host_arch());
+		return -1;
+	}
+	if (f->is_static)
+		return 0;
+	/* a relative PT_INTERP is opened from the working directory: the bootstrap's folder */
+	if (f->interpreter[0] == '/')
+		strlcpy0(loader, f->interpreter, sizeof(loader));
+	else
+		snprintf(loader, sizeof(loader), "%s/%s", dir, f->interpreter);
+	return check_exec_file(subject, "dynamic loader (PT_INTERP)", f->interpreter, loader, err,
+			       errlen);
+}
+
+/* path, called subject in messages, depth #! levels below top (the bootstrap) */
+static int check_runnable(const char *path, const char *subject, const char *top, const char *dir,
+			  int depth, bool here, char *err, size_t errlen)
+{
+	char b[BINPRM_BUF + 1] = { 0 }, s1[PATH_MAX + 16], s2[PATH_MAX + 16];
+	char ipath[PATH_MAX], isubject[2 * PATH_MAX + 32];
+	const char *interp = NULL, *arg = NULL;
+	struct elf_facts f;
+	ssize_t n;
+	int fd;
+
+	if (depth > MAX_REWRITES) {
+		snprintf(err, errlen, "%s: too many levels of #! interpreters (Linux follows %d)",
+			 top, MAX_REWRITES);
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot open %s: %s", subject, strerror(errno));
+		return -1;
+	}
+	n = pread(fd, b, BINPRM_BUF, 0);
+	close(fd);
+	if (n < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", subject, strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "%s is empty: nothing to execute (no ELF header, no #! line)",
+			 subject);
+		return -1;
+	}
+	if ((size_t)n >= SELFMAG && !memcmp(b, ELFMAG, SELFMAG)) {
+		if (elf_inspect(path, &f, err, errlen))
+			return -1;
+		return here ? check_elf_here(subject, dir, &f, err, errlen) : 0;
+	}
+	switch (parse_hashbang(b, &interp, &arg)) {
+	case HB_NONE:
+		snprintf(err, errlen, "%s: not an ELF executable and no #! line (execve would fail: "
+			 "Exec format error)", subject);
+		return -1;
+	case HB_NO_INTERP:
+		snprintf(err, errlen, "%s: its #! line names no interpreter", subject);
+		return -1;
+	case HB_CUT:
+		snprintf(err, errlen, "%s: its #! line has no end in the %d bytes Linux reads: the "
+			 "interpreter's name would be cut off", subject, BINPRM_BUF);
+		return -1;
+	case HB_OK:
+		break;
+	}
+	/* a relative interpreter is opened from the working directory: the bootstrap's folder */
+	if (interp[0] == '/')
+		strlcpy0(ipath, interp, sizeof(ipath));
+	else
+		snprintf(ipath, sizeof(ipath), "%s/%s", dir, interp);
+	if (ends_in_cr(interp) && access(ipath, F_OK)) {
+		snprintf(err, errlen, "%s: interpreter '%s' not found: the script has CRLF line endings",
+			 subject, shown(interp, s1, sizeof(s1)));
+		return -1;
+	}
+	if (ends_in_cr(arg)) {
+		snprintf(err, errlen, "%s: its #! line ends in \\r: the script has CRLF line endings "
+			 "(interpreter '%s' would get the argument '%s')", subject,
+			 shown(interp, s1, sizeof(s1)), shown(arg, s2, sizeof(s2)));
+		return -1;
+	}
+	if (!here)
+		return 0;
+	if (check_exec_file(subject, "interpreter", interp, ipath, err, errlen))
+		return -1;
+	snprintf(isubject, sizeof(isubject), "interpreter %s of %s", shown(interp, s1, sizeof(s1)),
+		 top);
+	return check_runnable(ipath, isubject, top, dir, depth + 1, here, err, errlen);
+}
+
+int elf_check_runnable(const char *path, bool here, char *err, size_t errlen)
+{
+	char real[PATH_MAX], dir[PATH_MAX], *slash;
+
+	if (!realpath(path, real)) {
+		snprintf(err, errlen, "cannot resolve %s: %s", path, strerror(errno));
+		return -1;
+	}
+	strlcpy0(dir, real, sizeof(dir));
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (here && check_exec_file(path, NULL, NULL, path, err, errlen))
+		return -1;
+	return check_runnable(path, path, path, dir, 0, here, err, errlen);
 }

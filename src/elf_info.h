@@ -71,6 +71,22 @@ void elf_dyn_free(struct elf_dyn *d);
  * Returns 0, or -1 with one line in err. */
 int elf_entry_offset(const char *path, uint64_t *vaddr, uint64_t *off, char *err, size_t errlen);
 
+/*
+ * Can execve run path? The kernel's own rules, checked before anything runs so that a
+ * bootstrap that cannot start gets one line saying why instead of N cold starts that fail
+ * with "No such file or directory" or "Exec format error":
+ *   an empty file; a file that is neither ELF nor starts with #! (ENOEXEC); a #! line (the
+ *   first 256 bytes, as Linux reads it) that names no interpreter or is cut off; a #! line
+ *   ending in \r (CRLF line endings: the interpreter would be "/bin/sh\r").
+ * here: also what running it on this host takes: an ELF executable (ET_EXEC or ET_DYN) for
+ *   this host's architecture whose dynamic loader (PT_INTERP) exists; a #! interpreter that
+ *   exists, is a regular file and executable, and is itself runnable (checked the same way,
+ *   as many levels as the kernel follows). A relative interpreter is looked up from the
+ *   folder of path, where the bootstrap is started.
+ * Returns 0, or -1 with one line in err (control characters of names shown escaped).
+ */
+int elf_check_runnable(const char *path, bool here, char *err, size_t errlen);
+
 /* Lambda's name of the host architecture: "x86_64", "arm64", or uname's. */
 const char *host_arch(void);
 /* "x86_64", "aarch64", "i386", ... for an e_machine, or NULL if not one we name. */

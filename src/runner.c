@@ -16,12 +16,17 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "util.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436	/* the same number on every architecture */
+#endif
 
 int runner_init(void)
 {
@@ -112,6 +117,7 @@ struct child_args {
 	int out_fd;
 	const struct run_as *user;
 	const int *cg_fds;
+	pid_t parent;			/* the profiler, read before clone */
 	/* written by the child in the memory it shares with us until its execve: no
 	 * system call (and so no wake-up of the parent) between the clock read and execve */
 	volatile uint64_t spawn_ns;
@@ -133,9 +139,9 @@ static int drop_to(const struct run_as *u)
 	return 0;
 }
 
-int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen)
+int runner_pick_user_from(uid_t euid, const char *sudo_uid, const char *sudo_gid, const char *name,
+			  bool as_root, struct run_as *out, char *err, size_t errlen)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
 	struct passwd *pw;
 	char *end;
 
@@ -146,18 +152,30 @@ int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *e
 			snprintf(err, errlen, "--user %s: no such user", name);
 			return -1;
 		}
+		/* root by another name is root: the same explicit --run-as-root as root */
+		if (pw->pw_uid == 0 && !as_root) {
+			snprintf(err, errlen, "--user %s is uid 0: the untrusted bootstrap would run as "
+				 "root; add --run-as-root to mean it", name);
+			return -1;
+		}
+		if (pw->pw_uid != 0 && as_root) {
+			snprintf(err, errlen, "--user %s is not root (uid %u): --run-as-root contradicts "
+				 "it", name, (unsigned)pw->pw_uid);
+			return -1;
+		}
 		out->uid = pw->pw_uid;
 		out->gid = pw->pw_gid;
 		strlcpy0(out->name, pw->pw_name, sizeof(out->name));
 		return 0;
 	}
-	if (as_root || geteuid() != 0)
+	if (as_root || euid != 0)
 		return 1;	/* as root when asked; a non-root profiler cannot switch */
-	if (su && sg && *su && *sg) {
-		unsigned long uid = strtoul(su, &end, 10), gid;
+	if (sudo_uid && sudo_gid && *sudo_uid && *sudo_gid) {
+		unsigned long uid = strtoul(sudo_uid, &end, 10), gid;
 
+		/* (uid 0: sudo run by root, which is no caller to run as) */
 		if (!*end && uid) {
-			gid = strtoul(sg, &end, 10);
+			gid = strtoul(sudo_gid, &end, 10);
 			if (!*end) {
 				out->uid = (uid_t)uid;
 				out->gid = (gid_t)gid;
@@ -175,6 +193,12 @@ int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *e
 	out->gid = pw ? pw->pw_gid : 65534;
 	strlcpy0(out->name, "nobody", sizeof(out->name));
 	return 0;
+}
+
+int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen)
+{
+	return runner_pick_user_from(geteuid(), getenv("SUDO_UID"), getenv("SUDO_GID"), name, as_root,
+				     out, err, errlen);
 }
 
 int runner_user_can_exec(const struct run_as *u, const char *path)
@@ -196,6 +220,59 @@ int runner_user_can_exec(const struct run_as *u, const char *path)
 	return e;
 }
 
+/* getdents64's record (linux/dirent.h, which glibc does not export) */
+struct dirent64_rec {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* Only system calls, on the stack: this runs in the CLONE_VM child too. */
+void runner_close_fds(bool use_close_range)
+{
+	char buf[2048];
+	struct rlimit rl;
+	long n = -1;
+	int dfd, closed;
+	unsigned long fd, top;
+
+	if (use_close_range && syscall(SYS_close_range, 3U, ~0U, 0) == 0)
+		return;
+	/* before Linux 5.9: every fd /proc lists, read again until a pass closes nothing */
+	dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		do {
+			closed = 0;
+			if (lseek(dfd, 0, SEEK_SET) != 0)
+				break;
+			while ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) > 0) {
+				for (long off = 0; off < n;) {
+					struct dirent64_rec *d = (struct dirent64_rec *)(buf + off);
+					const char *c = d->d_name;
+
+					off += d->d_reclen;
+					for (fd = 0; *c >= '0' && *c <= '9'; c++)
+						fd = fd * 10 + (unsigned long)(*c - '0');
+					if (*c || c == d->d_name || fd < 3 || fd == (unsigned long)dfd)
+						continue;
+					close((int)fd);
+					closed++;
+				}
+			}
+		} while (n == 0 && closed);
+		close(dfd);
+		if (n == 0)
+			return;
+	}
+	/* no /proc either: every fd below the limit */
+	top = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	      rl.rlim_cur < (1ul << 20) ? (unsigned long)rl.rlim_cur : 65536;
+	for (fd = 3; fd < top; fd++)
+		close((int)fd);
+}
+
 /*
  * The child of a CLONE_VM|CLONE_VFORK spawn, as glibc's posix_spawn does and as
  * Lambda's own init starts a runtime: it shares our memory until execve, so it
@@ -213,20 +290,28 @@ static int child_fn(void *p)
 	dfl.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &dfl, NULL);
+	/* stdin is /dev/null, never the profiler's (a terminal, a file of root's) */
 	fd = open("/dev/null", O_RDONLY);
-	if (fd >= 0 && fd != 0) {
-		dup2(fd, 0);
+	if (fd < 0 || (fd != 0 && dup2(fd, 0) < 0))
+		goto fail;
+	if (fd != 0)
 		close(fd);
-	}
 	if (dup2(a->out_fd, 1) < 0 || dup2(a->out_fd, 2) < 0)
 		goto fail;
 	/* into the cold start's cgroup(s) before the image exists: "0" is "me" */
 	for (int i = 0; i < 2; i++)
 		if (a->cg_fds[i] >= 0 && write(a->cg_fds[i], "0", 1) != 1)
 			goto fail;
+	/* nothing but 0, 1 and 2 reaches the bootstrap: not the fds the profiler was started
+	 * with (root's files), nor its own that lack O_CLOEXEC */
+	runner_close_fds(true);
 	if (a->user && drop_to(a->user))
 		goto fail;
 	if (chdir(a->dir) != 0)
+		goto fail;
+	/* the bootstrap dies with the profiler, a SIGKILLed one too. After the drop: a change
+	 * of credentials clears it. A parent that died before this line is seen in getppid(). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) || getppid() != a->parent)
 		goto fail;
 	a->spawn_ns = mono_ns();
 	execve(a->path, a->argv, a->env);
@@ -262,7 +347,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
-				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds };
+				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds,
+				 .parent = getpid() };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;

@@ -15,8 +15,14 @@ struct run_as {
 
 /* Choose the user: --user NAME, else --run-as-root (returns 1: no drop), else
  * the sudo caller (SUDO_UID/SUDO_GID), else "nobody" when we are root.
+ * Root is never a default nor implied: --user naming a uid 0 user needs --run-as-root too
+ * (and --run-as-root with --user naming another user is a contradiction).
  * Returns 0 (drop to *out), 1 (no drop), or -1 with one line in err. */
 int runner_pick_user(const char *name, bool as_root, struct run_as *out, char *err, size_t errlen);
+/* The same rule with what it reads from the process given: the effective uid and the sudo
+ * caller's SUDO_UID/SUDO_GID (NULL: not set). Pure but for the user database. */
+int runner_pick_user_from(uid_t euid, const char *sudo_uid, const char *sudo_gid, const char *name,
+			  bool as_root, struct run_as *out, char *err, size_t errlen);
 
 /* Can that user execute path (search permission on every folder included)?
  * Checked in a child that really drops to the user. Returns 0 or an errno. */
@@ -42,6 +48,10 @@ struct spawned {
 	uint64_t spawn_ns;		/* CLOCK_MONOTONIC read by the child right before execve */
 	int exec_errno;			/* non-zero: execve failed with this errno */
 };
+
+/* Close every fd from 3 up (close_range; false: the fallback of kernels before 5.9, which
+ * reads /proc/self/fd, exposed for tests). System calls only: safe in a CLONE_VM child. */
+void runner_close_fds(bool use_close_range);
 
 /* Make this process the reaper of orphaned descendants (call once). */
 int runner_init(void);

@@ -717,6 +717,224 @@ if selected valgrind && command -v valgrind >/dev/null; then
 	fi
 fi
 
+# ------------------------------------------------------------- log dir ---
+# The bootstrap is untrusted and the profiler root: nothing it can do in (or to) the log
+# folder may make root write elsewhere.
+if selected logdir; then
+	echo "== --log-dir (links planted in it, folders others can write)"
+	# one_line_refusal NAME WORDS: the last bench refused with exit 2 and one line saying WORDS
+	one_line_refusal() {
+		if [ "$RC" -eq 2 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "$2" "$ERR"; then
+			ok "$1: exit 2, one line saying '$2'"
+		else
+			nok "$1: exit 2, one line saying '$2'" "rc=$RC" "stderr: $(head -c 400 "$ERR")"
+		fi
+	}
+	# a root-only file: the target of every link planted here, reset before each case
+	reset_root() { printf 'ROOT-ORIGINAL\n' >"$TMP/rootfile" && chmod 600 "$TMP/rootfile"; }
+	reset_root
+	echo "$TMP/rootfile" >"$BD/plant_target"
+	mkdir -p "$BD/logs-777" && chmod 777 "$BD/logs-777"
+	bench logdir-777 -b "$TB/plant_log.sh" -n 2 --log-dir "$BD/logs-777"
+	one_line_refusal "a log folder anyone can write" "writable by group or others"
+	check "... and the link the bootstrap would plant there never gets root's writes" \
+		grep -qx ROOT-ORIGINAL "$TMP/rootfile"
+	mkdir -p "$BD/logs-1777" && chmod 1777 "$BD/logs-1777"
+	bench logdir-1777 -b "$TB/plant_log.sh" -n 2 --log-dir "$BD/logs-1777"
+	one_line_refusal "a sticky folder anyone can write (as /tmp)" "writable by group or others"
+
+	reset_root
+	mkdir -m 700 "$TMP/logs-pre" && ln -s "$TMP/rootfile" "$TMP/logs-pre/invocation-1.log"
+	bench logdir-pre -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-pre"
+	check "a link planted before the run: the run goes on (exit 0)" test "$RC" -eq 0
+	check "... the link is removed, not followed: a regular log in its place" \
+		test -f "$TMP/logs-pre/invocation-1.log" -a ! -L "$TMP/logs-pre/invocation-1.log"
+	check "... root's file untouched" grep -qx ROOT-ORIGINAL "$TMP/rootfile"
+
+	ln -s "$TMP/logs-pre" "$TMP/logs-link"
+	bench logdir-link -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-link"
+	one_line_refusal "a log folder that is a symbolic link" "symbolic link"
+	: >"$TMP/logs-file"
+	bench logdir-file -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-file"
+	one_line_refusal "a log folder that is a file" "not a directory"
+	mkdir -m 700 "$TMP/logs-nobody" && chown 65534:65534 "$TMP/logs-nobody"
+	bench logdir-nobody -b "$B/keepalive" -n 1 --log-dir "$TMP/logs-nobody"
+	one_line_refusal "a log folder owned by another user" "owned by uid 65534"
+
+	reset_root
+	bench logdir-fresh -b "$TB/plant_log.sh" -n 2 --log-dir "$BD/logs-fresh"
+	check "a folder the profiler creates: exit 0" test "$RC" -eq 0
+	check "... root's own, mode 0700" test "$(stat -c '%u %a' "$BD/logs-fresh")" = "0 700"
+	check "... the bootstrap could not plant a link in it" \
+		grep -q "could not plant" "$BD/logs-fresh/invocation-1.log"
+	check "... root's file untouched" grep -qx ROOT-ORIGINAL "$TMP/rootfile"
+	check "... the logs are regular files, root's, mode 0600" \
+		test "$(stat -c '%F %u %a' "$BD/logs-fresh/invocation-2.log")" = "regular file 0 600"
+	"$P" benchmark -b "$B/keepalive" -n 1 -o "$TMP/deflog.json" >/dev/null 2>&1
+	dl=$(jq -r .log_dir "$TMP/deflog.json")
+	check "the default log folder: root's own, mode 0700" \
+		test -n "$dl" -a "$(stat -c '%u %a' "$dl" 2>/dev/null)" = "0 700"
+	[ -n "$dl" ] && rm -rf "$dl"
+	bench logdir-sweep -b "$B/keepalive" -n 1 -m 128,256 --log-dir "$BD/logs-logdir-sweep"
+	check "a sweep's folder per size: root's own, mode 0700" \
+		test "$RC" -eq 0 -a "$(stat -c '%u %a' "$BD/logs-logdir-sweep/128mb" "$BD/logs-logdir-sweep/256mb" | sort -u)" = "0 700"
+	mkdir -m 700 "$TMP/logs-logdir-sweepbad" && mkdir "$TMP/logs-logdir-sweepbad/256mb" && chmod 777 "$TMP/logs-logdir-sweepbad/256mb"
+	bench logdir-sweepbad -b "$B/keepalive" -n 1 -m 128,256 --log-dir "$TMP/logs-logdir-sweepbad"
+	one_line_refusal "a sweep whose folder for one size anyone can write" "writable by group or others"
+	check "... refused before the first cold start" test ! -e "$TMP/logs-logdir-sweepbad/128mb/invocation-1.log"
+	rm -f "$BD/plant_target"
+fi
+
+# ------------------------------------------------------ inherited fds ---
+# A descriptor the profiler was started with (or one of its own) in the bootstrap would let
+# untrusted code read or write what root opened.
+if selected fds; then
+	echo "== inherited file descriptors"
+	printf 'ROOT-SECRET\n' >"$TMP/secret" && chmod 600 "$TMP/secret"
+	: >"$TMP/rw" && chmod 600 "$TMP/rw"
+	for mode in ebpf no-bpf; do
+		args=()
+		[ $mode = no-bpf ] && args=(--no-bpf)
+		bench "fds-$mode" -b "$B/fds" -n 2 "${args[@]}" 9<"$TMP/secret" 8>>"$TMP/rw"
+		check "fds ($mode): exit 0" test "$RC" -eq 0
+		logs=$(jq -r '[.measurements[].log] | join(" ")' "$J")
+		check "fds ($mode): each cold start begins with fds 0, 1 and 2 only, stdin /dev/null" \
+			test "$(cat $logs | grep -cx -e 'fds: 0 1 2' -e 'fd 0 -> /dev/null')" -eq 4
+		check "fds ($mode): root's file open on fd 9 cannot be read" \
+			bash -c "[ \$(cat $logs | grep -cx 'fd 9: Bad file descriptor') -eq 2 ] && ! grep -q ROOT-SECRET $logs"
+		check "fds ($mode): root's file open on fd 8 cannot be written" \
+			bash -c "[ \$(cat $logs | grep -cx 'fd 8: Bad file descriptor') -eq 2 ] && [ ! -s '$TMP/rw' ]"
+	done
+fi
+
+# ---------------------------------------------------------- run as root ---
+# Root is never a default and never implied: --user naming root needs --run-as-root, as
+# --run-as-root does, and then the run says the bootstrap runs as root.
+if selected run_as_root; then
+	echo "== running the bootstrap as root (only when asked, and said)"
+	bench user-root -b "$TB/whoami.sh" -n 1 --user root
+	if [ "$RC" -eq 2 ] && [ "$(wc -l <"$ERR")" -eq 1 ] && grep -q "add --run-as-root" "$ERR"; then
+		ok "--user root alone: refused, exit 2, one line saying --run-as-root is needed"
+	else
+		nok "--user root alone: refused, exit 2, one line saying --run-as-root is needed" \
+			"rc=$RC" "stderr: $(head -c 300 "$ERR")" "log: $(head -c 200 "$TMP/logs-user-root/invocation-1.log" 2>&1)"
+	fi
+	bench user-root-asked -b "$TB/whoami.sh" -n 1 --user root --run-as-root
+	check "--user root --run-as-root: runs as root (exit 0)" \
+		bash -c "[ $RC -eq 0 ] && grep -q '^uid=0 ' '$TMP/logs-user-root-asked/invocation-1.log'"
+	check "... with a warning that the untrusted bootstrap runs as root" \
+		grep -q "^profiler: warning: the bootstrap runs as root" "$ERR"
+	bench run-as-root -b "$TB/whoami.sh" -n 1 --run-as-root
+	check "--run-as-root: runs as root, with the same warning" \
+		bash -c "[ $RC -eq 0 ] && grep -q '^uid=0 ' '$TMP/logs-run-as-root/invocation-1.log' &&
+			 grep -q '^profiler: warning: the bootstrap runs as root' '$ERR'"
+	bench user-nobody -b "$TB/whoami.sh" -n 1 --user nobody
+	check "--user nobody: no warning" bash -c "[ $RC -eq 0 ] && ! grep -q 'runs as root' '$ERR'"
+fi
+
+# ------------------------------------------------------------- leftovers ---
+# SIGKILL gives the profiler no chance to end the cold start: the bootstrap must die with it
+# (PR_SET_PDEATHSIG), and the daemon it forked, left in the cold start's cgroup, must go at
+# the next run, which says what it removed.
+if selected leftovers; then
+	echo "== a SIGKILLed profiler leaves nothing behind"
+	cgfind() { find /sys/fs/cgroup -maxdepth 8 -type d -name "$1" 2>/dev/null; }
+	running() { pgrep -f "$1" >/dev/null; }
+	"$P" benchmark -b "$TB/orphan.sh" -n 1 --init-timeout 120 --log-dir "$TMP/logs-orphan" \
+		>"$TMP/orphan.out" 2>&1 &
+	pp=$!
+	for _ in $(seq 200); do
+		pgrep -f 'sleep 7301' >/dev/null && pgrep -f 'sleep 7302' >/dev/null && break
+		sleep 0.05
+	done
+	check "the bootstrap and its daemon run" running 'sleep 730[12]'
+	kill -KILL $pp
+	wait $pp 2>/dev/null
+	for _ in $(seq 100); do pgrep -f 'sleep 7302' >/dev/null || break; sleep 0.05; done
+	check "the bootstrap died with the profiler" no_process 'sleep 7302'
+	if [ -z "$(cgfind "profiler-$pp-1")" ]; then
+		echo "        (no cold-start cgroups on this host: the sweep is not tested)"
+	else
+		check "its daemon lives on in the cold start's cgroup" running 'sleep 7301'
+		bench leftovers-next -b "$B/keepalive" -n 1
+		check "the next run: exit 0" test "$RC" -eq 0
+		check "... says what it removed" grep -qx \
+			"profiler: removed 1 stale cgroup of profiler $pp (no longer running): profiler-$pp-1" "$ERR"
+		for _ in $(seq 100); do pgrep -f 'sleep 7301' >/dev/null || break; sleep 0.05; done
+		check "... the daemon is gone" no_process 'sleep 7301'
+		check "... and so is the cgroup, in every hierarchy" test -z "$(cgfind "profiler-$pp-*")"
+	fi
+	# what a failed check left behind
+	pkill -KILL -f 'sleep 730[12]' 2>/dev/null
+	cgfind "profiler-$pp-*" | xargs -r rmdir 2>/dev/null
+fi
+
+# ---------------------------------------------------------- unrunnable ---
+# A bootstrap execve cannot run is refused before the first cold start with one line saying
+# why (exit 2), instead of N cold starts failing with "No such file or directory" or "Exec
+# format error"; memory says the same of what no host can run.
+if selected unrunnable; then
+	echo "== bootstraps that cannot run"
+	# refused NAME FILE LINE: benchmark and (MEM=1) memory exit 2 with exactly LINE
+	refused() {
+		local name=$1 file=$2 line=$3 rc
+		bench "unrunnable-$name" -b "$file" -n 3
+		if [ "$RC" -eq 2 ] && [ "$(cat "$ERR")" = "$line" ] && [ ! -e "$TMP/logs-unrunnable-$name/invocation-1.log" ]; then
+			ok "$name: refused before any cold start, exit 2, one line"
+		else
+			nok "$name: refused before any cold start, exit 2, one line" "rc=$RC" \
+				"wanted: $line" "got:    $(head -c 400 "$ERR")"
+		fi
+		[ "${MEM:-0}" = 1 ] || return 0
+		"$P" memory -b "$file" >"$TMP/unrunnable-mem.out" 2>"$TMP/unrunnable-mem.err"
+		rc=$?
+		if [ $rc -eq 2 ] && [ "$(cat "$TMP/unrunnable-mem.err")" = "$line" ] && [ ! -s "$TMP/unrunnable-mem.out" ]; then
+			ok "$name: memory says the same, exit 2"
+		else
+			nok "$name: memory says the same, exit 2" "rc=$rc" "got: $(head -c 400 "$TMP/unrunnable-mem.err")"
+		fi
+	}
+	printf '#!/bin/sh\r\necho hi\r\n' >"$BD/crlf.sh"
+	printf '#!/usr/bin/env sh\r\necho hi\r\n' >"$BD/crlf-env.sh"
+	printf 'echo hi\n' >"$BD/no-hashbang.sh"
+	: >"$BD/empty"
+	printf '#!/opt/no-such-runtime/bin/node\n' >"$BD/no-interp.sh"
+	printf '#!%s\n' "$TMP/interp.sh" >"$BD/private-interp.sh"
+	printf '#!/bin/sh\nexec %s\n' "$B/keepalive" >"$TMP/interp.sh"
+	chmod 755 "$BD/crlf.sh" "$BD/crlf-env.sh" "$BD/no-hashbang.sh" "$BD/empty" "$BD/no-interp.sh" \
+		"$BD/private-interp.sh" "$TMP/interp.sh"
+	MEM=1 refused crlf "$BD/crlf.sh" \
+		"profiler: $BD/crlf.sh: interpreter '/bin/sh\\r' not found: the script has CRLF line endings"
+	MEM=1 refused crlf-env "$BD/crlf-env.sh" \
+		"profiler: $BD/crlf-env.sh: its #! line ends in \\r: the script has CRLF line endings (interpreter '/usr/bin/env' would get the argument 'sh\\r')"
+	MEM=1 refused no-hashbang "$BD/no-hashbang.sh" \
+		"profiler: $BD/no-hashbang.sh: not an ELF executable and no #! line (execve would fail: Exec format error)"
+	MEM=1 refused empty "$BD/empty" \
+		"profiler: $BD/empty is empty: nothing to execute (no ELF header, no #! line)"
+	refused no-interp "$BD/no-interp.sh" \
+		"profiler: $BD/no-interp.sh: interpreter '/opt/no-such-runtime/bin/node' not found"
+	"$P" memory -b "$BD/no-interp.sh" >"$TMP/unrunnable-mem.out" 2>&1
+	check "no-interp: memory still reports on it, the interpreter missing" \
+		grep -q '^Missing: 1 (the bootstrap would fail to start)' "$TMP/unrunnable-mem.out"
+	refused private-interp "$BD/private-interp.sh" \
+		"profiler: user nobody cannot execute $BD/private-interp.sh's interpreter $TMP/interp.sh (Permission denied): make it and its folders accessible, or choose --user NAME"
+	# a dynamic executable whose loader this host lacks (linked against another C library)
+	loader=$(readelf -l "$B/keepalive" 2>/dev/null | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+	if [ -n "$loader" ]; then
+		other=$(printf '%s' "$loader" | sed 's/.$/X/')
+		LOADER="$loader" OTHER="$other" python3 -c '
+import os, sys
+b = open(sys.argv[1], "rb").read()
+l, o = os.environ["LOADER"].encode(), os.environ["OTHER"].encode()
+open(sys.argv[2], "wb").write(b.replace(l + b"\0", o + b"\0", 1))' "$B/keepalive" "$BD/no-loader"
+		chmod 755 "$BD/no-loader"
+		refused no-loader "$BD/no-loader" \
+			"profiler: $BD/no-loader: dynamic loader (PT_INTERP) '$other' not found"
+	fi
+	bench unrunnable-ok -b "$TB/whoami.sh" -n 1
+	check "a script that can run still runs (exit 0)" test "$RC" -eq 0
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"

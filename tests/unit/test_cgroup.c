@@ -1,9 +1,11 @@
 /* Unit tests of the pure parts of src/cgroup.c. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cgroup.h"
@@ -69,6 +71,70 @@ static void test_parse_oom(void **state)
 	assert_int_equal(cg_parse_oom_kills("oom_kill_disable 0\nunder_oom 0\n", &n), -1);
 }
 
+static void test_parse_name(void **state)
+{
+	unsigned n = 0;
+	pid_t pid = 0;
+
+	(void)state;
+	assert_int_equal(cg_parse_name("profiler-1234-2", &pid, &n), 0);
+	assert_int_equal(pid, 1234);
+	assert_int_equal(n, 2);
+	assert_int_equal(cg_parse_name("profiler-2147483647-4294967295", &pid, &n), 0);
+	assert_int_equal(pid, 2147483647);
+	assert_int_equal(n, 4294967295u);
+	/* anything else is not ours: never touched */
+	static const char *const others[] = {
+		"profiler-probe-1234",		/* cg_host_detect's probe */
+		"profiler-1234", "profiler-1234-", "profiler--2", "profiler-1234-2x",
+		"profiler-1234-2-3", "profiler-x-2", "xprofiler-1234-2", "Profiler-1234-2",
+		"profiler-0-1", "profiler-1234-0",	/* no pid 0, cold starts count from 1 */
+		"profiler-01234-2", "profiler-1234-02",	/* one spelling per number */
+		"profiler-2147483648-1",		/* no such pid */
+		"profiler-1-4294967296", "profiler-99999999999999999999-1",
+		"profiler- 12-1", "profiler-+12-1", "profiler-12-+1", "",
+	};
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+		pid = 77;
+		n = 77;
+		if (cg_parse_name(others[i], &pid, &n) != -1)
+			fail_msg("'%s' parsed as a profiler cgroup", others[i]);
+		assert_int_equal(pid, 77);
+		assert_int_equal(n, 77);
+	}
+}
+
+/* a host where pids 100 and 200 run, and no other */
+static bool fake_alive(pid_t pid)
+{
+	return pid == 100 || pid == 200;
+}
+
+static void test_is_stale(void **state)
+{
+	(void)state;
+	/* a profiler that runs: never touched */
+	assert_false(cg_is_stale("profiler-100-1", 300, fake_alive));
+	assert_false(cg_is_stale("profiler-200-7", 300, fake_alive));
+	/* one that does not: stale */
+	assert_true(cg_is_stale("profiler-150-1", 300, fake_alive));
+	assert_true(cg_is_stale("profiler-150-2", 100, fake_alive));
+	/* our own pid before we made any: an earlier process's */
+	assert_true(cg_is_stale("profiler-100-3", 100, fake_alive));
+	/* not ours by its name, whoever runs */
+	assert_false(cg_is_stale("profiler-probe-150", 300, fake_alive));
+	assert_false(cg_is_stale("session-150-1", 300, fake_alive));
+	assert_false(cg_is_stale("profiler-0-1", 300, fake_alive));
+}
+
+static void test_pid_alive(void **state)
+{
+	(void)state;
+	assert_true(cg_pid_alive(getpid()));
+	assert_true(cg_pid_alive(1));		/* init: alive, even when we may not signal it */
+	assert_false(cg_pid_alive(2147483647));	/* above pid_max */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -76,6 +142,9 @@ int main(void)
 		cmocka_unit_test(test_parse_self_v1),
 		cmocka_unit_test(test_parse_self_v2),
 		cmocka_unit_test(test_parse_oom),
+		cmocka_unit_test(test_parse_name),
+		cmocka_unit_test(test_is_stale),
+		cmocka_unit_test(test_pid_alive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

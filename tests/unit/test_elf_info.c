@@ -588,6 +588,220 @@ static void test_regress_multiline_error(void **state)
 	assert_null(strchr(err, '\r'));
 }
 
+/* ------------------------------------------------------------------------ */
+/* can execve run it?                                                         */
+
+/* name in the test folder with text (len 0: strlen), mode 0755 */
+static char *script(const char *name, const char *text, size_t len)
+{
+	char *p = tpath(name);
+
+	write_file(p, text, len ? len : strlen(text));
+	assert_int_equal(chmod(p, 0755), 0);
+	return p;
+}
+
+/* elf_check_runnable(path, here) fails with exactly msg (path for its %s), in one line; NULL
+ * msg: it passes. */
+static void runnable(const char *path, bool here, const char *msg)
+{
+	char err[4096] = "", want[4096];
+	int rc = elf_check_runnable(path, here, err, sizeof(err));
+
+	if (!msg) {
+		if (rc != 0)
+			fail_msg("%s (here %d): refused: %s", path, here, err);
+		return;
+	}
+	snprintf(want, sizeof(want), msg, path);
+	if (rc != -1)
+		fail_msg("%s (here %d): accepted, wanted \"%s\"", path, here, want);
+	assert_string_equal(err, want);
+	assert_null(strchr(err, '\n'));
+	assert_null(strchr(err, '\r'));
+}
+
+/* What no host can run: refused in both modes, with the reason. */
+static void test_runnable_file_defects(void **state)
+{
+	static const struct {
+		const char *name, *text;
+		size_t len;
+		const char *msg;
+	} cases[] = {
+		{ "crlf", "#!/bin/sh\r\necho hi\r\n", 0,
+		  "%s: interpreter '/bin/sh\\r' not found: the script has CRLF line endings" },
+		{ "crlf-noeol", "#!/bin/sh\r", 0,
+		  "%s: interpreter '/bin/sh\\r' not found: the script has CRLF line endings" },
+		{ "crlf-env", "#!/usr/bin/env bash\r\necho hi\r\n", 0,
+		  "%s: its #! line ends in \\r: the script has CRLF line endings (interpreter "
+		  "'/usr/bin/env' would get the argument 'bash\\r')" },
+		{ "crlf-blank", "#!/bin/sh \r\n", 0,
+		  "%s: its #! line ends in \\r: the script has CRLF line endings (interpreter "
+		  "'/bin/sh' would get the argument '\\r')" },
+		{ "empty", "", 0, "%s is empty: nothing to execute (no ELF header, no #! line)" },
+		{ "text", "echo hi\n", 0,
+		  "%s: not an ELF executable and no #! line (execve would fail: Exec format error)" },
+		{ "blank-first", "\n#!/bin/sh\n", 0,
+		  "%s: not an ELF executable and no #! line (execve would fail: Exec format error)" },
+		{ "one-byte", "#", 0,
+		  "%s: not an ELF executable and no #! line (execve would fail: Exec format error)" },
+		{ "bang-only", "#!", 0, "%s: its #! line names no interpreter" },
+		{ "bang-nl", "#!\necho\n", 0, "%s: its #! line names no interpreter" },
+		{ "bang-blanks", "#! \t \n", 0, "%s: its #! line names no interpreter" },
+		{ "bang-nul", "#!\0/bin/sh\n", 11, "%s: its #! line names no interpreter" },
+		{ "magic-only", "\177ELF", 4, NULL },	/* elf_inspect's own message */
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *p = script(cases[i].name, cases[i].text, cases[i].len);
+
+		if (!cases[i].msg) {
+			assert_int_equal(elf_check_runnable(p, true, err, sizeof(err)), -1);
+			assert_non_null(strstr(err, "invalid or truncated ELF"));
+			assert_int_equal(elf_check_runnable(p, false, err, sizeof(err)), -1);
+			continue;
+		}
+		runnable(p, true, cases[i].msg);
+		runnable(p, false, cases[i].msg);
+	}
+}
+
+/* The 256 bytes Linux reads of a #! line: an interpreter cut off by them is refused, a long
+ * argument is not (the interpreter reads the file again). */
+static void test_runnable_long_line(void **state)
+{
+	char text[600];
+
+	(void)state;
+	memset(text, 'a', sizeof(text));
+	memcpy(text, "#!/", 3);
+	text[sizeof(text) - 1] = '\n';
+	runnable(script("long-interp", text, sizeof(text)), false,
+		 "%s: its #! line has no end in the 256 bytes Linux reads: the interpreter's name "
+		 "would be cut off");
+	memcpy(text, "#!/bin/sh ", 10);
+	runnable(script("long-arg", text, sizeof(text)), true, NULL);
+}
+
+/* What this host lacks: refused only when it is to run here (memory reports it as missing). */
+static void test_runnable_interpreters(void **state)
+{
+	char text[PATH_MAX + 16], msg[PATH_MAX + 256];
+
+	(void)state;
+	runnable(script("sh", "#!/bin/sh\necho hi\n", 0), true, NULL);
+	runnable(script("sh-arg", "#! /bin/sh -eu\n", 0), true, NULL);
+	runnable(script("env", "#!/usr/bin/env sh\n", 0), true, NULL);
+	runnable(script("missing", "#!/nonexistent/python9\n", 0), true,
+		 "%s: interpreter '/nonexistent/python9' not found");
+	runnable(tpath("missing"), false, NULL);
+	write_file(tpath("plain"), "#!/bin/sh\n", 10);
+	assert_int_equal(chmod(tpath("plain"), 0644), 0);
+	snprintf(text, sizeof(text), "#!%s\n", tpath("plain"));
+	snprintf(msg, sizeof(msg), "%%s: interpreter '%s' is not executable", tpath("plain"));
+	runnable(script("noexec-interp", text, strlen(text)), true, msg);
+	runnable(script("dir-interp", "#!/tmp\n", 0), true, "%s: interpreter '/tmp' is not a regular file");
+	/* control characters in a name never reach the message raw */
+	runnable(script("esc", "#!/bin/s\033[2Jh\n", 0), true,
+		 "%s: interpreter '/bin/s\\x1b[2Jh' not found");
+	/* an interpreter that cannot run itself */
+	snprintf(text, sizeof(text), "#!%s\n", tpath("text"));
+	script("text", "echo hi\n", 8);
+	snprintf(msg, sizeof(msg), "interpreter %s of %%s: not an ELF executable and no #! line "
+		 "(execve would fail: Exec format error)", tpath("text"));
+	runnable(script("via-text", text, strlen(text)), true, msg);
+	/* a relative interpreter is opened from the script's folder, not from ours */
+	script("helper", "#!/bin/sh\n", 10);
+	runnable(script("relative", "#!./helper\n", 0), true, NULL);
+	runnable(script("relative-missing", "#!./nothere\n", 0), true,
+		 "%s: interpreter './nothere' not found");
+}
+
+/* An interpreter that is a script: as many levels as Linux follows (5), and no more. */
+static void test_runnable_levels(void **state)
+{
+	char name[32], text[PATH_MAX + 16], msg[PATH_MAX + 128];
+
+	(void)state;
+	for (int k = 5; k <= 6; k++) {
+		/* c1 -> c2 -> ... -> ck -> /bin/sh */
+		for (int i = k; i >= 1; i--) {
+			if (i == k)
+				snprintf(text, sizeof(text), "#!/bin/sh\n");
+			else
+				snprintf(text, sizeof(text), "#!%s/c%d-%d\n", tmpdir, k, i + 1);
+			snprintf(name, sizeof(name), "c%d-%d", k, i);
+			script(name, text, strlen(text));
+		}
+		snprintf(name, sizeof(name), "c%d-1", k);
+		runnable(tpath(name), true, k == 5 ? NULL :
+			 "%s: too many levels of #! interpreters (Linux follows 5)");
+	}
+	snprintf(text, sizeof(text), "#!%s\n", tpath("loop"));
+	snprintf(msg, sizeof(msg), "%%s: too many levels of #! interpreters (Linux follows 5)");
+	runnable(script("loop", text, strlen(text)), true, msg);
+}
+
+/* An ELF: for this host, an executable, its dynamic loader present. */
+static void test_runnable_elf(void **state)
+{
+	struct elf_facts f;
+	unsigned char *img;
+	char err[512], want[PATH_MAX + 256], *at;
+	uint16_t v;
+	size_t len;
+
+	(void)state;
+	runnable(tpath("dyn"), true, NULL);
+	if (have_static)
+		runnable(tpath("static"), true, NULL);
+	img = slurp(tpath("dyn"), &len);
+	assert_int_equal(elf_inspect(tpath("dyn"), &f, err, sizeof(err)), 0);
+	assert_true(f.interpreter[0] == '/');
+
+	/* another architecture: e_machine (at 18) of arm64, or of x86_64 on an arm64 host */
+	v = strcmp(host_arch(), "arm64") ? EM_AARCH64 : EM_X86_64;
+	memcpy(img + 18, &v, 2);
+	write_file(tpath("foreign"), img, len);
+	assert_int_equal(chmod(tpath("foreign"), 0755), 0);
+	snprintf(want, sizeof(want), "%%s is built for %s (ELF machine %u) but this host is %s",
+		 v == EM_AARCH64 ? "arm64" : "x86_64", v, host_arch());
+	runnable(tpath("foreign"), true, want);
+	runnable(tpath("foreign"), false, NULL);	/* memory reports on it */
+	memcpy(img + 18, &(uint16_t){ f.machine }, 2);
+
+	/* a relocatable object: e_type (at 16) ET_REL */
+	v = ET_REL;
+	memcpy(img + 16, &v, 2);
+	write_file(tpath("rel"), img, len);
+	assert_int_equal(chmod(tpath("rel"), 0755), 0);
+	runnable(tpath("rel"), true, "%s is an ELF REL file, not an executable");
+	memcpy(img + 16, &(uint16_t){ f.elf_type }, 2);
+
+	/* a dynamic loader that is not on this host (as a binary linked against another libc) */
+	at = memmem(img, len, f.interpreter, strlen(f.interpreter) + 1);
+	assert_non_null(at);
+	at[strlen(f.interpreter) - 1] = 'X';
+	write_file(tpath("noloader"), img, len);
+	assert_int_equal(chmod(tpath("noloader"), 0755), 0);
+	at[strlen(f.interpreter) - 1] = '\0';
+	snprintf(want, sizeof(want), "%%s: dynamic loader (PT_INTERP) '%sX' not found", (char *)at);
+	runnable(tpath("noloader"), true, want);
+	runnable(tpath("noloader"), false, NULL);
+	free(img);
+
+	/* the bootstrap itself must be executable to run here */
+	write_file(tpath("sh-644"), "#!/bin/sh\n", 10);
+	assert_int_equal(chmod(tpath("sh-644"), 0644), 0);
+	runnable(tpath("sh-644"), true, "%s is not executable");
+	runnable(tpath("sh-644"), false, NULL);
+	assert_int_equal(elf_check_runnable(tpath("nope"), true, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot resolve"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +817,11 @@ int main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_fuzz_mutations),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_runnable_file_defects),
+		cmocka_unit_test(test_runnable_long_line),
+		cmocka_unit_test(test_runnable_interpreters),
+		cmocka_unit_test(test_runnable_levels),
+		cmocka_unit_test(test_runnable_elf),
 	};
 
 	return cmocka_run_group_tests(tests, setup, fixture_teardown);
