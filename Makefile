@@ -38,25 +38,25 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare elf_info \
-             ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
-             chrome_trace_coldstart chrome_trace_events breakdown \
-             breakdown_build breakdown_json breakdown_median breakdown_text idmap apiaddr
-# Unit tests link these: the pure modules plus the emulator (loopback only, no root).
-TEST_MODS := $(PURE_MODS) rapi
-MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
+# Modules the unit tests (tests/unit/) link, run without root: the pure ones
+# (data in, data out) and those whose I/O a test reaches without privileges (files of its own
+# under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback).
+UNIT_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare \
+             elf_info ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
+             chrome_trace_coldstart chrome_trace_events breakdown breakdown_build breakdown_json \
+             breakdown_median breakdown_text idmap apiaddr rapi
+MODS      := $(UNIT_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
              cmd_memory memory_print cmd_trace tracer runner
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler
-TEST_OBJS   := $(patsubst %,$(OUTPUT)/src/%.o,$(TEST_MODS))
+TEST_OBJS   := $(patsubst %,$(OUTPUT)/src/%.o,$(UNIT_MODS))
 OBJS        := $(patsubst %,$(OUTPUT)/src/%.o,$(MODS))
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 ASAN_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/unit/%,$(UNIT_SRCS))
-ASAN_OBJS   := $(patsubst %,$(OUTPUT)/asan/src/%.o,$(TEST_MODS))
+ASAN_OBJS   := $(patsubst %,$(OUTPUT)/asan/src/%.o,$(UNIT_MODS))
 BOOT_C      := $(wildcard tests/bootstraps/*.c)
 BOOTSTRAPS  := $(patsubst tests/bootstraps/%.c,$(OUTPUT)/bootstraps/%,$(BOOT_C))
 SAMPLE      := $(OUTPUT)/sample/bootstrap
