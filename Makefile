@@ -41,7 +41,7 @@ endif
 # Modules the unit tests (tests/unit/) link, run without root: the pure ones
 # (data in, data out) and those whose I/O a test reaches without privileges (files of its own
 # under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback).
-UNIT_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare \
+UNIT_MODS := jsonw httpclass invocation timeline coldstart stats results util lambda_perf compare \
              elf_info ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
              chrome_trace_coldstart chrome_trace_events breakdown breakdown_build breakdown_json \
              breakdown_median breakdown_text idmap apiaddr rapi
@@ -311,7 +311,7 @@ clean:
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
+FUZZ_MODS    := jsonw httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
                 chrome_trace_events stats results util lambda_perf elf_info rapi breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
