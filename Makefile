@@ -41,10 +41,11 @@ endif
 # Modules the unit tests (tests/unit/) link, run without root: the pure ones
 # (data in, data out) and those whose I/O a test reaches without privileges (files of its own
 # under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback).
-UNIT_MODS := jsonw textout output httpclass invocation timeline coldstart stats results util \
-             lambda_perf compare elf_info ldcache libsearch zipsize cgroup coldcache svg \
-             html_report chrome_trace chrome_trace_coldstart chrome_trace_events breakdown \
-             breakdown_build breakdown_json breakdown_median breakdown_text idmap apiaddr rapi
+UNIT_MODS := jsonw textout output httpclass invocation timeline coldstart stats results \
+             results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
+             coldcache svg html_report chrome_trace chrome_trace_coldstart chrome_trace_events \
+             breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap \
+             apiaddr rapi
 MODS      := $(UNIT_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
              cmd_memory memory_print cmd_trace tracer runner
 BPF_PROGS := profiler

@@ -293,12 +293,12 @@ static int compare_one(const struct cmp_opts *o)
 		fprintf(stderr, "profiler: %s\n", err);
 		return EXIT_USAGE;
 	}
-	n = results_samples(&res, AB_INIT, &v);
+	n = results_samples(&res, METRIC_INIT_MS, &v);
 	if (n < 0)
 		goto oom;
 	summary_of(v, (size_t)n, &init);
 	free(v);
-	n = results_samples(&res, AB_TOTAL, &v);
+	n = results_samples(&res, METRIC_TOTAL_MS, &v);
 	if (n < 0)
 		goto oom;
 	summary_of(v, (size_t)n, &total);
@@ -474,11 +474,11 @@ out:
 /* ------------------------------------------------------------------------ */
 /* two inputs: A vs B                                                         */
 
-static void fmt_ms_or_kb(char *buf, size_t len, enum ab_metric_id id, const struct sample_summary *s)
+static void fmt_ms_or_kb(char *buf, size_t len, enum results_metric id, const struct sample_summary *s)
 {
 	if (!s->n)
 		snprintf(buf, len, "-");
-	else if (id == AB_MEMORY)
+	else if (id == METRIC_MEMORY_KB)
 		snprintf(buf, len, "%.0f +- %.0f (%zu)", s->mean, s->sd, s->n);
 	else
 		snprintf(buf, len, "%.3f +- %.3f (%zu)", s->mean, s->sd, s->n);
@@ -487,7 +487,7 @@ static void fmt_ms_or_kb(char *buf, size_t len, enum ab_metric_id id, const stru
 static int compare_two(const struct cmp_opts *o)
 {
 	struct results a, b;
-	struct ab_metric m[AB_N_METRICS];
+	struct ab_metric m[METRIC_COUNT];
 	char err[768], desc[1024];
 	bool regressed;
 	int rc, k;
@@ -501,15 +501,15 @@ static int compare_two(const struct cmp_opts *o)
 		results_free(&a);
 		return EXIT_USAGE;
 	}
-	for (k = 0; k < AB_N_METRICS; k++) {
-		if (ab_compare(&a, &b, (enum ab_metric_id)k, &m[k])) {
+	for (k = 0; k < METRIC_COUNT; k++) {
+		if (ab_compare(&a, &b, (enum results_metric)k, &m[k])) {
 			fprintf(stderr, "profiler: out of memory\n");
 			results_free(&a);
 			results_free(&b);
 			return EXIT_USAGE;
 		}
 	}
-	regressed = ab_regressed(&m[AB_TOTAL], o->max_regression);
+	regressed = ab_regressed(&m[METRIC_TOTAL_MS], o->max_regression);
 	rc = regressed ? EXIT_FAILED : EXIT_OK;
 
 	if (o->json) {
@@ -529,7 +529,7 @@ static int compare_two(const struct cmp_opts *o)
 		jstr(&j, root, "ratio", "B/A of the means");
 		jstr(&j, root, "ratio_error", RATIO_ERR);
 		arr = jchk(&j, cJSON_AddArrayToObject(root, "metrics"));
-		for (k = 0; arr && k < AB_N_METRICS; k++) {
+		for (k = 0; arr && k < METRIC_COUNT; k++) {
 			cJSON *e = cJSON_CreateObject();
 
 			if (!e || !cJSON_AddItemToArray(arr, e)) {
@@ -537,7 +537,7 @@ static int compare_two(const struct cmp_opts *o)
 				j.oom = true;
 				break;
 			}
-			jstr(&j, e, "metric", ab_metric_name(m[k].id));
+			jstr(&j, e, "metric", results_metric_name(m[k].id));
 			jsummary(&j, e, "a", &m[k].a);
 			jsummary(&j, e, "b", &m[k].b);
 			jnum(&j, e, "ratio", m[k].ratio);
@@ -573,7 +573,7 @@ static int compare_two(const struct cmp_opts *o)
 	printf("B/A: ratio of the means, +- %s\n\n", RATIO_ERR);
 	printf("%-11s %-24s %-24s %-16s %8s %8s %7s %-10s\n", "metric", "A mean +- sd (n)",
 	       "B mean +- sd (n)", "B/A", "change", "t", "df", "p");
-	for (k = 0; k < AB_N_METRICS; k++) {
+	for (k = 0; k < METRIC_COUNT; k++) {
 		char sa[64], sb[64], r[48], ch[24], t[24], df[24], p[64];
 
 		fmt_ms_or_kb(sa, sizeof(sa), m[k].id, &m[k].a);
@@ -602,18 +602,18 @@ static int compare_two(const struct cmp_opts *o)
 				 m[k].significant ? "significant" : "not significant",
 				 isfinite(m[k].w.df) ? "" : " (no variance)");
 		}
-		printf("%-11s %-24s %-24s %-16s %8s %8s %7s %s\n", ab_metric_name(m[k].id), sa, sb,
+		printf("%-11s %-24s %-24s %-16s %8s %8s %7s %s\n", results_metric_name(m[k].id), sa, sb,
 		       r, ch, t, df, p);
 	}
 	printf("\nRegression gate: total_ms of B vs A, fails above +%.1f%% when significant: ",
 	       o->max_regression);
 	if (regressed)
-		printf("FAILED (B is %+.1f%%, p = %.3g)\n", m[AB_TOTAL].change_pct, m[AB_TOTAL].w.p);
-	else if (!m[AB_TOTAL].w.valid)
+		printf("FAILED (B is %+.1f%%, p = %.3g)\n", m[METRIC_TOTAL_MS].change_pct, m[METRIC_TOTAL_MS].w.p);
+	else if (!m[METRIC_TOTAL_MS].w.valid)
 		printf("passed (no test: fewer than 2 samples on a side)\n");
-	else if (m[AB_TOTAL].has_ratio)
-		printf("passed (B is %+.1f%%, p = %.3g, %s)\n", m[AB_TOTAL].change_pct,
-		       m[AB_TOTAL].w.p, m[AB_TOTAL].significant ? "significant" : "not significant");
+	else if (m[METRIC_TOTAL_MS].has_ratio)
+		printf("passed (B is %+.1f%%, p = %.3g, %s)\n", m[METRIC_TOTAL_MS].change_pct,
+		       m[METRIC_TOTAL_MS].w.p, m[METRIC_TOTAL_MS].significant ? "significant" : "not significant");
 	else
 		printf("passed (no ratio)\n");
 out:

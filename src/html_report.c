@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "results_query.h"
 #include "stats.h"
 
 #ifndef PROFILER_VERSION
@@ -234,7 +235,7 @@ static void memory_table(struct svgbuf *b, const struct report_input *in, size_t
 		const struct results *r = in[k].res;
 		struct stats s = { 0 };
 		double *v = NULL;
-		long nv = results_samples(r, AB_MEMORY, &v);
+		long nv = results_samples(r, METRIC_MEMORY_KB, &v);
 		bool have = nv > 0 && !stats_compute(v, (size_t)nv, &s);
 		bool bin = r->binary.size_bytes || r->binary.path[0];
 
