@@ -131,6 +131,11 @@ const char *tx_ms(char *dst, size_t cap, double ms)
 	return fig(dst, cap, "%.3f%s", jw_round3(ms), "");
 }
 
+const char *tx_mib(char *dst, size_t cap, double mib)
+{
+	return tx_ms(dst, cap, mib);	/* the same rule, another unit */
+}
+
 uint64_t tx_kb_up(uint64_t bytes)
 {
 	return bytes / 1024 + (bytes % 1024 ? 1 : 0);

@@ -42,6 +42,8 @@ const char *tx_safe(char *dst, size_t cap, const char *s);
 /* "2.045" (ms, three decimals: jw_round3's value), or "n/a". A figure of 1e15 ms or more
  * (thirty thousand years) is written as "%.3e", not as hundreds of digits. */
 const char *tx_ms(char *dst, size_t cap, double ms);
+/* MiB (lambda-perf's mu, "MB") the same way: three decimals, or "n/a". */
+const char *tx_mib(char *dst, size_t cap, double mib);
 /* Bytes in whole KB (1024 bytes), rounded up: a file of 1 byte takes 1 KB. */
 uint64_t tx_kb_up(uint64_t bytes);
 /* "12 KB (12288 bytes)": tx_kb_up's KB and the exact count. */
@@ -54,6 +56,7 @@ const char *tx_change(char *dst, size_t cap, double pct);
 #define TX_SAFE_CAP	4096
 #define TX_SAFE(s)	tx_safe((char[TX_SAFE_CAP]){ 0 }, TX_SAFE_CAP, (s))
 #define TX_MS(v)	tx_ms((char[48]){ 0 }, 48, (v))
+#define TX_MIB(v)	tx_mib((char[48]){ 0 }, 48, (v))
 #define TX_SIZE(b)	tx_size((char[64]){ 0 }, 64, (b))
 #define TX_PCT(v)	tx_pct((char[48]){ 0 }, 48, (v))
 #define TX_CHANGE(v)	tx_change((char[48]){ 0 }, 48, (v))

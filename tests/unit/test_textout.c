@@ -183,6 +183,8 @@ static void test_ms(void **state)
 	assert_string_equal(TX_MS(0.0625), "0.063");
 	assert_true(jw_round3(0.0625) == 0.063);
 	assert_string_equal(TX_MS(1e308), "1.000e+308");
+	assert_string_equal(TX_MIB(2.0625), "2.063");
+	assert_string_equal(TX_MIB(NAN), "n/a");
 }
 
 static void test_sizes_and_pct(void **state)
