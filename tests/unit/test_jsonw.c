@@ -238,7 +238,8 @@ static void test_oom_flag(void **state)
 			assert_null(t);
 		} else {
 			assert_non_null(t);
-			assert_string_equal(t, "{\"ms\":1.25,\"n\":3,\"list\":[\"x\"],\"sub\":{\"b\":true}}\n");
+			assert_string_equal(t, "{\"ms\":1.25,\"n\":3,\"list\":[\"x\"],"
+					    "\"sub\":{\"b\":true}}\n");
 			completed = true;
 		}
 		free(t);

@@ -40,8 +40,10 @@ static void test_plain_and_utf8_kept(void **state)
 	expect_escape("", "");
 	expect_escape(NULL, "");
 	expect_escape("sample_on_provided_al2023 (x86_64)", "sample_on_provided_al2023 (x86_64)");
-	expect_escape("/tmp/r\xc3\xa9sultats/caf\xc3\xa9.json", "/tmp/r\xc3\xa9sultats/caf\xc3\xa9.json");
-	expect_escape("\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8e\x89", "\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8e\x89");
+	expect_escape("/tmp/r\xc3\xa9sultats/caf\xc3\xa9.json",
+		      "/tmp/r\xc3\xa9sultats/caf\xc3\xa9.json");
+	expect_escape("\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8e\x89",
+		      "\xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x8e\x89");
 	/* U+00A0 and U+FFFD are not controls */
 	expect_escape("a\xc2\xa0" "b\xef\xbf\xbd", "a\xc2\xa0" "b\xef\xbf\xbd");
 }
