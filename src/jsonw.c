@@ -80,6 +80,16 @@ void jw_ms(struct jw *w, cJSON *parent, const char *key, double ms)
 	measured3(w, parent, key, ms);
 }
 
+void jw_ms_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns)
+{
+	/* whole microseconds first: (double)ns / 1e6 * 1000 can land a hair either side of a
+	 * half, which round() would then take the wrong way */
+	uint64_t us = ns / 1000 + (ns % 1000 >= 500);
+
+	if (parent)
+		add(w, parent, key, cJSON_CreateNumber((double)us / 1000.0));
+}
+
 void jw_kib(struct jw *w, cJSON *parent, const char *key, double kib)
 {
 	measured3(w, parent, key, kib);

@@ -3,6 +3,8 @@
  * Each helper's name says the unit of the figure it writes, and so its rounding rule:
  *
  *   jw_ms     milliseconds, to the microsecond: 3 decimals
+ *   jw_ms_ns  nanoseconds (a kernel interval) written as milliseconds to the microsecond: the
+ *             same rule in integer arithmetic (ns / 1000, halves up), exact for any count
  *   jw_kib    KiB that need not be whole (a mean of peak RSS figures): 3 decimals
  *   jw_mib    MiB (lambda-perf's mu): 3 decimals
  *   jw_pct    a percentage (a change, a share): 3 decimals, negative kept
@@ -53,6 +55,7 @@ cJSON *jw_obj(struct jw *w, cJSON *parent, const char *key);
 cJSON *jw_arr(struct jw *w, cJSON *parent, const char *key);
 
 void jw_ms(struct jw *w, cJSON *parent, const char *key, double ms);
+void jw_ms_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns);
 void jw_kib(struct jw *w, cJSON *parent, const char *key, double kib);
 void jw_mib(struct jw *w, cJSON *parent, const char *key, double mib);
 void jw_pct(struct jw *w, cJSON *parent, const char *key, double pct);

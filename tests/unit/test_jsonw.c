@@ -68,6 +68,27 @@ static void test_ms_rule(void **state)
 			  "\"nan\":null,\"inf\":null,\"huge\":1e+306}\n");
 }
 
+/* Kernel intervals in ns: to the microsecond, halves up, as jw_ms rounds the same figure. */
+static void test_ms_from_ns(void **state)
+{
+	static const uint64_t ns[] = { 0, 499, 500, 1500, 2044500, 2044499, 123456789012345ull };
+	struct jw w = { 0 };
+	cJSON *a = cJSON_CreateArray();
+	char *t;
+	size_t k;
+
+	(void)state;
+	assert_non_null(a);
+	for (k = 0; k < sizeof(ns) / sizeof(ns[0]); k++)
+		jw_ms_ns(&w, a, NULL, ns[k]);
+	t = compact(&w, a);
+	assert_string_equal(t, "[0,0,0.001,0.002,2.045,2.044,123456789.012]\n");
+	free(t);
+	/* the same as jw_ms of the figure in ms, where that is exact in binary */
+	assert_true(jw_round3(2044500 / 1e6) == 2045 / 1000.0);
+	assert_true(jw_round3(62500 / 1e6) == 63 / 1000.0);
+}
+
 static void test_other_units(void **state)
 {
 	struct jw w = { 0 };
@@ -168,6 +189,7 @@ static void test_null_parent(void **state)
 
 	(void)state;
 	jw_ms(&w, NULL, "a", 1);
+	jw_ms_ns(&w, NULL, "a", 1);
 	jw_uint(&w, NULL, "a", 1);
 	jw_int(&w, NULL, "a", 1);
 	jw_str(&w, NULL, "a", "x");
@@ -272,6 +294,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round3),
 		cmocka_unit_test(test_ms_rule),
+		cmocka_unit_test(test_ms_from_ns),
 		cmocka_unit_test(test_other_units),
 		cmocka_unit_test(test_ratio_reads_back),
 		cmocka_unit_test(test_exact_integers),
