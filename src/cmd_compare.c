@@ -234,15 +234,8 @@ struct one {
 	size_t n_rows;
 	char label[256];
 	bool mismatch;			/* the built-in baselines are not the results' setting */
-	/* the target: on the file's own stats.avg_ms, or on the measurements' mean when the
-	 * file has none (a file made from trace's records, say) */
-	const char *avg_name;
-	double avg_ms;			/* NAN: no total measured */
-	bool met;
+	struct target_check target;
 };
-
-static const char AVG_RECORDED[] = "stats.avg_ms";
-static const char AVG_COMPUTED[] = "mean of measurements[].total_ms";
 
 /* The results, compare's summaries of them and the figure the target is on. Returns 0 or an
  * exit status (the error said). */
@@ -267,18 +260,8 @@ static int read_one(const struct cmp_opts *o, struct one *c)
 	if (!c->init.n)
 		return out_error(EXIT_USAGE, "%s: No measurements found in results file "
 				 "(no successful cold start has an init figure)", o->input[0]);
-	/* the file's own mean, when it has one, checked against its measurements: a gate on
-	 * a figure nobody measured would pass anything */
-	if (results_recorded_check(&c->res, &c->rec, err, sizeof(err)))
+	if (target_check(&c->res, &c->rec, o->target_ms, &c->target, err, sizeof(err)))
 		return out_error(EXIT_USAGE, "%s: %s", o->input[0], err);
-	if (isfinite(c->rec.avg_ms)) {
-		c->avg_name = AVG_RECORDED;
-		c->avg_ms = c->rec.avg_ms;
-	} else {
-		c->avg_name = AVG_COMPUTED;
-		c->avg_ms = c->res.total.n ? c->res.total.avg : NAN;
-	}
-	c->met = isfinite(c->avg_ms) && c->avg_ms < o->target_ms;
 	return 0;
 }
 
@@ -390,9 +373,9 @@ static int json_one(const struct cmp_opts *o, const struct one *c, int rc)
 	jw_str(&w, root, "note", INDICATIVE);
 	x = jw_obj(&w, root, "target");
 	jw_ms(&w, x, "ms", o->target_ms);
-	jw_str(&w, x, "metric", c->avg_name);
-	jw_ms(&w, x, "avg_ms", c->avg_ms);
-	jw_bool(&w, x, "met", c->met);
+	jw_str(&w, x, "metric", c->target.metric);
+	jw_ms(&w, x, "avg_ms", c->target.avg_ms);
+	jw_bool(&w, x, "met", c->target.met);
 	jw_int(&w, root, "exit_status", rc);
 	return out_document(&w, root, EXIT_USAGE) ? EXIT_USAGE : rc;
 }
@@ -433,12 +416,12 @@ static void text_one(const struct cmp_opts *o, const struct one *c)
 			       b->display, b->package);
 	}
 	printf("\n%s\n\n", INDICATIVE);
-	if (isfinite(c->avg_ms))
+	if (isfinite(c->target.avg_ms))
 		printf("Target: <%s ms avg cold start (%s): %s (%s ms)\n", TX_MS(o->target_ms),
-		       c->avg_name, c->met ? "met" : "not met", TX_MS(c->avg_ms));
+		       c->target.metric, c->target.met ? "met" : "not met", TX_MS(c->target.avg_ms));
 	else
 		printf("Target: <%s ms avg cold start (%s): not met (no total measured)\n",
-		       TX_MS(o->target_ms), c->avg_name);
+		       TX_MS(o->target_ms), c->target.metric);
 }
 
 static int compare_one(const struct cmp_opts *o)
@@ -455,7 +438,7 @@ static int compare_one(const struct cmp_opts *o)
 	for (k = 0; k < c.n_rows; k++)
 		c.rows[k].has_factor = speed_factor(c.init.mean, c.rows[k].acd, &c.rows[k].factor,
 						    &c.rows[k].lower) == 0;
-	rc = c.met ? EXIT_OK : EXIT_FAILED;
+	rc = c.target.met ? EXIT_OK : EXIT_FAILED;
 	if (o->json)
 		rc = json_one(o, &c, rc);
 	else

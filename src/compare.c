@@ -214,6 +214,25 @@ bool ab_regressed(const struct ab_metric *m, double max_pct)
 	return m->b.mean > m->a.mean && m->change_pct > max_pct;
 }
 
+int target_check(const struct results *r, const struct results_recorded *rec, double target_ms,
+		 struct target_check *out, char *err, size_t errlen)
+{
+	out->metric = "stats.avg_ms";
+	out->avg_ms = NAN;
+	out->met = false;
+	/* a gate on a figure nobody measured would pass anything */
+	if (results_recorded_check(r, rec, err, errlen))
+		return -1;
+	if (rec && isfinite(rec->avg_ms)) {
+		out->avg_ms = rec->avg_ms;
+	} else {
+		out->metric = "mean of measurements[].total_ms";
+		out->avg_ms = r && r->total.n ? r->total.avg : NAN;
+	}
+	out->met = isfinite(out->avg_ms) && out->avg_ms < target_ms;
+	return 0;
+}
+
 int speed_factor(double ours, double theirs, double *factor, bool *ours_lower)
 {
 	if (!isfinite(ours) || !isfinite(theirs) || !(ours > 0) || !(theirs > 0))

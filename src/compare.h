@@ -102,6 +102,20 @@ int compare_read_results(const char *path, struct results *r, char *err, size_t 
 int compare_read_results_recorded(const char *path, struct results *r,
 				  struct results_recorded *rec, char *err, size_t errlen);
 
+/* compare --target: the figure the target is on and whether it is met. It is the file's own
+ * stats.avg_ms when the file has one (rec), which must be the mean of its measurements'
+ * total_ms within the file's rounding (results_recorded_check); for a file without stats
+ * (made from trace's records, say), the mean of the measurements, named so. */
+struct target_check {
+	const char *metric;	/* what avg_ms is: "stats.avg_ms" or "mean of measurements[].total_ms" */
+	double avg_ms;		/* NAN when no total was measured */
+	bool met;		/* avg_ms < target_ms */
+};
+
+/* Returns 0, or -1 with the reason in err when the file's stats.avg_ms is not its mean. */
+int target_check(const struct results *r, const struct results_recorded *rec, double target_ms,
+		 struct target_check *out, char *err, size_t errlen);
+
 /* How our figure relates to a baseline's: factor >= 1 and whether ours is
  * lower. Returns -1 when either is not a positive finite number. */
 int speed_factor(double ours, double theirs, double *factor, bool *ours_lower);

@@ -1,7 +1,8 @@
 /* Unit tests of src/compare.c: summaries, incomplete beta, Student t,
  * Welch's test, ratio error, A/B metrics, the regression gate, the
- * built-in baselines (against lambda-perf's 2024-12-31 file) and reading
- * results for the commands (error messages, fuzzed results JSON). */
+ * built-in baselines (against lambda-perf's 2024-12-31 file), the figure
+ * the target is on, and reading results for the commands (error messages,
+ * fuzzed results JSON). */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -388,6 +389,56 @@ static void test_ab_compare_and_gate(void **state)
 	results_free(&b);
 }
 
+/* The target is on the file's own stats.avg_ms: with the measurements as the file holds
+ * them (to the microsecond), their mean is 2.0446 ms where the benchmark recorded 2.044. */
+static void test_target_check(void **state)
+{
+	static const double totals[] = { 2.044, 2.045, 2.045, 2.045, 2.044 };
+	struct results_recorded rec = { .avg_ms = 2.044 };
+	struct target_check t;
+	struct results r;
+	char err[512];
+	size_t k;
+
+	(void)state;
+	make_results(&r, 5, 1.0, 0);
+	for (k = 0; k < 5; k++)
+		r.inv[k].total_ms = totals[k];
+	results_compute_stats(&r);
+	assert_near(r.total.avg, 2.0446, 1e-12);
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.metric, "stats.avg_ms");
+	assert_true(t.avg_ms == 2.044);		/* the file's figure, not 2.0446 */
+	assert_true(t.met);
+	/* the gate is on that figure too: met below 2.0441, which 2.0446 is not */
+	assert_int_equal(target_check(&r, &rec, 2.0441, &t, err, sizeof(err)), 0);
+	assert_true(t.met);
+	assert_int_equal(target_check(&r, &rec, 2.044, &t, err, sizeof(err)), 0);
+	assert_false(t.met);			/* below, not equal */
+	/* a file without stats: the measurements' mean, under its own name */
+	rec.avg_ms = NAN;
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.metric, "mean of measurements[].total_ms");
+	assert_near(t.avg_ms, 2.0446, 1e-12);
+	assert_true(t.met);
+	assert_int_equal(target_check(&r, NULL, 2.0441, &t, err, sizeof(err)), 0);
+	assert_false(t.met);
+	/* stats that are not the measurements' mean are refused, not gated on */
+	rec.avg_ms = 1.5;
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), -1);
+	assert_false(t.met);
+	assert_non_null(strstr(err, "stats.avg_ms is 1.500 ms"));
+	/* no total measured: not met */
+	for (k = 0; k < 5; k++)
+		r.inv[k].total_ms = -1;
+	results_compute_stats(&r);
+	rec.avg_ms = NAN;
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), 0);
+	assert_true(isnan(t.avg_ms));
+	assert_false(t.met);
+	results_free(&r);
+}
+
 static void test_speed_factor(void **state)
 {
 	double f;
@@ -651,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_welch_degenerate),
 		cmocka_unit_test(test_ratio_error),
 		cmocka_unit_test(test_ab_compare_and_gate),
+		cmocka_unit_test(test_target_check),
 		cmocka_unit_test(test_speed_factor),
 		cmocka_unit_test(test_builtin_baselines_in_fixture),
 		cmocka_unit_test(test_read_results_errors),
