@@ -38,26 +38,27 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-# Modules with no kernel or I/O dependency: unit-tested without root.
-PURE_MODS := httpclass invocation timeline coldstart stats results util lambda_perf compare elf_info \
-             ldcache libsearch zipsize cgroup coldcache svg html_report chrome_trace \
-             chrome_trace_coldstart chrome_trace_events breakdown \
-             breakdown_build breakdown_json breakdown_median breakdown_text idmap apiaddr
-# Unit tests link these: the pure modules plus the emulator (loopback only, no root) and the
-# runner (its user rule and fd closing need no root either).
-TEST_MODS := $(PURE_MODS) rapi runner
-MODS      := $(TEST_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
+# Modules the unit tests (tests/unit/) link, run without root: the pure ones
+# (data in, data out) and those whose I/O a test reaches without privileges (files of its own
+# under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback, the
+# runner's user rule and fd closing).
+UNIT_MODS := jsonw textout output httpclass invocation timeline coldstart stats results \
+             results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
+             coldcache svg html_report chrome_trace chrome_trace_coldstart chrome_trace_events \
+             breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap \
+             apiaddr rapi runner
+MODS      := $(UNIT_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
              cmd_memory memory_print cmd_trace tracer
 BPF_PROGS := profiler
 
 PROFILER    := $(OUTPUT)/profiler
-TEST_OBJS   := $(patsubst %,$(OUTPUT)/src/%.o,$(TEST_MODS))
+TEST_OBJS   := $(patsubst %,$(OUTPUT)/src/%.o,$(UNIT_MODS))
 OBJS        := $(patsubst %,$(OUTPUT)/src/%.o,$(MODS))
 SKELS       := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(UNIT_SRCS))
 ASAN_TESTS  := $(patsubst tests/unit/%.c,$(OUTPUT)/asan/tests/unit/%,$(UNIT_SRCS))
-ASAN_OBJS   := $(patsubst %,$(OUTPUT)/asan/src/%.o,$(TEST_MODS))
+ASAN_OBJS   := $(patsubst %,$(OUTPUT)/asan/src/%.o,$(UNIT_MODS))
 BOOT_C      := $(wildcard tests/bootstraps/*.c)
 BOOTSTRAPS  := $(patsubst tests/bootstraps/%.c,$(OUTPUT)/bootstraps/%,$(BOOT_C))
 SAMPLE      := $(OUTPUT)/sample/bootstrap
@@ -312,7 +313,7 @@ clean:
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
+FUZZ_MODS    := jsonw httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
                 chrome_trace_events stats results util lambda_perf elf_info rapi breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1

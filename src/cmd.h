@@ -25,6 +25,7 @@ int err_unknown_option(const char *cmd, const char *arg, const struct option *lo
 /* The closest of names[] (n of them) to word, or NULL if none is close (pure). */
 const char *closest_name(const char *word, const char *const *names, size_t n);
 
-/* Print "profiler: MSG" and return EXIT_USAGE. */
+/* out_error(EXIT_USAGE, ...) (output.h): "profiler: MSG" on stderr, and the error object on
+ * stdout under --json. Returns EXIT_USAGE. */
 int err_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif

@@ -5,12 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cjson/cJSON.h>
 
 #include "cmd.h"
 #include "compare.h"
+#include "jsonw.h"
 #include "lambda_perf.h"
+#include "output.h"
 #include "results.h"
+#include "results_query.h"
+#include "textout.h"
 
 #define DEFAULT_TARGET_MS 8.0
 #define DEFAULT_MAX_REGRESSION_PCT 5.0
@@ -51,7 +54,9 @@ static void usage(FILE *f)
 "                          results' memory size and architecture, package zip,\n"
 "                          sorted by acd (default: the built-in baselines)\n"
 "      --target MS         average cold start target, met when stats.avg_ms < MS\n"
-"                          (default 8; one input only)\n"
+"                          (the file's own figure, which must be the mean of its\n"
+"                          measurements' total_ms; for a file without stats, that\n"
+"                          mean; default 8; one input only)\n"
 "      --max-regression PCT  B may be slower than A by this much, in percent of\n"
 "                          A's mean total_ms (default 5; two inputs only)\n"
 "      --json              one JSON document on stdout instead of text\n"
@@ -81,7 +86,8 @@ static void usage(FILE *f)
 "  two inputs: 0 no regression; 1 B's mean total_ms is larger than A's by more\n"
 "              than --max-regression percent and the difference is significant\n"
 "  2 bad usage or input (missing file, invalid JSON, wrong types, no successful\n"
-"    measurement, not lambda-perf data, no matching runtime in the baseline)\n"
+"    measurement, a stats.avg_ms that is not the measurements' mean, not\n"
+"    lambda-perf data, no matching runtime in the baseline)\n"
 "\n"
 "Examples:\n"
 "  profiler compare -i results.json\n"
@@ -162,96 +168,45 @@ static int parse_opts(int argc, char **argv, struct cmp_opts *o)
 }
 
 /* ------------------------------------------------------------------------ */
-/* JSON helpers                                                               */
+/* shared by both modes                                                       */
 
-struct jb {
-	bool oom;
-};
-
-static cJSON *jchk(struct jb *j, cJSON *it)
+/* n, mean and sd of one metric, each in its unit */
+static void json_summary(struct jw *w, cJSON *parent, const char *key, enum results_metric id,
+			 const struct sample_summary *s)
 {
-	if (!it)
-		j->oom = true;
-	return it;
-}
+	cJSON *x = jw_obj(w, parent, key);
 
-static void jnum(struct jb *j, cJSON *o, const char *k, double v)
-{
-	if (!o)
-		return;
-	if (isfinite(v))
-		jchk(j, cJSON_AddNumberToObject(o, k, v));
-	else
-		jchk(j, cJSON_AddNullToObject(o, k));
-}
-
-/* figures in ms or KiB: to the nanosecond / byte-ish, enough for anyone */
-static void jfig(struct jb *j, cJSON *o, const char *k, double v)
-{
-	jnum(j, o, k, isfinite(v) ? round(v * 1e6) / 1e6 : v);
-}
-
-static void jstr(struct jb *j, cJSON *o, const char *k, const char *s)
-{
-	if (o)
-		jchk(j, s ? cJSON_AddStringToObject(o, k, s) : cJSON_AddNullToObject(o, k));
-}
-
-static void jbool(struct jb *j, cJSON *o, const char *k, bool v)
-{
-	if (o)
-		jchk(j, cJSON_AddBoolToObject(o, k, v));
-}
-
-static cJSON *jobj(struct jb *j, cJSON *o, const char *k)
-{
-	return o ? jchk(j, cJSON_AddObjectToObject(o, k)) : NULL;
-}
-
-static void jsummary(struct jb *j, cJSON *o, const char *k, const struct sample_summary *s)
-{
-	cJSON *x = jobj(j, o, k);
-
-	if (!x)
-		return;
-	jnum(j, x, "n", (double)s->n);
-	jfig(j, x, "mean", s->mean);
-	jfig(j, x, "sd", s->sd);
-}
-
-static void jresults(struct jb *j, cJSON *o, const char *k, const char *path,
-		     const struct results *r)
-{
-	cJSON *x = jobj(j, o, k);
-
-	if (!x)
-		return;
-	jstr(j, x, "file", path);
-	jstr(j, x, "runtime", r->runtime);
-	jnum(j, x, "memory_mb", r->memory_mb);
-	jstr(j, x, "arch", r->arch);
-	jnum(j, x, "succeeded", (double)r->n_ok);
-	jnum(j, x, "failed", (double)r->n_failed);
-}
-
-static int print_json(cJSON *root, struct jb *j)
-{
-	char *txt;
-
-	if (j->oom) {
-		cJSON_Delete(root);
-		fprintf(stderr, "profiler: out of memory\n");
-		return -1;
+	jw_uint(w, x, "n", s->n);
+	if (id == METRIC_MEMORY_KB) {
+		jw_kib(w, x, "mean", s->mean);
+		jw_kib(w, x, "sd", s->sd);
+	} else {
+		jw_ms(w, x, "mean", s->mean);
+		jw_ms(w, x, "sd", s->sd);
 	}
-	txt = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (!txt) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return -1;
-	}
-	printf("%s\n", txt);
-	cJSON_free(txt);
-	return 0;
+}
+
+/* what a results file is: its own fields, and the cold starts compare counted */
+static void json_results(struct jw *w, cJSON *parent, const char *key, const char *path,
+			 const struct results *r)
+{
+	cJSON *x = jw_obj(w, parent, key);
+
+	jw_str(w, x, "file", path);
+	jw_str(w, x, "runtime", r->runtime);
+	jw_uint(w, x, "memory_mb", r->memory_mb);
+	jw_str(w, x, "arch", r->arch);
+	jw_uint(w, x, "succeeded", r->n_ok);
+	jw_uint(w, x, "failed", r->n_failed);
+}
+
+/* "PATH: RUNTIME, N MB, ARCH, ..." for the text report (untrusted: print it with TX_SAFE) */
+static void describe(const char *path, const struct results *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %s, %u MB, %s, %zu successful cold start%s, %zu failed", path,
+		 r->runtime[0] ? r->runtime : "(no runtime name)", r->memory_mb,
+		 r->arch[0] ? r->arch : "(no arch)", r->n_ok, r->n_ok == 1 ? "" : "s",
+		 r->n_failed);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -268,354 +223,383 @@ struct base_row {
 	double factor;
 };
 
-static void describe(const char *path, const struct results *r, char *buf, size_t len)
+/* Everything compare_one works with. */
+struct one {
+	struct results res;
+	struct results_recorded rec;	/* what the file says of itself */
+	struct sample_summary init, total;	/* compare's own, over the measurements */
+	struct lp_data lp;
+	size_t *idx;
+	struct base_row *rows;
+	size_t n_rows;
+	char label[256];
+	bool mismatch;			/* the built-in baselines are not the results' setting */
+	struct target_check target;
+};
+
+/* The results, compare's summaries of them and the figure the target is on. Returns 0 or an
+ * exit status (the error said). */
+static int read_one(const struct cmp_opts *o, struct one *c)
 {
-	snprintf(buf, len, "%s: %s, %u MB, %s, %zu successful cold start%s, %zu failed", path,
-		 r->runtime[0] ? r->runtime : "(no runtime name)", r->memory_mb,
-		 r->arch[0] ? r->arch : "(no arch)", r->n_ok, r->n_ok == 1 ? "" : "s",
-		 r->n_failed);
+	char err[768];
+	double *v = NULL;
+	long n;
+
+	if (compare_read_results_recorded(o->input[0], &c->res, &c->rec, err, sizeof(err)))
+		return out_error(EXIT_USAGE, "%s", err);
+	n = results_samples(&c->res, METRIC_INIT_MS, &v);
+	if (n < 0)
+		return out_error(EXIT_USAGE, "out of memory");
+	summary_of(v, (size_t)n, &c->init);
+	free(v);
+	n = results_samples(&c->res, METRIC_TOTAL_MS, &v);
+	if (n < 0)
+		return out_error(EXIT_USAGE, "out of memory");
+	summary_of(v, (size_t)n, &c->total);
+	free(v);
+	if (!c->init.n)
+		return out_error(EXIT_USAGE, "%s: No measurements found in results file "
+				 "(no successful cold start has an init figure)", o->input[0]);
+	if (target_check(&c->res, &c->rec, o->target_ms, &c->target, err, sizeof(err)))
+		return out_error(EXIT_USAGE, "%s: %s", o->input[0], err);
+	return 0;
+}
+
+/* The baselines to set our init against: the entries of --baseline FILE matching the
+ * results' setting, or the built-in ones. Returns 0 or an exit status (the error said). */
+static int load_baselines(const struct cmp_opts *o, struct one *c)
+{
+	const struct results *r = &c->res;
+	char err[768];
+	size_t k;
+
+	if (!o->baseline) {
+		c->n_rows = n_builtin_baselines;
+		c->rows = calloc(c->n_rows, sizeof(*c->rows));
+		if (!c->rows)
+			return out_error(EXIT_USAGE, "out of memory");
+		for (k = 0; k < c->n_rows; k++) {
+			const struct builtin_baseline *b = &builtin_baselines[k];
+
+			c->rows[k] = (struct base_row){ .name = b->name, .display = b->display,
+							.function = b->function,
+							.package = b->package, .acd = b->acd,
+							.n = b->n };
+		}
+		snprintf(c->label, sizeof(c->label), "%s, %d MB, %s (built-in)",
+			 BUILTIN_BASELINE_SOURCE, BUILTIN_BASELINE_MEMORY_MB, BUILTIN_BASELINE_ARCH);
+		c->mismatch = r->memory_mb != BUILTIN_BASELINE_MEMORY_MB ||
+			      strcmp(r->arch, BUILTIN_BASELINE_ARCH) != 0;
+		return 0;
+	}
+	if (lp_read_file(o->baseline, &c->lp, err, sizeof(err))) {
+		if (strstr(err, o->baseline))
+			return out_error(EXIT_USAGE, "%s", err);
+		return out_error(EXIT_USAGE, "%s: %s", o->baseline, err);
+	}
+	{
+		long m = lp_match(&c->lp, r->memory_mb, r->arch, "zip", &c->idx);
+
+		if (m < 0)
+			return out_error(EXIT_USAGE, "out of memory");
+		if (m == 0)
+			return out_error(EXIT_USAGE, "%s: no runtime matches the results' memory "
+					 "size %u MB, architecture '%s' and package type zip (%zu "
+					 "runtimes in the file)", o->baseline, r->memory_mb, r->arch,
+					 c->lp.n);
+		c->n_rows = (size_t)m;
+	}
+	c->rows = calloc(c->n_rows, sizeof(*c->rows));
+	if (!c->rows)
+		return out_error(EXIT_USAGE, "out of memory");
+	for (k = 0; k < c->n_rows; k++) {
+		const struct lp_runtime *rt = &c->lp.rt[c->idx[k]];
+
+		c->rows[k] = (struct base_row){ .name = rt->d, .display = rt->d, .function = rt->r,
+						.package = rt->p, .acd = rt->acd, .n = rt->n_i };
+	}
+	snprintf(c->label, sizeof(c->label), "lambda-perf %.10s, %u MB, %s, zip (%s)",
+		 c->lp.generated_at[0] ? c->lp.generated_at : "(no date)", r->memory_mb, r->arch,
+		 o->baseline);
+	return 0;
+}
+
+static void json_comparisons(struct jw *w, cJSON *root, const struct one *c)
+{
+	cJSON *arr = jw_arr(w, root, "comparisons");
+	size_t k;
+
+	for (k = 0; arr && k < c->n_rows; k++) {
+		const struct base_row *b = &c->rows[k];
+		cJSON *e = jw_obj(w, arr, NULL);
+
+		jw_str(w, e, "name", b->name);
+		jw_str(w, e, "display", b->display);
+		jw_str(w, e, "function", b->function);
+		jw_str(w, e, "package", b->package);
+		jw_ms(w, e, "acd_ms", b->acd);
+		if (b->n)
+			jw_uint(w, e, "n", b->n);
+		else
+			jw_null(w, e, "n");
+		jw_ratio(w, e, "ours_over_baseline", c->init.mean / b->acd);
+		jw_ratio(w, e, "factor", b->has_factor ? b->factor : NAN);
+		jw_str(w, e, "ours_is", !b->has_factor ? NULL :
+		       b->factor == 1.0 ? "equal" : b->lower ? "lower" : "higher");
+	}
+}
+
+static int json_one(const struct cmp_opts *o, const struct one *c, int rc)
+{
+	struct jw w = { 0 };
+	cJSON *root = jw_root(&w), *x;
+
+	jw_str(&w, root, "mode", "baseline");
+	json_results(&w, root, "results", o->input[0], &c->res);
+	x = jw_obj(&w, root, "ours");
+	json_summary(&w, x, "init_ms", METRIC_INIT_MS, &c->init);
+	json_summary(&w, x, "total_ms", METRIC_TOTAL_MS, &c->total);
+	x = jw_obj(&w, root, "baseline");
+	jw_str(&w, x, "source", o->baseline ? o->baseline : "built-in");
+	jw_str(&w, x, "label", c->label);
+	jw_str(&w, x, "generated_at", o->baseline ? c->lp.generated_at : BUILTIN_BASELINE_DATE);
+	jw_str(&w, x, "metric", "acd: mean Init Duration (ms), compared with our init_ms mean");
+	jw_uint(&w, x, "memory_mb", o->baseline ? c->res.memory_mb : BUILTIN_BASELINE_MEMORY_MB);
+	jw_str(&w, x, "arch", o->baseline ? c->res.arch : BUILTIN_BASELINE_ARCH);
+	if (o->baseline)
+		jw_str(&w, x, "package", "zip");
+	jw_bool(&w, x, "matches_results", !c->mismatch);
+	json_comparisons(&w, root, c);
+	jw_str(&w, root, "note", INDICATIVE);
+	x = jw_obj(&w, root, "target");
+	jw_ms(&w, x, "ms", o->target_ms);
+	jw_str(&w, x, "metric", c->target.metric);
+	jw_ms(&w, x, "avg_ms", c->target.avg_ms);
+	jw_bool(&w, x, "met", c->target.met);
+	jw_int(&w, root, "exit_status", rc);
+	return out_document(&w, root, EXIT_USAGE) ? EXIT_USAGE : rc;
+}
+
+static void text_one(const struct cmp_opts *o, const struct one *c)
+{
+	char desc[1024];
+	size_t k;
+
+	describe(o->input[0], &c->res, desc, sizeof(desc));
+	printf("=== Comparison with lambda-perf ===\n");
+	printf("Results:   %s\n", TX_SAFE(desc));
+	printf("Baselines: %s\n", TX_SAFE(c->label));
+	if (c->mismatch)
+		printf("Note: the built-in baselines are 128 MB x86_64 figures; these results are "
+		       "%u MB %s (use --baseline FILE for matching ones)\n", c->res.memory_mb,
+		       TX_SAFE(c->res.arch));
+	printf("Ours:      init  %s ms (mean of %zu, sd %s)  compared with acd, the mean Init "
+	       "Duration\n", TX_MS(c->init.mean), c->init.n, TX_MS(c->init.sd));
+	printf("           total %s ms (mean of %zu, sd %s)  init + wait + handler\n",
+	       TX_MS(c->total.mean), c->total.n, TX_MS(c->total.sd));
+	printf("\nacd vs our init:\n");
+	for (k = 0; k < c->n_rows; k++) {
+		const struct base_row *b = &c->rows[k];
+		char what[64];
+
+		if (!b->has_factor)
+			snprintf(what, sizeof(what), "no ratio (a figure is 0)");
+		else if (b->factor < 1.005)	/* prints as 1.00x */
+			snprintf(what, sizeof(what), "ours is about the same");
+		else
+			snprintf(what, sizeof(what), "ours is %.2fx %s", b->factor,
+				 b->lower ? "lower" : "higher");
+		if (o->baseline)
+			printf("  %-28s %9s ms  %s\n", TX_SAFE(b->name), TX_MS(b->acd), what);
+		else	/* built-in: say which lambda-perf entry it is */
+			printf("  %-28s %9s ms  %-24s  %s, %s\n", b->name, TX_MS(b->acd), what,
+			       b->display, b->package);
+	}
+	printf("\n%s\n\n", INDICATIVE);
+	if (isfinite(c->target.avg_ms))
+		printf("Target: <%s ms avg cold start (%s): %s (%s ms)\n", TX_MS(o->target_ms),
+		       c->target.metric, c->target.met ? "met" : "not met", TX_MS(c->target.avg_ms));
+	else
+		printf("Target: <%s ms avg cold start (%s): not met (no total measured)\n",
+		       TX_MS(o->target_ms), c->target.metric);
 }
 
 static int compare_one(const struct cmp_opts *o)
 {
-	struct results res;
-	struct lp_data lp = { 0 };
-	struct sample_summary init, total;
-	struct base_row *rows = NULL;
-	size_t n_rows = 0, k, *idx = NULL;
-	double *v = NULL;
-	char err[768], desc[1024], label[256];
-	bool met, mismatch = false;
-	long n;
-	int rc = EXIT_USAGE;
+	struct one c = { 0 };
+	size_t k;
+	int rc;
 
-	if (compare_read_results(o->input[0], &res, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		return EXIT_USAGE;
-	}
-	n = results_samples(&res, AB_INIT, &v);
-	if (n < 0)
-		goto oom;
-	summary_of(v, (size_t)n, &init);
-	free(v);
-	n = results_samples(&res, AB_TOTAL, &v);
-	if (n < 0)
-		goto oom;
-	summary_of(v, (size_t)n, &total);
-	free(v);
-	v = NULL;
-	if (!init.n) {
-		fprintf(stderr, "profiler: %s: No measurements found in results file "
-			"(no successful cold start has an init figure)\n", o->input[0]);
+	rc = read_one(o, &c);
+	if (!rc)
+		rc = load_baselines(o, &c);
+	if (rc)
 		goto out;
-	}
-
-	if (o->baseline) {
-		long m;
-
-		if (lp_read_file(o->baseline, &lp, err, sizeof(err))) {
-			if (strstr(err, o->baseline))
-				fprintf(stderr, "profiler: %s\n", err);
-			else
-				fprintf(stderr, "profiler: %s: %s\n", o->baseline, err);
-			goto out;
-		}
-		m = lp_match(&lp, res.memory_mb, res.arch, "zip", &idx);
-		if (m < 0)
-			goto oom;
-		if (m == 0) {
-			fprintf(stderr, "profiler: %s: no runtime matches the results' memory size "
-				"%u MB, architecture '%s' and package type zip (%zu runtimes in the file)\n",
-				o->baseline, res.memory_mb, res.arch, lp.n);
-			goto out;
-		}
-		n_rows = (size_t)m;
-		rows = calloc(n_rows, sizeof(*rows));
-		if (!rows)
-			goto oom;
-		for (k = 0; k < n_rows; k++) {
-			const struct lp_runtime *rt = &lp.rt[idx[k]];
-
-			rows[k] = (struct base_row){ .name = rt->d, .display = rt->d, .function = rt->r,
-						     .package = rt->p, .acd = rt->acd, .n = rt->n_i };
-		}
-		snprintf(label, sizeof(label), "lambda-perf %.10s, %u MB, %s, zip (%s)",
-			 lp.generated_at[0] ? lp.generated_at : "(no date)", res.memory_mb,
-			 res.arch, o->baseline);
-	} else {
-		n_rows = n_builtin_baselines;
-		rows = calloc(n_rows, sizeof(*rows));
-		if (!rows)
-			goto oom;
-		for (k = 0; k < n_rows; k++) {
-			const struct builtin_baseline *b = &builtin_baselines[k];
-
-			rows[k] = (struct base_row){ .name = b->name, .display = b->display,
-						     .function = b->function, .package = b->package,
-						     .acd = b->acd, .n = b->n };
-		}
-		snprintf(label, sizeof(label), "%s, %d MB, %s (built-in)", BUILTIN_BASELINE_SOURCE,
-			 BUILTIN_BASELINE_MEMORY_MB, BUILTIN_BASELINE_ARCH);
-		mismatch = res.memory_mb != BUILTIN_BASELINE_MEMORY_MB ||
-			   strcmp(res.arch, BUILTIN_BASELINE_ARCH) != 0;
-	}
-	for (k = 0; k < n_rows; k++)
-		rows[k].has_factor = speed_factor(init.mean, rows[k].acd, &rows[k].factor,
-						  &rows[k].lower) == 0;
-
-	/* the target is on stats.avg_ms: the mean total, as the results file has it */
-	met = res.total.n > 0 && res.total.avg < o->target_ms;
-	rc = met ? EXIT_OK : EXIT_FAILED;
-
-	if (o->json) {
-		struct jb j = { 0 };
-		cJSON *root = cJSON_CreateObject(), *x, *arr;
-
-		if (!root)
-			goto oom;
-		jstr(&j, root, "mode", "baseline");
-		jresults(&j, root, "results", o->input[0], &res);
-		x = jobj(&j, root, "ours");
-		jsummary(&j, x, "init_ms", &init);
-		jsummary(&j, x, "total_ms", &total);
-		x = jobj(&j, root, "baseline");
-		jstr(&j, x, "source", o->baseline ? o->baseline : "built-in");
-		jstr(&j, x, "label", label);
-		jstr(&j, x, "generated_at", o->baseline ? lp.generated_at : BUILTIN_BASELINE_DATE);
-		jstr(&j, x, "metric", "acd: mean Init Duration (ms), compared with our init_ms mean");
-		jnum(&j, x, "memory_mb", o->baseline ? res.memory_mb : BUILTIN_BASELINE_MEMORY_MB);
-		jstr(&j, x, "arch", o->baseline ? res.arch : BUILTIN_BASELINE_ARCH);
-		if (o->baseline)
-			jstr(&j, x, "package", "zip");
-		jbool(&j, x, "matches_results", !mismatch);
-		arr = jchk(&j, cJSON_AddArrayToObject(root, "comparisons"));
-		for (k = 0; arr && k < n_rows; k++) {
-			cJSON *e = cJSON_CreateObject();
-
-			if (!e || !cJSON_AddItemToArray(arr, e)) {
-				cJSON_Delete(e);
-				j.oom = true;
-				break;
-			}
-			jstr(&j, e, "name", rows[k].name);
-			jstr(&j, e, "display", rows[k].display);
-			jstr(&j, e, "function", rows[k].function);
-			jstr(&j, e, "package", rows[k].package);
-			jnum(&j, e, "acd_ms", rows[k].acd);
-			if (rows[k].n)
-				jnum(&j, e, "n", (double)rows[k].n);
-			else
-				jchk(&j, cJSON_AddNullToObject(e, "n"));
-			jnum(&j, e, "ours_over_baseline", init.mean / rows[k].acd);
-			jnum(&j, e, "factor", rows[k].has_factor ? rows[k].factor : NAN);
-			jstr(&j, e, "ours_is", !rows[k].has_factor ? NULL :
-			     rows[k].factor == 1.0 ? "equal" : rows[k].lower ? "lower" : "higher");
-		}
-		jstr(&j, root, "note", INDICATIVE);
-		x = jobj(&j, root, "target");
-		jnum(&j, x, "ms", o->target_ms);
-		jstr(&j, x, "metric", "stats.avg_ms");
-		jfig(&j, x, "avg_ms", res.total.n ? res.total.avg : NAN);
-		jbool(&j, x, "met", met);
-		jnum(&j, root, "exit_status", rc);
-		if (print_json(root, &j))
-			rc = EXIT_USAGE;
-		goto out;
-	}
-
-	describe(o->input[0], &res, desc, sizeof(desc));
-	printf("=== Comparison with lambda-perf ===\n");
-	printf("Results:   %s\n", desc);
-	printf("Baselines: %s\n", label);
-	if (mismatch)
-		printf("Note: the built-in baselines are 128 MB x86_64 figures; these results are "
-		       "%u MB %s (use --baseline FILE for matching ones)\n", res.memory_mb, res.arch);
-	printf("Ours:      init  %.3f ms (mean of %zu, sd %.3f)  compared with acd, the mean Init Duration\n",
-	       init.mean, init.n, init.sd);
-	printf("           total %.3f ms (mean of %zu, sd %.3f)  init + wait + handler\n",
-	       total.mean, total.n, total.sd);
-	printf("\nacd vs our init:\n");
-	for (k = 0; k < n_rows; k++) {
-		char what[64];
-
-		if (!rows[k].has_factor)
-			snprintf(what, sizeof(what), "no ratio (a figure is 0)");
-		else if (rows[k].factor < 1.005)	/* prints as 1.00x */
-			snprintf(what, sizeof(what), "ours is about the same");
-		else
-			snprintf(what, sizeof(what), "ours is %.2fx %s", rows[k].factor,
-				 rows[k].lower ? "lower" : "higher");
-		if (o->baseline)
-			printf("  %-28s %9.3f ms  %s\n", rows[k].name, rows[k].acd, what);
-		else	/* built-in: say which lambda-perf entry it is */
-			printf("  %-28s %9.3f ms  %-24s  %s, %s\n", rows[k].name, rows[k].acd, what,
-			       rows[k].display, rows[k].package);
-	}
-	printf("\n%s\n\n", INDICATIVE);
-	if (res.total.n)
-		printf("Target: <%.3f ms avg cold start (stats.avg_ms): %s (%.3f ms)\n", o->target_ms,
-		       met ? "met" : "not met", res.total.avg);
+	for (k = 0; k < c.n_rows; k++)
+		c.rows[k].has_factor = speed_factor(c.init.mean, c.rows[k].acd, &c.rows[k].factor,
+						    &c.rows[k].lower) == 0;
+	rc = c.target.met ? EXIT_OK : EXIT_FAILED;
+	if (o->json)
+		rc = json_one(o, &c, rc);
 	else
-		printf("Target: <%.3f ms avg cold start (stats.avg_ms): not met (no total measured)\n",
-		       o->target_ms);
-	goto out;
-oom:
-	fprintf(stderr, "profiler: out of memory\n");
-	rc = EXIT_USAGE;
+		text_one(o, &c);
 out:
-	free(v);
-	free(idx);
-	free(rows);
-	lp_free(&lp);
-	results_free(&res);
+	free(c.idx);
+	free(c.rows);
+	lp_free(&c.lp);
+	results_free(&c.res);
 	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
 /* two inputs: A vs B                                                         */
 
-static void fmt_ms_or_kb(char *buf, size_t len, enum ab_metric_id id, const struct sample_summary *s)
+static void fmt_summary(char *buf, size_t len, enum results_metric id,
+			const struct sample_summary *s)
 {
 	if (!s->n)
 		snprintf(buf, len, "-");
-	else if (id == AB_MEMORY)
+	else if (id == METRIC_MEMORY_KB)
 		snprintf(buf, len, "%.0f +- %.0f (%zu)", s->mean, s->sd, s->n);
 	else
-		snprintf(buf, len, "%.3f +- %.3f (%zu)", s->mean, s->sd, s->n);
+		snprintf(buf, len, "%s +- %s (%zu)", TX_MS(s->mean), TX_MS(s->sd), s->n);
 }
 
-static int compare_two(const struct cmp_opts *o)
+static int json_two(const struct cmp_opts *o, const struct results *a, const struct results *b,
+		    const struct ab_metric *m, bool regressed, int rc)
 {
-	struct results a, b;
-	struct ab_metric m[AB_N_METRICS];
-	char err[768], desc[1024];
-	bool regressed;
-	int rc, k;
+	struct jw w = { 0 };
+	cJSON *root = jw_root(&w), *arr, *x;
+	int k;
 
-	if (compare_read_results(o->input[0], &a, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		return EXIT_USAGE;
-	}
-	if (compare_read_results(o->input[1], &b, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
-		results_free(&a);
-		return EXIT_USAGE;
-	}
-	for (k = 0; k < AB_N_METRICS; k++) {
-		if (ab_compare(&a, &b, (enum ab_metric_id)k, &m[k])) {
-			fprintf(stderr, "profiler: out of memory\n");
-			results_free(&a);
-			results_free(&b);
-			return EXIT_USAGE;
-		}
-	}
-	regressed = ab_regressed(&m[AB_TOTAL], o->max_regression);
-	rc = regressed ? EXIT_FAILED : EXIT_OK;
+	jw_str(&w, root, "mode", "ab");
+	json_results(&w, root, "a", o->input[0], a);
+	json_results(&w, root, "b", o->input[1], b);
+	jw_str(&w, root, "test", TEST_NAME);
+	jw_ratio(&w, root, "alpha", COMPARE_ALPHA);
+	jw_str(&w, root, "ratio", "B/A of the means");
+	jw_str(&w, root, "ratio_error", RATIO_ERR);
+	arr = jw_arr(&w, root, "metrics");
+	for (k = 0; arr && k < METRIC_COUNT; k++) {
+		cJSON *e = jw_obj(&w, arr, NULL);
 
-	if (o->json) {
-		struct jb j = { 0 };
-		cJSON *root = cJSON_CreateObject(), *arr, *x;
-
-		if (!root) {
-			fprintf(stderr, "profiler: out of memory\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		jstr(&j, root, "mode", "ab");
-		jresults(&j, root, "a", o->input[0], &a);
-		jresults(&j, root, "b", o->input[1], &b);
-		jstr(&j, root, "test", TEST_NAME);
-		jnum(&j, root, "alpha", COMPARE_ALPHA);
-		jstr(&j, root, "ratio", "B/A of the means");
-		jstr(&j, root, "ratio_error", RATIO_ERR);
-		arr = jchk(&j, cJSON_AddArrayToObject(root, "metrics"));
-		for (k = 0; arr && k < AB_N_METRICS; k++) {
-			cJSON *e = cJSON_CreateObject();
-
-			if (!e || !cJSON_AddItemToArray(arr, e)) {
-				cJSON_Delete(e);
-				j.oom = true;
-				break;
-			}
-			jstr(&j, e, "metric", ab_metric_name(m[k].id));
-			jsummary(&j, e, "a", &m[k].a);
-			jsummary(&j, e, "b", &m[k].b);
-			jnum(&j, e, "ratio", m[k].ratio);
-			jnum(&j, e, "ratio_err", m[k].ratio_err);
-			jnum(&j, e, "change_pct", m[k].change_pct);
-			jbool(&j, e, "tested", m[k].w.valid);
-			jnum(&j, e, "t", m[k].w.t);
-			jnum(&j, e, "df", m[k].w.df);
-			jnum(&j, e, "p", m[k].w.p);
-			jbool(&j, e, "significant", m[k].significant);
-			if (!m[k].w.valid)
-				jstr(&j, e, "no_test", "fewer than 2 samples on a side");
-		}
-		x = jobj(&j, root, "gate");
-		jstr(&j, x, "metric", "total_ms");
-		jnum(&j, x, "max_regression_pct", o->max_regression);
-		jbool(&j, x, "regressed", regressed);
-		jnum(&j, root, "exit_status", rc);
-		if (print_json(root, &j))
-			rc = EXIT_USAGE;
-		goto out;
+		jw_str(&w, e, "metric", results_metric_name(m[k].id));
+		json_summary(&w, e, "a", m[k].id, &m[k].a);
+		json_summary(&w, e, "b", m[k].id, &m[k].b);
+		jw_ratio(&w, e, "ratio", m[k].ratio);
+		jw_ratio(&w, e, "ratio_err", m[k].ratio_err);
+		jw_pct(&w, e, "change_pct", m[k].change_pct);
+		jw_bool(&w, e, "tested", m[k].w.valid);
+		jw_ratio(&w, e, "t", m[k].w.t);
+		jw_ratio(&w, e, "df", m[k].w.df);
+		jw_ratio(&w, e, "p", m[k].w.p);
+		jw_bool(&w, e, "significant", m[k].significant);
+		if (!m[k].w.valid)
+			jw_str(&w, e, "no_test", "fewer than 2 samples on a side");
 	}
+	x = jw_obj(&w, root, "gate");
+	jw_str(&w, x, "metric", "total_ms");
+	jw_pct(&w, x, "max_regression_pct", o->max_regression);
+	jw_bool(&w, x, "regressed", regressed);
+	jw_int(&w, root, "exit_status", rc);
+	return out_document(&w, root, EXIT_USAGE) ? EXIT_USAGE : rc;
+}
+
+/* One row of the A/B table. */
+static void text_metric_row(const struct ab_metric *m)
+{
+	char sa[64], sb[64], r[48], ch[48], t[24], df[24], p[64];
+
+	fmt_summary(sa, sizeof(sa), m->id, &m->a);
+	fmt_summary(sb, sizeof(sb), m->id, &m->b);
+	if (m->has_ratio) {
+		snprintf(r, sizeof(r), "%.3f +- %.3f", m->ratio, m->ratio_err);
+		tx_change(ch, sizeof(ch), m->change_pct);
+	} else {
+		snprintf(r, sizeof(r), "-");
+		snprintf(ch, sizeof(ch), "-");
+	}
+	if (!m->w.valid) {
+		snprintf(t, sizeof(t), "-");
+		snprintf(df, sizeof(df), "-");
+		snprintf(p, sizeof(p), "no test (fewer than 2 samples)");
+	} else {
+		if (isfinite(m->w.t))
+			snprintf(t, sizeof(t), "%.2f", m->w.t);
+		else
+			snprintf(t, sizeof(t), "%s", m->w.t > 0 ? "+inf" : "-inf");
+		if (isfinite(m->w.df))
+			snprintf(df, sizeof(df), "%.1f", m->w.df);
+		else
+			snprintf(df, sizeof(df), "-");
+		snprintf(p, sizeof(p), "%.3g %s%s", m->w.p,
+			 m->significant ? "significant" : "not significant",
+			 isfinite(m->w.df) ? "" : " (no variance)");
+	}
+	printf("%-11s %-24s %-24s %-16s %8s %8s %7s %s\n", results_metric_name(m->id), sa, sb, r,
+	       ch, t, df, p);
+}
+
+static void text_two(const struct cmp_opts *o, const struct results *a, const struct results *b,
+		     const struct ab_metric *m, bool regressed)
+{
+	const struct ab_metric *tot = &m[METRIC_TOTAL_MS];
+	char desc[1024];
+	int k;
 
 	printf("=== A/B comparison ===\n");
-	describe(o->input[0], &a, desc, sizeof(desc));
-	printf("A: %s\n", desc);
-	describe(o->input[1], &b, desc, sizeof(desc));
-	printf("B: %s\n", desc);
-	if (a.memory_mb != b.memory_mb || strcmp(a.arch, b.arch))
+	describe(o->input[0], a, desc, sizeof(desc));
+	printf("A: %s\n", TX_SAFE(desc));
+	describe(o->input[1], b, desc, sizeof(desc));
+	printf("B: %s\n", TX_SAFE(desc));
+	if (a->memory_mb != b->memory_mb || strcmp(a->arch, b->arch))
 		printf("Note: A and B were measured with different settings (%u MB %s vs %u MB %s)\n",
-		       a.memory_mb, a.arch, b.memory_mb, b.arch);
+		       a->memory_mb, TX_SAFE(a->arch), b->memory_mb, TX_SAFE(b->arch));
 	printf("Test: %s; significant when p < %.2f\n", TEST_NAME, COMPARE_ALPHA);
 	printf("B/A: ratio of the means, +- %s\n\n", RATIO_ERR);
 	printf("%-11s %-24s %-24s %-16s %8s %8s %7s %-10s\n", "metric", "A mean +- sd (n)",
 	       "B mean +- sd (n)", "B/A", "change", "t", "df", "p");
-	for (k = 0; k < AB_N_METRICS; k++) {
-		char sa[64], sb[64], r[48], ch[24], t[24], df[24], p[64];
-
-		fmt_ms_or_kb(sa, sizeof(sa), m[k].id, &m[k].a);
-		fmt_ms_or_kb(sb, sizeof(sb), m[k].id, &m[k].b);
-		if (m[k].has_ratio) {
-			snprintf(r, sizeof(r), "%.3f +- %.3f", m[k].ratio, m[k].ratio_err);
-			snprintf(ch, sizeof(ch), "%+.1f%%", m[k].change_pct);
-		} else {
-			snprintf(r, sizeof(r), "-");
-			snprintf(ch, sizeof(ch), "-");
-		}
-		if (!m[k].w.valid) {
-			snprintf(t, sizeof(t), "-");
-			snprintf(df, sizeof(df), "-");
-			snprintf(p, sizeof(p), "no test (fewer than 2 samples)");
-		} else {
-			if (isfinite(m[k].w.t))
-				snprintf(t, sizeof(t), "%.2f", m[k].w.t);
-			else
-				snprintf(t, sizeof(t), "%s", m[k].w.t > 0 ? "+inf" : "-inf");
-			if (isfinite(m[k].w.df))
-				snprintf(df, sizeof(df), "%.1f", m[k].w.df);
-			else
-				snprintf(df, sizeof(df), "-");
-			snprintf(p, sizeof(p), "%.3g %s%s", m[k].w.p,
-				 m[k].significant ? "significant" : "not significant",
-				 isfinite(m[k].w.df) ? "" : " (no variance)");
-		}
-		printf("%-11s %-24s %-24s %-16s %8s %8s %7s %s\n", ab_metric_name(m[k].id), sa, sb,
-		       r, ch, t, df, p);
-	}
+	for (k = 0; k < METRIC_COUNT; k++)
+		text_metric_row(&m[k]);
 	printf("\nRegression gate: total_ms of B vs A, fails above +%.1f%% when significant: ",
 	       o->max_regression);
 	if (regressed)
-		printf("FAILED (B is %+.1f%%, p = %.3g)\n", m[AB_TOTAL].change_pct, m[AB_TOTAL].w.p);
-	else if (!m[AB_TOTAL].w.valid)
+		printf("FAILED (B is %s, p = %.3g)\n", TX_CHANGE(tot->change_pct), tot->w.p);
+	else if (!tot->w.valid)
 		printf("passed (no test: fewer than 2 samples on a side)\n");
-	else if (m[AB_TOTAL].has_ratio)
-		printf("passed (B is %+.1f%%, p = %.3g, %s)\n", m[AB_TOTAL].change_pct,
-		       m[AB_TOTAL].w.p, m[AB_TOTAL].significant ? "significant" : "not significant");
+	else if (tot->has_ratio)
+		printf("passed (B is %s, p = %.3g, %s)\n", TX_CHANGE(tot->change_pct), tot->w.p,
+		       tot->significant ? "significant" : "not significant");
 	else
 		printf("passed (no ratio)\n");
+}
+
+static int compare_two(const struct cmp_opts *o)
+{
+	struct results a = { 0 }, b = { 0 };
+	struct ab_metric m[METRIC_COUNT];
+	char err[768];
+	bool regressed;
+	int rc, k;
+
+	if (compare_read_results(o->input[0], &a, err, sizeof(err)))
+		return out_error(EXIT_USAGE, "%s", err);
+	if (compare_read_results(o->input[1], &b, err, sizeof(err))) {
+		rc = out_error(EXIT_USAGE, "%s", err);
+		goto out;
+	}
+	for (k = 0; k < METRIC_COUNT; k++) {
+		if (ab_compare(&a, &b, (enum results_metric)k, &m[k])) {
+			rc = out_error(EXIT_USAGE, "out of memory");
+			goto out;
+		}
+	}
+	regressed = ab_regressed(&m[METRIC_TOTAL_MS], o->max_regression);
+	rc = regressed ? EXIT_FAILED : EXIT_OK;
+	if (o->json)
+		rc = json_two(o, &a, &b, m, regressed, rc);
+	else
+		text_two(o, &a, &b, m, regressed);
 out:
 	results_free(&a);
 	results_free(&b);

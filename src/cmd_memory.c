@@ -13,6 +13,7 @@
 #include "elf_info.h"
 #include "libsearch.h"
 #include "memory_print.h"
+#include "output.h"
 #include "util.h"
 #include "zipsize.h"
 
@@ -183,10 +184,8 @@ static int check_file(const char *path)
 	struct stat st;
 
 	if (stat(path, &st) != 0) {
-		if (errno == ENOENT || errno == ENOTDIR) {
-			fprintf(stderr, "Binary not found: %s\n", path);
-			return EXIT_USAGE;
-		}
+		if (errno == ENOENT || errno == ENOTDIR)
+			return out_error_bare(EXIT_USAGE, "Binary not found: %s", path);
 		return err_usage("cannot access %s: %s", path, strerror(errno));
 	}
 	if (S_ISDIR(st.st_mode))

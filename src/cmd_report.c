@@ -10,8 +10,10 @@
 #include "compare.h"
 #include "html_report.h"
 #include "lambda_perf.h"
+#include "output.h"
 #include "results.h"
 #include "svg.h"
+#include "textout.h"
 
 struct report_opts {
 	const char **input;
@@ -158,32 +160,29 @@ static int entry_for(const struct report_opts *o, const char *path, const struct
 	int ret;
 
 	if (!res->runtime[0] && (!o->runtime || !o->display)) {
-		fprintf(stderr, "profiler: %s has no runtime name: give --runtime NAME and "
-			"--display NAME\n", path);
+		out_error(EXIT_USAGE, "%s has no runtime name: give --runtime NAME and --display NAME",
+			  path);
 		return -1;
 	}
 	lp_default_names(res->runtime, r, sizeof(r), d, sizeof(d));
 	ret = lp_entry_from_results(res, o->runtime ? o->runtime : r, o->display ? o->display : d,
 				    rt, err, sizeof(err));
 	if (ret)
-		fprintf(stderr, "profiler: %s: %s\n", path, err);
+		out_error(EXIT_USAGE, "%s: %s", path, err);
 	return ret;
 }
 
-/* Write text to path atomically, or to stdout for "-". Returns an exit status. */
+/* Write text to path atomically, or to stdout for "-" (the command's document there).
+ * Returns an exit status. */
 static int emit(const char *path, const char *text)
 {
 	int ret;
 
-	if (!strcmp(path, "-")) {
-		fputs(text, stdout);
-		return fflush(stdout) ? EXIT_FAILED : EXIT_OK;
-	}
+	if (!strcmp(path, "-"))
+		return out_document_text(text, EXIT_FAILED) ? EXIT_FAILED : EXIT_OK;
 	ret = write_file_atomic(path, text, strlen(text));
-	if (ret) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(-ret));
-		return EXIT_FAILED;
-	}
+	if (ret)
+		return out_error(EXIT_FAILED, "cannot write %s: %s", path, strerror(-ret));
 	return EXIT_OK;
 }
 
@@ -199,7 +198,7 @@ static int write_lambda_perf(const struct report_opts *o, const struct results *
 
 	out.rt = calloc((size_t)o->n_input, sizeof(*out.rt));
 	if (!out.rt) {
-		fprintf(stderr, "profiler: out of memory\n");
+		out_error(rc, "out of memory");
 		goto out;
 	}
 	for (k = 0; k < o->n_input; k++) {
@@ -210,12 +209,12 @@ static int write_lambda_perf(const struct report_opts *o, const struct results *
 	snprintf(out.generated_at, sizeof(out.generated_at), "%s", now);
 	json = lp_to_json(&out);
 	if (!json) {
-		fprintf(stderr, "profiler: out of memory\n");
+		out_error(rc, "out of memory");
 		goto out;
 	}
 	/* what is written must read back as lambda-perf data */
 	if (lp_from_json(json, strlen(json), &check, err, sizeof(err))) {
-		fprintf(stderr, "profiler: internal error: the report does not read back: %s\n", err);
+		out_error(rc, "internal error: the report does not read back: %s", err);
 		goto out;
 	}
 	lp_free(&check);
@@ -225,19 +224,21 @@ static int write_lambda_perf(const struct report_opts *o, const struct results *
 	for (k = 0; k < o->n_input; k++) {
 		const struct lp_runtime *rt = &out.rt[k];
 
-		fprintf(msg, "%s: %s, %u MB, %s, %s: acd %.3f ms over %zu cold starts, ",
-			o->input[k], rt->r, rt->m, rt->a, rt->p, rt->acd, rt->n_i);
+		/* the names are the results' or the command line's: printed terminal-safe */
+		fprintf(msg, "%s: %s, %u MB, %s, %s: acd %s ms over %zu cold starts, ",
+			TX_SAFE(o->input[k]), TX_SAFE(rt->r), rt->m, TX_SAFE(rt->a), TX_SAFE(rt->p),
+			TX_MS(rt->acd), rt->n_i);
 		if (isfinite(rt->ad))
-			fprintf(msg, "ad %.3f ms, ", rt->ad);
+			fprintf(msg, "ad %s ms, ", TX_MS(rt->ad));
 		else
 			fprintf(msg, "ad null (no handler measured), ");
 		if (isfinite(rt->mu))
-			fprintf(msg, "mu %.3f MB\n", rt->mu);
+			fprintf(msg, "mu %s MB\n", TX_MIB(rt->mu));
 		else
 			fprintf(msg, "mu null (no peak RSS measured)\n");
 	}
 	fprintf(msg, "lambda-perf data (%zu entr%s) written to %s\n", out.n,
-		out.n == 1 ? "y" : "ies", o->output);
+		out.n == 1 ? "y" : "ies", TX_SAFE(o->output));
 out:
 	free(json);
 	lp_free(&out);
@@ -256,10 +257,8 @@ int cmd_report(int argc, char **argv)
 	int rc, k, n_read = 0;
 
 	o.input = calloc((size_t)(argc > 0 ? argc : 1), sizeof(*o.input));
-	if (!o.input) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return EXIT_USAGE;
-	}
+	if (!o.input)
+		return out_error(EXIT_USAGE, "out of memory");
 	rc = parse_opts(argc, argv, &o);
 	if (rc)
 		goto out;
@@ -267,12 +266,12 @@ int cmd_report(int argc, char **argv)
 	res = calloc((size_t)o.n_input, sizeof(*res));
 	in = calloc((size_t)o.n_input, sizeof(*in));
 	if (!res || !in) {
-		fprintf(stderr, "profiler: out of memory\n");
+		out_error(rc, "out of memory");
 		goto out;
 	}
 	for (k = 0; k < o.n_input; k++) {
 		if (compare_read_results(o.input[k], &res[k], err, sizeof(err))) {
-			fprintf(stderr, "profiler: %s\n", err);
+			out_error(rc, "%s", err);
 			goto out;
 		}
 		n_read++;
@@ -281,7 +280,7 @@ int cmd_report(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
 	if (lp_iso8601_utc(&now, stamp, sizeof(stamp))) {
-		fprintf(stderr, "profiler: cannot format the current time\n");
+		out_error(rc, "cannot format the current time");
 		goto out;
 	}
 	/* progress lines must not mix with a document on stdout */
@@ -297,8 +296,7 @@ int cmd_report(int argc, char **argv)
 	if (o.svg) {
 		text = svg_report(in, (size_t)o.n_input);
 		if (!text) {
-			fprintf(stderr, "profiler: out of memory\n");
-			rc = EXIT_USAGE;
+			rc = out_error(EXIT_USAGE, "out of memory");
 			goto out;
 		}
 		rc = emit(o.svg, text);
@@ -307,13 +305,12 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		if (strcmp(o.svg, "-"))
 			fprintf(msg, "SVG (cold-start distribution, median phase waterfall; %d input%s) "
-				"written to %s\n", o.n_input, o.n_input == 1 ? "" : "s", o.svg);
+				"written to %s\n", o.n_input, o.n_input == 1 ? "" : "s", TX_SAFE(o.svg));
 	}
 	if (o.html) {
 		text = html_report(in, (size_t)o.n_input, stamp);
 		if (!text) {
-			fprintf(stderr, "profiler: out of memory\n");
-			rc = EXIT_USAGE;
+			rc = out_error(EXIT_USAGE, "out of memory");
 			goto out;
 		}
 		rc = emit(o.html, text);
@@ -322,7 +319,7 @@ int cmd_report(int argc, char **argv)
 			goto out;
 		if (strcmp(o.html, "-"))
 			fprintf(msg, "HTML report (%d input%s) written to %s\n", o.n_input,
-				o.n_input == 1 ? "" : "s", o.html);
+				o.n_input == 1 ? "" : "s", TX_SAFE(o.html));
 	}
 	rc = EXIT_OK;
 out:

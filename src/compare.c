@@ -181,63 +181,7 @@ int ratio_with_error(const struct sample_summary *a, const struct sample_summary
 	return 0;
 }
 
-const char *ab_metric_name(enum ab_metric_id m)
-{
-	switch (m) {
-	case AB_INIT: return "init_ms";
-	case AB_HANDLER: return "handler_ms";
-	case AB_TOTAL: return "total_ms";
-	case AB_MEMORY: return "memory_kb";
-	default: return NULL;
-	}
-}
-
-static bool sample_of(const struct invocation *v, enum ab_metric_id m, double *out)
-{
-	double x;
-
-	switch (m) {
-	case AB_INIT: x = v->init_ms; break;
-	case AB_HANDLER: x = v->handler_ms; break;
-	case AB_TOTAL: x = v->total_ms; break;
-	case AB_MEMORY:
-		if (!v->memory_kb)
-			return false;
-		*out = (double)v->memory_kb;
-		return true;
-	default: return false;
-	}
-	if (!isfinite(x) || x < 0)
-		return false;
-	*out = x;
-	return true;
-}
-
-long results_samples(const struct results *r, enum ab_metric_id m, double **out)
-{
-	size_t k, n = 0;
-	double x, *v;
-
-	*out = NULL;
-	if (!r)
-		return 0;
-	for (k = 0; k < r->n_inv; k++)
-		if (r->inv[k].outcome == INV_OK && sample_of(&r->inv[k], m, &x))
-			n++;
-	if (!n)
-		return 0;
-	v = calloc(n, sizeof(*v));
-	if (!v)
-		return -1;
-	n = 0;
-	for (k = 0; k < r->n_inv; k++)
-		if (r->inv[k].outcome == INV_OK && sample_of(&r->inv[k], m, &x))
-			v[n++] = x;
-	*out = v;
-	return (long)n;
-}
-
-int ab_compare(const struct results *a, const struct results *b, enum ab_metric_id id,
+int ab_compare(const struct results *a, const struct results *b, enum results_metric id,
 	       struct ab_metric *out)
 {
 	double *va = NULL, *vb = NULL;
@@ -270,6 +214,25 @@ bool ab_regressed(const struct ab_metric *m, double max_pct)
 	return m->b.mean > m->a.mean && m->change_pct > max_pct;
 }
 
+int target_check(const struct results *r, const struct results_recorded *rec, double target_ms,
+		 struct target_check *out, char *err, size_t errlen)
+{
+	out->metric = "stats.avg_ms";
+	out->avg_ms = NAN;
+	out->met = false;
+	/* a gate on a figure nobody measured would pass anything */
+	if (results_recorded_check(r, rec, err, errlen))
+		return -1;
+	if (rec && isfinite(rec->avg_ms)) {
+		out->avg_ms = rec->avg_ms;
+	} else {
+		out->metric = "mean of measurements[].total_ms";
+		out->avg_ms = r && r->total.n ? r->total.avg : NAN;
+	}
+	out->met = isfinite(out->avg_ms) && out->avg_ms < target_ms;
+	return 0;
+}
+
 int speed_factor(double ours, double theirs, double *factor, bool *ours_lower)
 {
 	if (!isfinite(ours) || !isfinite(theirs) || !(ours > 0) || !(theirs > 0))
@@ -281,9 +244,15 @@ int speed_factor(double ours, double theirs, double *factor, bool *ours_lower)
 
 int compare_read_results(const char *path, struct results *r, char *err, size_t errlen)
 {
+	return compare_read_results_recorded(path, r, NULL, err, errlen);
+}
+
+int compare_read_results_recorded(const char *path, struct results *r,
+				  struct results_recorded *rec, char *err, size_t errlen)
+{
 	char msg[512];
 
-	if (results_read_file(path, r, msg, sizeof(msg))) {
+	if (results_read_file_recorded(path, r, rec, msg, sizeof(msg))) {
 		if (err && errlen) {
 			if (path && strstr(msg, path))
 				snprintf(err, errlen, "%s", msg);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "results.h"
+#include "results_query.h"
 
 /* p below this is "significant" */
 #define COMPARE_ALPHA 0.05
@@ -53,25 +54,9 @@ int welch_test(const struct sample_summary *a, const struct sample_summary *b, s
 int ratio_with_error(const struct sample_summary *a, const struct sample_summary *b,
 		     double *r, double *sigma);
 
-/* The per-cold-start figures compared A vs B. */
-enum ab_metric_id {
-	AB_INIT = 0,	/* init_ms */
-	AB_HANDLER,	/* handler_ms */
-	AB_TOTAL,	/* total_ms */
-	AB_MEMORY,	/* memory_kb (peak RSS) */
-	AB_N_METRICS,
-};
-
-const char *ab_metric_name(enum ab_metric_id m);	/* "init_ms", ... */
-
-/* Values of one metric over the successful cold starts that have it (a
- * negative ms or a memory_kb of 0 means "not measured" and is skipped).
- * Returns the count and a malloc'd array in *out (NULL when 0), -1 on
- * allocation failure. */
-long results_samples(const struct results *r, enum ab_metric_id m, double **out);
-
+/* One of the per-cold-start figures (results_query.h) compared A vs B. */
 struct ab_metric {
-	enum ab_metric_id id;
+	enum results_metric id;
 	struct sample_summary a, b;
 	bool has_ratio;
 	double ratio, ratio_err;	/* B/A +- 1 sigma */
@@ -81,7 +66,7 @@ struct ab_metric {
 };
 
 /* Compare one metric of two results. Returns 0, or -1 on allocation failure. */
-int ab_compare(const struct results *a, const struct results *b, enum ab_metric_id id,
+int ab_compare(const struct results *a, const struct results *b, enum results_metric id,
 	       struct ab_metric *out);
 
 /* The regression gate: true when B's mean is larger than A's by more than
@@ -113,6 +98,23 @@ extern const size_t n_builtin_baselines;
  * successful cold start is an error ("PATH: No measurements found in results
  * file (all 3 cold starts failed)"). Returns 0, or -1 with r freed. */
 int compare_read_results(const char *path, struct results *r, char *err, size_t errlen);
+/* The same, also giving what the file recorded of itself (results_query.h) in *rec. */
+int compare_read_results_recorded(const char *path, struct results *r,
+				  struct results_recorded *rec, char *err, size_t errlen);
+
+/* compare --target: the figure the target is on and whether it is met. It is the file's own
+ * stats.avg_ms when the file has one (rec), which must be the mean of its measurements'
+ * total_ms within the file's rounding (results_recorded_check); for a file without stats
+ * (made from trace's records, say), the mean of the measurements, named so. */
+struct target_check {
+	const char *metric;	/* what avg_ms is: "stats.avg_ms" or "mean of measurements[].total_ms" */
+	double avg_ms;		/* NAN when no total was measured */
+	bool met;		/* avg_ms < target_ms */
+};
+
+/* Returns 0, or -1 with the reason in err when the file's stats.avg_ms is not its mean. */
+int target_check(const struct results *r, const struct results_recorded *rec, double target_ms,
+		 struct target_check *out, char *err, size_t errlen);
 
 /* How our figure relates to a baseline's: factor >= 1 and whether ours is
  * lower. Returns -1 when either is not a positive finite number. */

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "compare.h"
+#include "results_query.h"
 #include "stats.h"
+#include "textout.h"
 
 #ifndef PROFILER_VERSION
 #define PROFILER_VERSION "unknown"
@@ -52,6 +54,17 @@ static void num_cell(struct svgbuf *b, bool have, double v, const char *fmt)
 	svgbuf_puts(b, "<td class=\"num\">");
 	svgbuf_printf(b, fmt, v);
 	svgbuf_puts(b, "</td>");
+}
+
+/* A cell of milliseconds: three decimals by the rule of the JSON (textout.h), or "not
+ * measured". */
+static void ms_cell(struct svgbuf *b, bool have, double ms)
+{
+	if (!have || !isfinite(ms) || ms < 0) {
+		svgbuf_puts(b, "<td class=\"num na\">not measured</td>");
+		return;
+	}
+	svgbuf_printf(b, "<td class=\"num\">%s</td>", TX_MS(ms));
 }
 
 static void text_cell(struct svgbuf *b, const char *cls, const char *s)
@@ -204,12 +217,12 @@ static void phase_table(struct svgbuf *b, const struct report_input *in, size_t 
 			svgbuf_puts(b, "<tr>");
 			label_cell(b, k, &in[k]);
 			svgbuf_printf(b, "<td>%s</td><td class=\"num\">%zu</td>", names[p], st[p]->n);
-			num_cell(b, have, st[p]->avg, "%.3f");
-			num_cell(b, have, st[p]->p50, "%.3f");
-			num_cell(b, have, st[p]->p99, "%.3f");
-			num_cell(b, have, st[p]->min, "%.3f");
-			num_cell(b, have, st[p]->max, "%.3f");
-			num_cell(b, have, st[p]->stddev, "%.3f");
+			ms_cell(b, have, st[p]->avg);
+			ms_cell(b, have, st[p]->p50);
+			ms_cell(b, have, st[p]->p99);
+			ms_cell(b, have, st[p]->min);
+			ms_cell(b, have, st[p]->max);
+			ms_cell(b, have, st[p]->stddev);
 			svgbuf_puts(b, "</tr>");
 		}
 	}
@@ -234,7 +247,7 @@ static void memory_table(struct svgbuf *b, const struct report_input *in, size_t
 		const struct results *r = in[k].res;
 		struct stats s = { 0 };
 		double *v = NULL;
-		long nv = results_samples(r, AB_MEMORY, &v);
+		long nv = results_samples(r, METRIC_MEMORY_KB, &v);
 		bool have = nv > 0 && !stats_compute(v, (size_t)nv, &s);
 		bool bin = r->binary.size_bytes || r->binary.path[0];
 
@@ -284,8 +297,8 @@ static void baseline_table(struct svgbuf *b, const struct report_input *in, size
 		text_cell(b, NULL, bl->display);
 		text_cell(b, "path", bl->function);
 		text_cell(b, NULL, bl->package);
-		svgbuf_printf(b, "<td class=\"num\">%.3f</td><td class=\"num\">%u</td>", bl->acd,
-			      bl->n);
+		svgbuf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%u</td>",
+			      TX_MS(bl->acd), bl->n);
 		for (k = 0; k < n; k++) {
 			const struct results *r = in[k].res;
 			double factor;

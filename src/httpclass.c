@@ -4,8 +4,6 @@
 #include <strings.h>
 #include "httpclass.h"
 
-#define RAPI_PREFIX "/2018-06-01/runtime/"
-
 static const struct {
 	const char *name;
 	size_t len;
@@ -15,25 +13,6 @@ static const struct {
 };
 
 #define N_METHODS (sizeof(methods) / sizeof(methods[0]))
-
-const char *rapi_req_name(enum rapi_req r)
-{
-	switch (r) {
-	case RAPI_REQ_NONE:
-		return "none";
-	case RAPI_REQ_NEXT:
-		return "next";
-	case RAPI_REQ_RESPONSE:
-		return "response";
-	case RAPI_REQ_ERROR:
-		return "error";
-	case RAPI_REQ_INIT_ERROR:
-		return "init_error";
-	case RAPI_REQ_OTHER:
-		return "other";
-	}
-	return "unknown";
-}
 
 /* Index of the method that buf starts with, followed by SP; -1 if none. */
 static int method_index(const char *buf, size_t len)
@@ -86,12 +65,12 @@ static enum rapi_req classify_path(const char *method, const char *p, size_t len
 {
 	bool get = strcmp(method, "GET") == 0;
 	bool post = strcmp(method, "POST") == 0;
-	const char *inv = RAPI_PREFIX "invocation/";
+	const char *inv = RAPI_PATH_PREFIX RAPI_PATH_INVOCATION;
 	const char *id, *slash, *end = p + len;
 
-	if (path_is(p, len, RAPI_PREFIX "invocation/next"))
+	if (path_is(p, len, RAPI_PATH_PREFIX RAPI_PATH_NEXT))
 		return get ? RAPI_REQ_NEXT : RAPI_REQ_OTHER;
-	if (path_is(p, len, RAPI_PREFIX "init/error"))
+	if (path_is(p, len, RAPI_PATH_PREFIX RAPI_PATH_INIT_ERROR))
 		return post ? RAPI_REQ_INIT_ERROR : RAPI_REQ_OTHER;
 	if (!post || !path_starts(p, len, inv))
 		return RAPI_REQ_OTHER;
@@ -99,9 +78,9 @@ static enum rapi_req classify_path(const char *method, const char *p, size_t len
 	slash = memchr(id, '/', (size_t)(end - id));
 	if (!slash || slash == id)
 		return RAPI_REQ_OTHER;	/* no id, or empty id */
-	if (path_is(slash, (size_t)(end - slash), "/response"))
+	if (path_is(slash, (size_t)(end - slash), "/" RAPI_PATH_RESPONSE))
 		return RAPI_REQ_RESPONSE;
-	if (path_is(slash, (size_t)(end - slash), "/error"))
+	if (path_is(slash, (size_t)(end - slash), "/" RAPI_PATH_ERROR))
 		return RAPI_REQ_ERROR;
 	return RAPI_REQ_OTHER;
 }

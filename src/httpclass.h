@@ -10,6 +10,7 @@
  * one of GET POST PUT HEAD DELETE PATCH OPTIONS (case-sensitive, as in HTTP).
  * The target ends at SP, CR or LF; a query string ("?...") is ignored; an
  * absolute-form target ("http://host:port/path") is reduced to its path.
+ * The paths and the kinds are the Runtime API's (rapi_proto.h):
  *   GET  /2018-06-01/runtime/invocation/next           -> RAPI_REQ_NEXT
  *   POST /2018-06-01/runtime/invocation/{id}/response  -> RAPI_REQ_RESPONSE
  *   POST /2018-06-01/runtime/invocation/{id}/error     -> RAPI_REQ_ERROR
@@ -45,17 +46,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-enum rapi_req {
-	RAPI_REQ_NONE = 0,	/* not (yet) a recognised request start */
-	RAPI_REQ_NEXT,		/* GET  /2018-06-01/runtime/invocation/next */
-	RAPI_REQ_RESPONSE,	/* POST /2018-06-01/runtime/invocation/{id}/response */
-	RAPI_REQ_ERROR,		/* POST /2018-06-01/runtime/invocation/{id}/error */
-	RAPI_REQ_INIT_ERROR,	/* POST /2018-06-01/runtime/init/error */
-	RAPI_REQ_OTHER,		/* some other HTTP request */
-};
-
-/* "none","next","response","error","init_error","other"; "unknown" if out of range. */
-const char *rapi_req_name(enum rapi_req r);
+#include "rapi_proto.h"	/* enum rapi_req, the paths */
 
 /* Classify a request line prefix ("METHOD SP TARGET SP ...").
  * Returns RAPI_REQ_NONE if buf does not start with an HTTP method and SP,

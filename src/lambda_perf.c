@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonenc.h"
+#include "jsonw.h"
 #include "util.h"
 
 /* Larger than any Lambda memory size (10240 MB); bounds a bogus value. */
@@ -293,90 +293,43 @@ void lp_free(struct lp_data *d)
 /* ------------------------------------------------------------------------ */
 /* encoding                                                                   */
 
-static double round_to(double v, double scale)
+/* One entry, keys in lambda-perf's order: ms to the microsecond, mu to 0.001 MiB (jsonw.h),
+ * an unmeasured ad or mu null. */
+static void encode_entry(struct jw *w, cJSON *arr, const struct lp_runtime *rt)
 {
-	/* a value too large to scale is kept as it is (rounding would overflow to inf) */
-	if (!isfinite(v * scale))
-		return v;
-	return round(v * scale) / scale;
-}
-
-static bool add_num(cJSON *o, const char *key, double v, double scale)
-{
-	if (!isfinite(v))
-		return cJSON_AddNullToObject(o, key) != NULL;
-	return cJSON_AddNumberToObject(o, key, round_to(v, scale)) != NULL;
-}
-
-static cJSON *encode_entry(const struct lp_runtime *rt)
-{
-	cJSON *o = cJSON_CreateObject(), *arr;
-	char r[sizeof(rt->r)], dn[sizeof(rt->d)], p[sizeof(rt->p)], a[sizeof(rt->a)];
+	cJSON *o = jw_obj(w, arr, NULL), *i;
 	size_t j;
-	bool ok;
 
-	if (!o)
-		return NULL;
-	/* the fixed buffers may be full: copy them NUL-terminated */
-	strlcpy0(r, rt->r, sizeof(r));
-	strlcpy0(dn, rt->d, sizeof(dn));
-	strlcpy0(p, rt->p, sizeof(p));
-	strlcpy0(a, rt->a, sizeof(a));
-	ok = cJSON_AddStringToObject(o, "r", r) && cJSON_AddStringToObject(o, "p", p) &&
-	     cJSON_AddStringToObject(o, "d", dn);
-	arr = ok ? cJSON_AddArrayToObject(o, "i") : NULL;
-	ok = arr != NULL;
-	for (j = 0; ok && j < rt->n_i; j++) {
-		cJSON *n = isfinite(rt->i[j]) ? cJSON_CreateNumber(round_to(rt->i[j], 1000))
-					       : cJSON_CreateNull();
-
-		ok = n && cJSON_AddItemToArray(arr, n);
-		if (!ok)
-			cJSON_Delete(n);
-	}
-	ok = ok && cJSON_AddNumberToObject(o, "m", rt->m) && cJSON_AddStringToObject(o, "a", a) &&
-	     add_num(o, "mu", rt->mu, 1000) && add_num(o, "ad", rt->ad, 1000) &&
-	     add_num(o, "acd", rt->acd, 1000);
-	if (!ok) {
-		cJSON_Delete(o);
-		return NULL;
-	}
-	return o;
+	/* the fixed buffers may be full: what a NUL-terminated copy of them holds */
+	jw_strn(w, o, "r", rt->r, sizeof(rt->r) - 1);
+	jw_strn(w, o, "p", rt->p, sizeof(rt->p) - 1);
+	jw_strn(w, o, "d", rt->d, sizeof(rt->d) - 1);
+	i = jw_arr(w, o, "i");
+	for (j = 0; i && j < rt->n_i; j++)
+		jw_ms(w, i, NULL, rt->i[j]);
+	jw_uint(w, o, "m", rt->m);
+	jw_strn(w, o, "a", rt->a, sizeof(rt->a) - 1);
+	jw_mib(w, o, "mu", rt->mu);
+	jw_ms(w, o, "ad", rt->ad);
+	jw_ms(w, o, "acd", rt->acd);
 }
 
 char *lp_to_json(const struct lp_data *d)
 {
+	struct jw w = { 0 };
 	cJSON *root, *meta, *arr;
-	char gen[sizeof(d->generated_at)];
 	size_t k;
 
 	if (!d)
 		return NULL;
-	root = cJSON_CreateObject();
-	if (!root)
-		return NULL;
-	strlcpy0(gen, d->generated_at, sizeof(gen));
-	meta = cJSON_AddObjectToObject(root, "metadata");
-	if (!meta || !cJSON_AddStringToObject(meta, "generatedAt", gen))
-		goto oom;
-	arr = cJSON_AddArrayToObject(root, "runtimeData");
-	if (!arr)
-		goto oom;
-	for (k = 0; k < d->n; k++) {
-		cJSON *e = encode_entry(&d->rt[k]);
-
-		if (!e)
-			goto oom;
-		if (!cJSON_AddItemToArray(arr, e)) {
-			cJSON_Delete(e);
-			goto oom;
-		}
-	}
+	root = jw_root(&w);
+	meta = jw_obj(&w, root, "metadata");
+	jw_strn(&w, meta, "generatedAt", d->generated_at, sizeof(d->generated_at) - 1);
+	arr = jw_arr(&w, root, "runtimeData");
+	for (k = 0; arr && k < d->n; k++)
+		encode_entry(&w, arr, &d->rt[k]);
 	/* compact, as lambda-perf publishes its files */
-	return json_text_nl(root, false);
-oom:
-	cJSON_Delete(root);
-	return NULL;
+	return jw_text(&w, root, false);
 }
 
 /* ------------------------------------------------------------------------ */

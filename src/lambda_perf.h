@@ -64,7 +64,8 @@ int lp_read_file(const char *path, struct lp_data *d, char *err, size_t errlen);
 
 /* Encode in the current (short-key) format, keys in lambda-perf's order;
  * malloc'd text ending with a newline, NULL on allocation failure. Numbers
- * are rounded to the microsecond (ms fields) / 0.001 MB (mu); NAN -> null. */
+ * follow jsonw.h's rules: ms fields to the microsecond, mu to 0.001 MB; a
+ * NAN (or negative) figure is null. */
 char *lp_to_json(const struct lp_data *d);
 
 void lp_runtime_free(struct lp_runtime *rt);	/* frees rt->i; accepts NULL */

@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "gitrev.h"
+#include "output.h"
 
 static const struct cmd {
 	const char *name;
@@ -32,13 +33,12 @@ static void strlcpy_trunc(char *dst, const char *src, size_t n)
 int err_usage(const char *fmt, ...)
 {
 	va_list ap;
+	int rc;
 
-	fputs("profiler: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	rc = out_verror(EXIT_USAGE, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return EXIT_USAGE;
+	return rc;
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -155,6 +155,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* before any option is parsed: a bad option ahead of --json is reported in JSON too */
+	out_scan_args(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
 		usage(stdout);
 		return EXIT_OK;

@@ -1,7 +1,6 @@
 /* profiler memory's output: the text and the JSON document. */
 #include "memory_print.h"
 
-#include <cjson/cJSON.h>
 #include <elf.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -9,15 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
+#include "jsonw.h"
+#include "output.h"
+#include "textout.h"
+
 #define DEFLATE_DESC		"raw deflate stream at zlib level 9, as a zip entry holds it; zip headers not counted"
 
-static uint64_t kb_up(uint64_t b)
-{
-	return b / 1024 + (b % 1024 ? 1 : 0);
-}
-
 /* ------------------------------------------------------------------------ */
-/* text output                                                                */
+/* text output: every name and path comes from the file or the file system, and is printed
+ * with TX_SAFE */
 
 static void print_target(const char *label, uint64_t size, unsigned kb)
 {
@@ -28,7 +28,7 @@ static void print_target(const char *label, uint64_t size, unsigned kb)
 		       (unsigned long long)((t - size) / 1024));
 	else
 		printf("\u2717 Exceeds %uKB %s by %llu KB\n", kb, label,
-		       (unsigned long long)kb_up(size - t));
+		       (unsigned long long)tx_kb_up(size - t));
 }
 
 static const char *link_desc(const struct elf_facts *f)
@@ -84,12 +84,12 @@ static void print_interp(const char *indent, const struct elf_loadset *ls, int q
 	o = &ls->objs[i];
 	if (!o->path)
 		printf("%sInterpreter (PT_INTERP): %s not found: it cannot start on this host\n",
-		       indent, o->name);
+		       indent, TX_SAFE(o->name));
 	else if (o->error)
 		printf("%sInterpreter (PT_INTERP): %s (%llu bytes), unusable: %s\n", indent,
-		       o->name, (unsigned long long)o->size_bytes, o->error);
+		       TX_SAFE(o->name), (unsigned long long)o->size_bytes, TX_SAFE(o->error));
 	else
-		printf("%sInterpreter (PT_INTERP): %s (%llu bytes)\n", indent, o->name,
+		printf("%sInterpreter (PT_INTERP): %s (%llu bytes)\n", indent, TX_SAFE(o->name),
 		       (unsigned long long)o->size_bytes);
 }
 
@@ -119,13 +119,13 @@ static void print_needed(const struct mem_report *r)
 		if (o->kind != ELF_OBJ_NEEDED)
 			continue;
 		if (!o->path)
-			printf("  %s => not found", o->name);
+			printf("  %s => not found", TX_SAFE(o->name));
 		else
-			printf("  %s => %s (%llu bytes%s)", o->name, o->path,
+			printf("  %s => %s (%llu bytes%s)", TX_SAFE(o->name), TX_SAFE(o->path),
 			       (unsigned long long)o->size_bytes,
 			       o->dup_of >= 0 ? ", counted once above" : "");
 		if (by && !direct)
-			printf(", needed by %s", obj_label(by));
+			printf(", needed by %s", TX_SAFE(obj_label(by)));
 		printf("%s\n", o->path ? "" : ": the bootstrap would fail to start");
 	}
 }
@@ -153,7 +153,7 @@ static void print_search(const struct mem_report *r)
 		printf("%s%s", i ? ":" : " ", dirs[i]);
 	printf("; LD_LIBRARY_PATH not used (Lambda sets its own)\n");
 	if (ls->cache_err[0])
-		printf("Note: %s\n", ls->cache_err);
+		printf("Note: %s\n", TX_SAFE(ls->cache_err));
 }
 
 static void print_total(const struct mem_report *r)
@@ -170,7 +170,7 @@ static void print_total(const struct mem_report *r)
 		if (ls->objs[i].path && ls->objs[i].dup_of < 0)
 			k[ls->objs[i].kind]++;
 	printf("Loaded at start: %llu bytes (%llu KB) in %zu file%s: ",
-	       (unsigned long long)ls->total_bytes, (unsigned long long)kb_up(ls->total_bytes),
+	       (unsigned long long)ls->total_bytes, (unsigned long long)tx_kb_up(ls->total_bytes),
 	       ls->n_files, ls->n_files == 1 ? "" : "s");
 	for (i = 0; i < 4; i++) {
 		const char *w = what[i][k[i] != 1];
@@ -217,51 +217,50 @@ static void print_script(const struct mem_report *r)
 	const struct elf_loadset *ls = &r->ls;
 	const struct elf_obj *o;
 
-	printf("Script: #!%s%s%s\n", r->f.interpreter, r->f.shebang_arg[0] ? " " : "",
-	       r->f.shebang_arg);
+	printf("Script: #!%s%s%s\n", TX_SAFE(r->f.interpreter), r->f.shebang_arg[0] ? " " : "",
+	       TX_SAFE(r->f.shebang_arg));
 	if (r->interp < 0) {
 		printf("Interpreter: none on the #! line: the kernel cannot run it\n");
 		return;
 	}
 	o = &ls->objs[r->interp];
 	if (!o->path) {
-		printf("Interpreter: %s not found: the bootstrap would fail to start\n", o->name);
+		printf("Interpreter: %s not found: the bootstrap would fail to start\n",
+		       TX_SAFE(o->name));
 		return;
 	}
-	printf("Interpreter: %s", o->name);
+	printf("Interpreter: %s", TX_SAFE(o->name));
 	if (strcmp(o->name, o->path))
-		printf(" (%s)", o->path);
+		printf(" (%s)", TX_SAFE(o->path));
 	{
 		char real[PATH_MAX];
 
 		if (realpath(o->path, real) && strcmp(real, o->path))
-			printf(" -> %s", real);
+			printf(" -> %s", TX_SAFE(real));
 	}
-	printf(", %llu KB (%llu bytes)\n", (unsigned long long)kb_up(o->size_bytes),
-	       (unsigned long long)o->size_bytes);
+	printf(", %s\n", TX_SIZE(o->size_bytes));
 	if (o->error)
-		printf("  unusable: %s\n", o->error);
+		printf("  unusable: %s\n", TX_SAFE(o->error));
 	else if (o->facts.is_elf) {
 		print_elf_line("  ELF", &o->facts);
 		print_interp("  ", ls, r->interp);
 	} else if (o->facts.is_script)
-		printf("  itself a #! script (#!%s)\n", o->facts.interpreter);
+		printf("  itself a #! script (#!%s)\n", TX_SAFE(o->facts.interpreter));
 	if (r->program_note)
 		printf("Program run by env: unknown (%s)\n", r->program_note);
 	else if (r->program_name[0] && r->program < 0)
 		printf("Program run by env: %s not found on Lambda's PATH (%s): the bootstrap "
-		       "would fail to start%s\n", r->program_name, LAMBDA_PATH,
+		       "would fail to start%s\n", TX_SAFE(r->program_name), LAMBDA_PATH,
 		       strpbrk(r->program_name, " \t") ? " (Linux passes the rest of the #! line "
 		       "to env as one argument: use env -S to split it)" : "");
 	else if (r->program >= 0) {
 		o = &ls->objs[r->program];
-		printf("Program run by env: %s => %s, %llu KB (%llu bytes)\n", r->program_name,
-		       o->name, (unsigned long long)kb_up(o->size_bytes),
-		       (unsigned long long)o->size_bytes);
+		printf("Program run by env: %s => %s, %s\n", TX_SAFE(r->program_name),
+		       TX_SAFE(o->name), TX_SIZE(o->size_bytes));
 		if (!o->path)
 			printf("  not found: the bootstrap would fail to start\n");
 		else if (o->error)
-			printf("  unusable: %s\n", o->error);
+			printf("  unusable: %s\n", TX_SAFE(o->error));
 		else if (o->facts.is_elf) {
 			print_elf_line("  ELF", &o->facts);
 			print_interp("  ", ls, r->program);
@@ -273,9 +272,8 @@ void memory_print_text(const struct mem_report *r)
 {
 	const struct elf_facts *f = &r->f;
 
-	printf("Binary: %s\n", r->path);
-	printf("Size: %llu KB (%llu bytes)\n", (unsigned long long)kb_up(f->size_bytes),
-	       (unsigned long long)f->size_bytes);
+	printf("Binary: %s\n", TX_SAFE(r->path));
+	printf("Size: %s\n", TX_SIZE(f->size_bytes));
 	print_target("target", f->size_bytes, r->target_kb);
 	if (STRETCH_KB < r->target_kb)		/* a stretch goal only while it is stricter */
 		print_target("stretch goal", f->size_bytes, STRETCH_KB);
@@ -291,260 +289,185 @@ void memory_print_text(const struct mem_report *r)
 	print_total(r);
 	if (f->is_elf)
 		print_sections(f);
-	printf("Deflated: %llu KB (%llu bytes), %.1f%% of the file (%s)\n",
-	       (unsigned long long)kb_up(r->deflated), (unsigned long long)r->deflated,
-	       f->size_bytes ? 100.0 * (double)r->deflated / (double)f->size_bytes : 0.0,
+	printf("Deflated: %s, %s of the file (%s)\n", TX_SIZE(r->deflated),
+	       TX_PCT(f->size_bytes ? 100.0 * (double)r->deflated / (double)f->size_bytes : 0.0),
 	       DEFLATE_DESC);
 }
 
 /* ------------------------------------------------------------------------ */
 /* JSON                                                                       */
 
-static bool add_str_or_null(cJSON *o, const char *k, const char *v)
+/* size_bytes of a file found, null for one not found */
+static void json_size(struct jw *w, cJSON *o, const char *key, const char *path, uint64_t bytes)
 {
-	return v ? cJSON_AddStringToObject(o, k, v) != NULL : cJSON_AddNullToObject(o, k) != NULL;
+	if (path)
+		jw_uint(w, o, key, bytes);
+	else
+		jw_null(w, o, key);
 }
 
-static bool add_num(cJSON *o, const char *k, double v)
+/* The ELF facts of objs[q] (q < 0: of f alone, no loader view). */
+static void json_elf(struct jw *w, cJSON *parent, const char *key, const struct elf_loadset *ls,
+		     int q, const struct elf_facts *f)
 {
-	return cJSON_AddNumberToObject(o, k, v) != NULL;
-}
-
-static cJSON *json_elf(const struct elf_loadset *ls, int q, const struct elf_facts *f)
-{
-	cJSON *e = cJSON_CreateObject();
+	cJSON *e = jw_obj(w, parent, key);
 	int ii = q >= 0 ? interp_of(ls, q) : -1;
 	const struct elf_obj *io = ii >= 0 ? &ls->objs[ii] : NULL;
 	const struct elf_dyn *d = q >= 0 ? &ls->objs[q].dyn : NULL;
-	bool ok;
 
-	if (!e)
-		return NULL;
-	ok = add_num(e, "class", f->elf_class) &&
-	     add_num(e, "machine", f->machine) &&
-	     add_str_or_null(e, "machine_name", elf_machine_name(f->machine)) &&
-	     add_str_or_null(e, "arch", f->arch[0] ? f->arch : NULL) &&
-	     cJSON_AddStringToObject(e, "elf_type", elf_type_name(f->elf_type)) &&
-	     cJSON_AddStringToObject(e, "type", f->is_static ? "static" : "dynamic") &&
-	     add_str_or_null(e, "interpreter", f->is_static ? NULL : f->interpreter) &&
-	     add_str_or_null(e, "interpreter_path", io ? io->path : NULL) &&
-	     (io && io->path ? add_num(e, "interpreter_size_bytes", (double)io->size_bytes)
-			     : cJSON_AddNullToObject(e, "interpreter_size_bytes") != NULL) &&
-	     cJSON_AddBoolToObject(e, "stripped", f->stripped) &&
-	     cJSON_AddBoolToObject(e, "has_symtab", f->has_symtab) &&
-	     add_num(e, "debug_sections", f->debug_sections) &&
-	     cJSON_AddBoolToObject(e, "has_section_headers", f->has_section_headers) &&
-	     add_str_or_null(e, "soname", d ? d->soname : NULL) &&
-	     add_str_or_null(e, "rpath", d ? d->rpath : NULL) &&
-	     add_str_or_null(e, "runpath", d ? d->runpath : NULL);
-	if (!ok) {
-		cJSON_Delete(e);
-		return NULL;
-	}
-	return e;
+	jw_int(w, e, "class", f->elf_class);
+	jw_uint(w, e, "machine", f->machine);
+	jw_str(w, e, "machine_name", elf_machine_name(f->machine));
+	jw_str(w, e, "arch", f->arch[0] ? f->arch : NULL);
+	jw_str(w, e, "elf_type", elf_type_name(f->elf_type));
+	jw_str(w, e, "type", f->is_static ? "static" : "dynamic");
+	jw_str(w, e, "interpreter", f->is_static ? NULL : f->interpreter);
+	jw_str(w, e, "interpreter_path", io ? io->path : NULL);
+	json_size(w, e, "interpreter_size_bytes", io ? io->path : NULL, io ? io->size_bytes : 0);
+	jw_bool(w, e, "stripped", f->stripped);
+	jw_bool(w, e, "has_symtab", f->has_symtab);
+	jw_uint(w, e, "debug_sections", f->debug_sections);
+	jw_bool(w, e, "has_section_headers", f->has_section_headers);
+	jw_str(w, e, "soname", d ? d->soname : NULL);
+	jw_str(w, e, "rpath", d ? d->rpath : NULL);
+	jw_str(w, e, "runpath", d ? d->runpath : NULL);
 }
 
-/* A file of the load set: {path, size_bytes, elf|null, error} */
-static cJSON *json_obj(const struct elf_loadset *ls, int i)
+/* A file of the load set: {name, path, size_bytes, error, elf|null} */
+static void json_file(struct jw *w, cJSON *parent, const char *key, const struct elf_loadset *ls,
+		      int i)
 {
 	const struct elf_obj *o = &ls->objs[i];
-	cJSON *j = cJSON_CreateObject(), *e = NULL;
-	bool ok;
+	cJSON *j = jw_obj(w, parent, key);
 
-	if (!j)
-		return NULL;
-	if (o->path && !o->error && o->facts.is_elf && !(e = json_elf(ls, i, &o->facts)))
-		goto fail;
-	ok = cJSON_AddStringToObject(j, "name", o->name) &&
-	     add_str_or_null(j, "path", o->path) &&
-	     (o->path ? add_num(j, "size_bytes", (double)o->size_bytes)
-		      : cJSON_AddNullToObject(j, "size_bytes") != NULL) &&
-	     add_str_or_null(j, "error", o->error);
-	if (!ok)
-		goto fail;
-	if (e)
-		cJSON_AddItemToObject(j, "elf", e);
-	else if (!cJSON_AddNullToObject(j, "elf"))
-		goto fail;
-	return j;
-fail:
-	cJSON_Delete(e);
-	cJSON_Delete(j);
-	return NULL;
+	jw_str(w, j, "name", o->name);
+	jw_str(w, j, "path", o->path);
+	json_size(w, j, "size_bytes", o->path, o->size_bytes);
+	jw_str(w, j, "error", o->error);
+	if (o->path && !o->error && o->facts.is_elf)
+		json_elf(w, j, "elf", ls, i, &o->facts);
+	else
+		jw_null(w, j, "elf");
 }
 
-static cJSON *json_script(const struct mem_report *r)
+static void json_script(struct jw *w, cJSON *parent, const char *key, const struct mem_report *r)
 {
-	cJSON *s = cJSON_CreateObject(), *x;
+	cJSON *s = jw_obj(w, parent, key);
 
-	if (!s)
-		return NULL;
-	if (!cJSON_AddStringToObject(s, "interpreter", r->f.interpreter) ||
-	    !cJSON_AddStringToObject(s, "argument", r->f.shebang_arg))
-		goto fail;
+	jw_str(w, s, "interpreter", r->f.interpreter);
+	jw_str(w, s, "argument", r->f.shebang_arg);
 	if (r->interp >= 0) {
 		const struct elf_obj *o = &r->ls.objs[r->interp];
 
-		if (!add_str_or_null(s, "interpreter_path", o->path) ||
-		    !(o->path ? add_num(s, "interpreter_size_bytes", (double)o->size_bytes)
-			      : cJSON_AddNullToObject(s, "interpreter_size_bytes") != NULL))
-			goto fail;
-		x = o->path && !o->error && o->facts.is_elf ? json_elf(&r->ls, r->interp, &o->facts)
-							     : cJSON_CreateNull();
-		if (!x)
-			goto fail;
-		cJSON_AddItemToObject(s, "interpreter_elf", x);
-	} else if (!cJSON_AddNullToObject(s, "interpreter_path") ||
-		   !cJSON_AddNullToObject(s, "interpreter_size_bytes") ||
-		   !cJSON_AddNullToObject(s, "interpreter_elf")) {
-		goto fail;
+		jw_str(w, s, "interpreter_path", o->path);
+		json_size(w, s, "interpreter_size_bytes", o->path, o->size_bytes);
+		if (o->path && !o->error && o->facts.is_elf)
+			json_elf(w, s, "interpreter_elf", &r->ls, r->interp, &o->facts);
+		else
+			jw_null(w, s, "interpreter_elf");
+	} else {
+		jw_null(w, s, "interpreter_path");
+		jw_null(w, s, "interpreter_size_bytes");
+		jw_null(w, s, "interpreter_elf");
 	}
-	if (!add_str_or_null(s, "env_program", r->program_name[0] ? r->program_name : NULL) ||
-	    !add_str_or_null(s, "env_program_note", r->program_note))
-		goto fail;
-	x = r->program >= 0 ? json_obj(&r->ls, r->program) : cJSON_CreateNull();
-	if (!x)
-		goto fail;
-	cJSON_AddItemToObject(s, "env_program_file", x);
-	return s;
-fail:
-	cJSON_Delete(s);
-	return NULL;
+	jw_str(w, s, "env_program", r->program_name[0] ? r->program_name : NULL);
+	jw_str(w, s, "env_program_note", r->program_note);
+	if (r->program >= 0)
+		json_file(w, s, "env_program_file", &r->ls, r->program);
+	else
+		jw_null(w, s, "env_program_file");
 }
 
-static cJSON *json_needed(const struct elf_loadset *ls)
+static void json_needed(struct jw *w, cJSON *parent, const char *key, const struct elf_loadset *ls)
 {
-	cJSON *a = cJSON_CreateArray();
+	cJSON *a = jw_arr(w, parent, key);
 	size_t i;
 
-	if (!a)
-		return NULL;
-	for (i = 0; i < ls->n; i++) {
+	for (i = 0; a && i < ls->n; i++) {
 		const struct elf_obj *o = &ls->objs[i];
 		const struct elf_obj *by = o->needed_by >= 0 ? &ls->objs[o->needed_by] : NULL;
 		cJSON *j;
 
 		if (o->kind != ELF_OBJ_NEEDED)
 			continue;
-		j = cJSON_CreateObject();
-		if (!j)
-			goto fail;
-		cJSON_AddItemToArray(a, j);
-		if (!cJSON_AddStringToObject(j, "name", o->name) ||
-		    !add_str_or_null(j, "path", o->path) ||
-		    !(o->path ? add_num(j, "size_bytes", (double)o->size_bytes)
-			      : cJSON_AddNullToObject(j, "size_bytes") != NULL) ||
-		    !add_str_or_null(j, "needed_by", by ? (by->path ? by->path : by->name) : NULL) ||
-		    !cJSON_AddBoolToObject(j, "direct", by && by->kind != ELF_OBJ_NEEDED) ||
-		    !cJSON_AddBoolToObject(j, "counted", o->path && o->dup_of < 0))
-			goto fail;
+		j = jw_obj(w, a, NULL);
+		jw_str(w, j, "name", o->name);
+		jw_str(w, j, "path", o->path);
+		json_size(w, j, "size_bytes", o->path, o->size_bytes);
+		jw_str(w, j, "needed_by", by ? (by->path ? by->path : by->name) : NULL);
+		jw_bool(w, j, "direct", by && by->kind != ELF_OBJ_NEEDED);
+		jw_bool(w, j, "counted", o->path && o->dup_of < 0);
 	}
-	return a;
-fail:
-	cJSON_Delete(a);
-	return NULL;
 }
 
-static cJSON *json_search(const struct mem_report *r)
+static void json_search(struct jw *w, cJSON *parent, const char *key, const struct mem_report *r)
 {
 	const struct elf_loadset *ls = &r->ls;
 	const struct elf_facts *rf = NULL;
-	cJSON *s = cJSON_CreateObject(), *dirs;
+	cJSON *s = jw_obj(w, parent, key), *dirs;
 	size_t i;
 
-	if (!s)
-		return NULL;
 	for (i = 0; i < ls->n && !rf; i++)
 		if (ls->objs[i].path && !ls->objs[i].error && ls->objs[i].facts.is_elf)
 			rf = &ls->objs[i].facts;
-	dirs = cJSON_AddArrayToObject(s, "default_dirs");
-	if (!dirs || !cJSON_AddNullToObject(s, "ld_library_path") ||
-	    !cJSON_AddStringToObject(s, "ld_cache", LD_CACHE) ||
-	    !add_str_or_null(s, "ld_cache_error", ls->cache_err[0] ? ls->cache_err : NULL))
-		goto fail;
+	dirs = jw_arr(w, s, "default_dirs");
+	jw_null(w, s, "ld_library_path");
+	jw_str(w, s, "ld_cache", LD_CACHE);
+	jw_str(w, s, "ld_cache_error", ls->cache_err[0] ? ls->cache_err : NULL);
 	if (rf) {
 		const char *const *d = elf_default_dirs(rf->machine, rf->elf_class);
 
-		for (i = 0; d[i]; i++) {
-			cJSON *x = cJSON_CreateString(d[i]);
-
-			if (!x)
-				goto fail;
-			cJSON_AddItemToArray(dirs, x);
-		}
+		for (i = 0; d[i]; i++)
+			jw_str(w, dirs, NULL, d[i]);
 	}
-	return s;
-fail:
-	cJSON_Delete(s);
-	return NULL;
 }
 
 int memory_print_json(const struct mem_report *r)
 {
 	const struct elf_facts *f = &r->f;
 	uint64_t t = (uint64_t)r->target_kb * 1024, st = (uint64_t)STRETCH_KB * 1024;
-	cJSON *root = cJSON_CreateObject(), *x;
-	char *txt = NULL;
-	bool ok;
+	struct jw w = { 0 };
+	cJSON *root = jw_root(&w), *x;
 
-	if (!root)
-		goto oom;
-	ok = cJSON_AddStringToObject(root, "path", r->path) &&
-	     cJSON_AddStringToObject(root, "kind", f->is_elf ? "elf" : "script") &&
-	     add_num(root, "size_bytes", (double)f->size_bytes) &&
-	     add_num(root, "size_kb", (double)kb_up(f->size_bytes)) &&
-	     add_num(root, "target_kb", r->target_kb) &&
-	     add_num(root, "target_bytes", (double)t) &&
-	     cJSON_AddBoolToObject(root, "within_target", f->size_bytes <= t) &&
-	     add_num(root, "margin_bytes", (double)t - (double)f->size_bytes) &&
-	     add_num(root, "stretch_kb", STRETCH_KB) &&
-	     cJSON_AddBoolToObject(root, "within_stretch", f->size_bytes <= st);
-	if (!ok)
-		goto oom;
-	x = f->is_elf ? json_elf(&r->ls, 0, f) : cJSON_CreateNull();
-	if (!x)
-		goto oom;
-	cJSON_AddItemToObject(root, "elf", x);
-	x = f->is_script ? json_script(r) : cJSON_CreateNull();
-	if (!x)
-		goto oom;
-	cJSON_AddItemToObject(root, "script", x);
-	if (!(x = json_needed(&r->ls)))
-		goto oom;
-	cJSON_AddItemToObject(root, "needed", x);
-	if (!add_num(root, "missing", (double)r->ls.n_missing) ||
-	    !add_num(root, "load_bytes_total", (double)r->ls.total_bytes) ||
-	    !add_num(root, "load_files", (double)r->ls.n_files))
-		goto oom;
-	if (!(x = json_search(r)))
-		goto oom;
-	cJSON_AddItemToObject(root, "library_search", x);
+	jw_str(&w, root, "path", r->path);
+	jw_str(&w, root, "kind", f->is_elf ? "elf" : "script");
+	jw_uint(&w, root, "size_bytes", f->size_bytes);
+	jw_uint(&w, root, "size_kb", tx_kb_up(f->size_bytes));
+	jw_uint(&w, root, "target_kb", r->target_kb);
+	jw_uint(&w, root, "target_bytes", t);
+	jw_bool(&w, root, "within_target", f->size_bytes <= t);
+	jw_int(&w, root, "margin_bytes", (int64_t)t - (int64_t)f->size_bytes);
+	jw_uint(&w, root, "stretch_kb", STRETCH_KB);
+	jw_bool(&w, root, "within_stretch", f->size_bytes <= st);
+	if (f->is_elf)
+		json_elf(&w, root, "elf", &r->ls, 0, f);
+	else
+		jw_null(&w, root, "elf");
+	if (f->is_script)
+		json_script(&w, root, "script", r);
+	else
+		jw_null(&w, root, "script");
+	json_needed(&w, root, "needed", &r->ls);
+	jw_uint(&w, root, "missing", r->ls.n_missing);
+	jw_uint(&w, root, "load_bytes_total", r->ls.total_bytes);
+	jw_uint(&w, root, "load_files", r->ls.n_files);
+	json_search(&w, root, "library_search", r);
 	if (f->is_elf && f->has_section_headers) {
 		const struct elf_sections *s = &f->sections;
 
-		x = cJSON_AddObjectToObject(root, "sections");
-		if (!x || !add_num(x, "text", (double)s->text) ||
-		    !add_num(x, "rodata", (double)s->rodata) || !add_num(x, "data", (double)s->data) ||
-		    !add_num(x, "bss", (double)s->bss) || !add_num(x, "debug", (double)s->debug) ||
-		    !add_num(x, "other", (double)s->other))
-			goto oom;
-	} else if (!cJSON_AddNullToObject(root, "sections")) {
-		goto oom;
+		x = jw_obj(&w, root, "sections");
+		jw_uint(&w, x, "text", s->text);
+		jw_uint(&w, x, "rodata", s->rodata);
+		jw_uint(&w, x, "data", s->data);
+		jw_uint(&w, x, "bss", s->bss);
+		jw_uint(&w, x, "debug", s->debug);
+		jw_uint(&w, x, "other", s->other);
+	} else {
+		jw_null(&w, root, "sections");
 	}
-	if (!add_num(root, "deflated_bytes", (double)r->deflated) ||
-	    !add_num(root, "deflated_ratio",
-		     f->size_bytes ? (double)r->deflated / (double)f->size_bytes : 0) ||
-	    !cJSON_AddStringToObject(root, "deflate", DEFLATE_DESC))
-		goto oom;
-	txt = cJSON_Print(root);
-	if (!txt)
-		goto oom;
-	printf("%s\n", txt);
-	free(txt);
-	cJSON_Delete(root);
-	return 0;
-oom:
-	cJSON_Delete(root);
-	fprintf(stderr, "profiler: out of memory building the JSON\n");
-	return -1;
+	jw_uint(&w, root, "deflated_bytes", r->deflated);
+	jw_ratio(&w, root, "deflated_ratio",
+		 f->size_bytes ? (double)r->deflated / (double)f->size_bytes : 0);
+	jw_str(&w, root, "deflate", DEFLATE_DESC);
+	return out_document(&w, root, EXIT_USAGE);
 }

@@ -27,7 +27,7 @@ struct mem_report {
 };
 
 void memory_print_text(const struct mem_report *r);
-/* 0, or -1 with one line on stderr (out of memory). */
+/* The JSON document on stdout (output.h): 0, or -1 with the error said (out of memory). */
 int memory_print_json(const struct mem_report *r);
 
 /* The last part of a path ("env" of "/usr/bin/env"). */

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rapi_proto.h"
 #include "util.h"
 
-#define API_PREFIX	"/2018-06-01/runtime/"
 #define DEFAULT_ARN	"arn:aws:lambda:us-east-1:000000000000:function:profiler-bench"
 #define DEFAULT_TIMEOUT_MS 3000u
 #define MAX_RESPONSE	(6u * 1024 * 1024)	/* Lambda's synchronous payload limit */
@@ -192,31 +192,31 @@ static void classify(struct req *q, const char *url, const char *method)
 	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
 
 	q->kind = REQ_NOT_FOUND;
-	if (!has_prefix(url, API_PREFIX, &rest))
+	if (!has_prefix(url, RAPI_PATH_PREFIX, &rest))
 		return;
-	if (!strcmp(rest, "invocation/next")) {
+	if (!strcmp(rest, RAPI_PATH_NEXT)) {
 		q->kind = get ? REQ_NEXT : REQ_BAD_METHOD;
 		q->allow = "GET";
 		return;
 	}
-	if (!strcmp(rest, "init/error")) {
+	if (!strcmp(rest, RAPI_PATH_INIT_ERROR)) {
 		q->kind = post ? REQ_INIT_ERROR : REQ_BAD_METHOD;
 		q->allow = "POST";
 		return;
 	}
-	if (!has_prefix(rest, "invocation/", &rest))
+	if (!has_prefix(rest, RAPI_PATH_INVOCATION, &rest))
 		return;
 	slash = strchr(rest, '/');
 	if (!slash || slash == rest)
 		return;
-	if (strcmp(slash + 1, "response") && strcmp(slash + 1, "error"))
+	if (strcmp(slash + 1, RAPI_PATH_RESPONSE) && strcmp(slash + 1, RAPI_PATH_ERROR))
 		return;
 	q->allow = "POST";
 	if (!post) {
 		q->kind = REQ_BAD_METHOD;
 		return;
 	}
-	q->kind = strcmp(slash + 1, "response") ? REQ_ERROR : REQ_RESPONSE;
+	q->kind = strcmp(slash + 1, RAPI_PATH_RESPONSE) ? REQ_ERROR : REQ_RESPONSE;
 	if ((size_t)(slash - rest) >= sizeof(q->id)) {
 		q->id_too_long = true;
 		return;

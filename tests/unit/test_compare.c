@@ -1,7 +1,8 @@
 /* Unit tests of src/compare.c: summaries, incomplete beta, Student t,
  * Welch's test, ratio error, A/B metrics, the regression gate, the
- * built-in baselines (against lambda-perf's 2024-12-31 file) and reading
- * results for the commands (error messages, fuzzed results JSON). */
+ * built-in baselines (against lambda-perf's 2024-12-31 file), the figure
+ * the target is on, and reading results for the commands (error messages,
+ * fuzzed results JSON). */
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
@@ -321,40 +322,6 @@ static void make_results(struct results *r, size_t n, double base, double step)
 	results_compute_stats(r);
 }
 
-static void test_results_samples(void **state)
-{
-	struct results r;
-	double *v;
-	long n;
-
-	(void)state;
-	make_results(&r, 4, 1.0, 0.5);
-	n = results_samples(&r, AB_INIT, &v);
-	assert_int_equal(n, 4);	/* the failed one is left out */
-	assert_near(v[0], 1.0, 0);
-	assert_near(v[3], 2.5, 0);
-	free(v);
-	n = results_samples(&r, AB_TOTAL, &v);
-	assert_int_equal(n, 4);
-	assert_near(v[0], 1.2, 1e-12);
-	free(v);
-	n = results_samples(&r, AB_MEMORY, &v);
-	assert_int_equal(n, 3);	/* memory_kb 0 = not measured */
-	assert_near(v[0], 1000, 0);
-	assert_near(v[1], 1020, 0);
-	free(v);
-	r.inv[0].handler_ms = -1;	/* not available */
-	n = results_samples(&r, AB_HANDLER, &v);
-	assert_int_equal(n, 3);
-	free(v);
-	assert_string_equal(ab_metric_name(AB_INIT), "init_ms");
-	assert_string_equal(ab_metric_name(AB_HANDLER), "handler_ms");
-	assert_string_equal(ab_metric_name(AB_TOTAL), "total_ms");
-	assert_string_equal(ab_metric_name(AB_MEMORY), "memory_kb");
-	assert_null(ab_metric_name(AB_N_METRICS));
-	results_free(&r);
-}
-
 static void test_ab_compare_and_gate(void **state)
 {
 	struct results a, b;
@@ -365,7 +332,7 @@ static void test_ab_compare_and_gate(void **state)
 	/* A: init 1.0..1.9 (10), B: init 1.2..2.1: +0.2 ms on init and total */
 	make_results(&a, 10, 1.0, 0.1);
 	make_results(&b, 10, 1.2, 0.1);
-	assert_int_equal(ab_compare(&a, &b, AB_TOTAL, &m), 0);
+	assert_int_equal(ab_compare(&a, &b, METRIC_TOTAL_MS, &m), 0);
 	mean_a = 1.0 + 0.45 + 0.1 + 0.1;	/* init mean + wait + handler (base/10) */
 	mean_b = 1.2 + 0.45 + 0.1 + 0.12;
 	assert_int_equal(m.a.n, 10);
@@ -390,18 +357,18 @@ static void test_ab_compare_and_gate(void **state)
 	/* a bigger shift (+2 ms on ~1.65) is significant and beyond 5% */
 	results_free(&b);
 	make_results(&b, 10, 3.0, 0.1);
-	assert_int_equal(ab_compare(&a, &b, AB_TOTAL, &m), 0);
+	assert_int_equal(ab_compare(&a, &b, METRIC_TOTAL_MS, &m), 0);
 	assert_true(m.significant);
 	assert_true(m.w.p < 1e-10);
 	assert_true(ab_regressed(&m, 5));
 	assert_false(ab_regressed(&m, m.change_pct + 1));	/* within the allowance */
 	/* B faster: never a regression */
-	assert_int_equal(ab_compare(&b, &a, AB_TOTAL, &m), 0);
+	assert_int_equal(ab_compare(&b, &a, METRIC_TOTAL_MS, &m), 0);
 	assert_true(m.significant);
 	assert_false(ab_regressed(&m, 0));
 
 	/* memory: 9 samples a side (one unmeasured), identical -> p = 1 */
-	assert_int_equal(ab_compare(&a, &a, AB_MEMORY, &m), 0);
+	assert_int_equal(ab_compare(&a, &a, METRIC_MEMORY_KB, &m), 0);
 	assert_int_equal(m.a.n, 9);
 	assert_near(m.ratio, 1, 1e-15);
 	assert_near(m.w.p, 1, 1e-12);
@@ -412,7 +379,7 @@ static void test_ab_compare_and_gate(void **state)
 	/* one sample a side: a ratio but no test, and no gate */
 	make_results(&a, 1, 1.0, 0);
 	make_results(&b, 1, 9.0, 0);
-	assert_int_equal(ab_compare(&a, &b, AB_INIT, &m), 0);
+	assert_int_equal(ab_compare(&a, &b, METRIC_INIT_MS, &m), 0);
 	assert_true(m.has_ratio);
 	assert_near(m.ratio, 9, 1e-15);
 	assert_false(m.w.valid);
@@ -420,6 +387,56 @@ static void test_ab_compare_and_gate(void **state)
 	assert_false(ab_regressed(&m, 5));
 	results_free(&a);
 	results_free(&b);
+}
+
+/* The target is on the file's own stats.avg_ms: with the measurements as the file holds
+ * them (to the microsecond), their mean is 2.0446 ms where the benchmark recorded 2.044. */
+static void test_target_check(void **state)
+{
+	static const double totals[] = { 2.044, 2.045, 2.045, 2.045, 2.044 };
+	struct results_recorded rec = { .avg_ms = 2.044 };
+	struct target_check t;
+	struct results r;
+	char err[512];
+	size_t k;
+
+	(void)state;
+	make_results(&r, 5, 1.0, 0);
+	for (k = 0; k < 5; k++)
+		r.inv[k].total_ms = totals[k];
+	results_compute_stats(&r);
+	assert_near(r.total.avg, 2.0446, 1e-12);
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.metric, "stats.avg_ms");
+	assert_true(t.avg_ms == 2.044);		/* the file's figure, not 2.0446 */
+	assert_true(t.met);
+	/* the gate is on that figure too: met below 2.0441, which 2.0446 is not */
+	assert_int_equal(target_check(&r, &rec, 2.0441, &t, err, sizeof(err)), 0);
+	assert_true(t.met);
+	assert_int_equal(target_check(&r, &rec, 2.044, &t, err, sizeof(err)), 0);
+	assert_false(t.met);			/* below, not equal */
+	/* a file without stats: the measurements' mean, under its own name */
+	rec.avg_ms = NAN;
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.metric, "mean of measurements[].total_ms");
+	assert_near(t.avg_ms, 2.0446, 1e-12);
+	assert_true(t.met);
+	assert_int_equal(target_check(&r, NULL, 2.0441, &t, err, sizeof(err)), 0);
+	assert_false(t.met);
+	/* stats that are not the measurements' mean are refused, not gated on */
+	rec.avg_ms = 1.5;
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), -1);
+	assert_false(t.met);
+	assert_non_null(strstr(err, "stats.avg_ms is 1.500 ms"));
+	/* no total measured: not met */
+	for (k = 0; k < 5; k++)
+		r.inv[k].total_ms = -1;
+	results_compute_stats(&r);
+	rec.avg_ms = NAN;
+	assert_int_equal(target_check(&r, &rec, 8, &t, err, sizeof(err)), 0);
+	assert_true(isnan(t.avg_ms));
+	assert_false(t.met);
+	results_free(&r);
 }
 
 static void test_speed_factor(void **state)
@@ -684,8 +701,8 @@ int main(void)
 		cmocka_unit_test(test_welch_unequal),
 		cmocka_unit_test(test_welch_degenerate),
 		cmocka_unit_test(test_ratio_error),
-		cmocka_unit_test(test_results_samples),
 		cmocka_unit_test(test_ab_compare_and_gate),
+		cmocka_unit_test(test_target_check),
 		cmocka_unit_test(test_speed_factor),
 		cmocka_unit_test(test_builtin_baselines_in_fixture),
 		cmocka_unit_test(test_read_results_errors),

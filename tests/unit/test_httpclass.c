@@ -43,6 +43,34 @@ static void test_names(void **state)
 	assert_string_equal(rapi_req_name((enum rapi_req)42), "unknown");
 }
 
+/* The paths rapi_proto.h gives the emulator and the classifier are Lambda's own, and the
+ * classifier knows each of them as its kind. */
+static void test_proto_paths(void **state)
+{
+	static const struct {
+		const char *line;
+		enum rapi_req want;
+	} t[] = {
+		{ "GET " RAPI_PATH_PREFIX RAPI_PATH_NEXT " HTTP/1.1\r\n", RAPI_REQ_NEXT },
+		{ "POST " RAPI_PATH_PREFIX RAPI_PATH_INVOCATION "id-1/" RAPI_PATH_RESPONSE
+		  " HTTP/1.1\r\n", RAPI_REQ_RESPONSE },
+		{ "POST " RAPI_PATH_PREFIX RAPI_PATH_INVOCATION "id-1/" RAPI_PATH_ERROR
+		  " HTTP/1.1\r\n", RAPI_REQ_ERROR },
+		{ "POST " RAPI_PATH_PREFIX RAPI_PATH_INIT_ERROR " HTTP/1.1\r\n", RAPI_REQ_INIT_ERROR },
+	};
+	size_t k;
+
+	(void)state;
+	assert_string_equal(RAPI_PATH_PREFIX RAPI_PATH_NEXT, API "/invocation/next");
+	assert_string_equal(RAPI_PATH_PREFIX RAPI_PATH_INIT_ERROR, API "/init/error");
+	assert_string_equal(RAPI_PATH_PREFIX RAPI_PATH_INVOCATION "x/" RAPI_PATH_RESPONSE,
+			    API "/invocation/x/response");
+	assert_string_equal(RAPI_PATH_PREFIX RAPI_PATH_INVOCATION "x/" RAPI_PATH_ERROR,
+			    API "/invocation/x/error");
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		assert_int_equal(rapi_classify_line(t[k].line, strlen(t[k].line)), t[k].want);
+}
+
 static void test_classify_kinds(void **state)
 {
 	(void)state;
@@ -336,6 +364,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_proto_paths),
 		cmocka_unit_test(test_classify_kinds),
 		cmocka_unit_test(test_classify_other),
 		cmocka_unit_test(test_classify_not_requests),

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "jsonw.h"
 #include "lambda_perf.h"
 #include "results.h"
 #include "util.h"
@@ -343,6 +344,28 @@ static void test_write_layout(void **state)
 	assert_true(isnan(back.rt[0].mu));
 	assert_near(back.rt[0].ad, 0.05, 0);
 	lp_free(&back);
+	free(json);
+}
+
+/* The one rule of jsonw.h: a half goes away from zero (0.0625 ms is 0.063, where printf
+ * would say 0.062), the figure compare and report print for the same value; a negative
+ * (unmeasured) figure is null; a value too large to scale is kept. */
+static void test_write_rounding_rule(void **state)
+{
+	double i[] = { 0.0625, 2.0446, 1e306 };
+	struct lp_runtime rt = {
+		.r = "r", .d = "d", .p = "zip", .a = "x86_64", .m = 128, .i = i, .n_i = 3,
+		.acd = 0.0625, .ad = -1, .mu = 2.0625, .p_given = true,
+	};
+	struct lp_data d = { .generated_at = "2025-01-02T03:04:05.006Z", .rt = &rt, .n = 1 };
+	char *json;
+
+	(void)state;
+	json = lp_to_json(&d);
+	assert_non_null(json);
+	assert_non_null(strstr(json, "\"i\":[0.063,2.045,1e+306],"));
+	assert_non_null(strstr(json, "\"mu\":2.063,\"ad\":null,\"acd\":0.063}"));
+	assert_true(jw_round3(0.0625) == 0.063);
 	free(json);
 }
 
@@ -745,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_match_ties_keep_order),
 		cmocka_unit_test(test_write_read_fixture),
 		cmocka_unit_test(test_write_layout),
+		cmocka_unit_test(test_write_rounding_rule),
 		cmocka_unit_test(test_default_names),
 		cmocka_unit_test(test_entry_from_results),
 		cmocka_unit_test(test_report_reads_back),
