@@ -728,6 +728,10 @@ static int set_up(struct bench_env *env, const char *event, size_t event_len)
 {
 	int rc;
 
+	/* Before anything slow: a SIGINT from then on stops the run. Until the handler is
+	 * set, a shell that started us in the background without job control has SIGINT
+	 * ignored, and a Ctrl-C sent during set-up would be lost. */
+	interrupt_catch();
 	/* the log folder first: a refusal is then the only line */
 	if ((rc = make_log_dir(env)) || (rc = open_tracer(env)) || (rc = detect_limits(env)))
 		return rc;
@@ -736,7 +740,6 @@ static int set_up(struct bench_env *env, const char *event, size_t event_len)
 		return rc;
 	if (runner_init())
 		fprintf(stderr, "profiler: warning: cannot become a child subreaper: %s\n", strerror(errno));
-	interrupt_catch();
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }

@@ -461,8 +461,9 @@ if selected interrupt; then
 	"$P" benchmark -b "$TB/never_next.sh" -n 5 --init-timeout 30 -o "$J" --log-dir "$TMP/logs-int" \
 		>"$TMP/interrupt.out" 2>&1 &
 	pid=$!
-	# interrupt once the first cold start runs (its 'sleep 60'), however busy the host
-	for _ in $(seq 200); do pgrep -f 'sleep 60' >/dev/null && break; sleep 0.05; done
+	# interrupt once the first cold start runs (its 'sleep 60', a child of this profiler),
+	# however busy the host
+	for _ in $(seq 200); do pgrep -P $pid -f 'sleep 60' >/dev/null && break; sleep 0.05; done
 	kill -INT $pid
 	wait $pid
 	rc=$?
