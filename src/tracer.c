@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -34,6 +35,17 @@ struct tracer {
 };
 
 static bool g_verbose;
+
+static uint64_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* a step of tracer_open done: its clock, when the caller asked for them */
+#define STEP(o, field) do { if ((o)->times) (o)->times->field = mono_now(); } while (0)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -84,6 +96,9 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 	struct tracer *t;
 	int e;
 
+	if (o->times)
+		memset(o->times, 0, sizeof(*o->times));
+	STEP(o, start);
 	g_verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 	t = calloc(1, sizeof(*t));
@@ -104,6 +119,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		explain_failure(-errno, err, errlen);
 		goto fail;
 	}
+	STEP(o, opened);
 	/* The host's syscall numbers: the BPF object is the same on every arch. */
 	t->skel->rodata->nr_execve = SYS_execve;
 	t->skel->rodata->nr_execveat = SYS_execveat;
@@ -138,16 +154,19 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		t->skel->rodata->sel_dev = s->dev;
 		t->skel->rodata->sel_cgroup = s->cgroup_id;
 	}
+	STEP(o, btf);
 	e = profiler_bpf__load(t->skel);
 	if (e) {
 		explain_failure(e, err, errlen);
 		goto fail;
 	}
+	STEP(o, loaded);
 	e = profiler_bpf__attach(t->skel);
 	if (e) {
 		explain_failure(e, err, errlen);
 		goto fail;
 	}
+	STEP(o, attached);
 	if (o->select && o->select->watch_pid > 0) {
 		__u32 k = (__u32)o->select->watch_pid;
 		__u8 one = 1;
@@ -162,6 +181,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		snprintf(err, errlen, "cannot open the BPF ring buffer: %s", strerror(errno));
 		goto fail;
 	}
+	STEP(o, ring);
 	return t;
 fail:
 	tracer_close(t);
