@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The processes of the trees (sched_process_fork, _exec, _exit), a part of
+ * profiler.bpf.c.
+ */
+#ifndef PROCESS_BPF_H
+#define PROCESS_BPF_H
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct prof_event *e;
+	struct prof_track *t;
+
+	t = bpf_map_lookup_elem(&tracked, &ptgid);
+	if (!t) {
+		__u32 zero = 0;
+		__u64 *sp = bpf_map_lookup_elem(&spawner, &zero);
+
+		/* the runner's own clone of a new root: track it from its first instruction */
+		if (sp && *sp && *sp == bpf_get_current_pid_tgid() && ctgid != ptgid) {
+			struct prof_track nt = { .root = ctgid };
+
+			if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY))
+				count(PROF_CNT_TRACK_FULL);
+			else
+				mark_task(child);
+		}
+		if (trace_mode && ctgid != ptgid && bpf_map_lookup_elem(&watch, &ptgid)) {
+			__u8 one = 1;
+
+			bpf_map_update_elem(&watch, &ctgid, &one, BPF_ANY);
+		}
+		return 0;
+	}
+	if (ctgid != ptgid) {
+		struct prof_track nt = { .root = t->root, .rss_max_pages = t->rss_max_pages };
+
+		if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_NOEXIST) && bpf_map_lookup_elem(&tracked, &ctgid) == NULL)
+			count(PROF_CNT_TRACK_FULL);
+	}
+	mark_task(child);	/* a thread or a process of the tree */
+	e = ev_reserve(PROF_EV_FORK, t->root, bpf_get_current_pid_tgid());
+	if (!e)
+		return 0;
+	e->ppid = ptgid;
+	e->arg = ctgid != ptgid ? ctgid : (__u32)BPF_CORE_READ(child, pid);
+	if (ctgid == ptgid)
+		e->flags |= PROF_F_THREAD;
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline bool selected(struct task_struct *p, struct linux_binprm *bprm, __u32 tgid)
+{
+	if (sel_comm[0]) {
+		char comm[16];
+
+		bpf_probe_read_kernel_str(comm, sizeof(comm), p->comm);
+		for (int i = 0; i < 16; i++) {
+			if (comm[i] != sel_comm[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+		return true;
+	}
+	if (sel_ino) {
+		struct inode *ino = BPF_CORE_READ(bprm, file, f_inode);
+
+		return BPF_CORE_READ(ino, i_ino) == sel_ino &&
+		       (__u64)BPF_CORE_READ(ino, i_sb, s_dev) == sel_dev;
+	}
+	if (sel_cgroup)
+		return bpf_get_current_cgroup_id() == sel_cgroup;
+	return bpf_map_lookup_elem(&watch, &tgid) != NULL;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_event *e;
+	struct prof_track *t;
+	long n;
+
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t && trace_mode && selected(p, bprm, tgid)) {
+		struct prof_track nt = { .root = tgid };
+		__u64 *st = bpf_map_lookup_elem(&exec_start, &pid_tgid);
+
+		if (bpf_map_update_elem(&tracked, &tgid, &nt, BPF_NOEXIST)) {
+			count(PROF_CNT_TRACK_FULL);
+			return 0;
+		}
+		t = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!t)
+			return 0;
+		mark_task(p);
+		e = ev_reserve(PROF_EV_EXEC_ENTER, tgid, pid_tgid);
+		if (e) {
+			/* its execve entry, recorded before we knew it was one of ours */
+			if (st)
+				e->ts_ns = *st;
+			else
+				e->flags |= PROF_F_CAPTURE_FAULT;
+			n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
+			e->cap_len = n > 0 ? n : 0;
+			ev_submit(e);
+		}
+		bpf_map_delete_elem(&watch, &tgid);
+	}
+	if (!t)
+		return 0;
+	/* a new image: what was resident before the exec was not its memory */
+	t->rss_max_pages = 0;
+	e = ev_reserve(PROF_EV_EXEC_DONE, t->root, pid_tgid);
+	if (!e)
+		return 0;
+	n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
+	e->cap_len = n > 0 ? n : 0;
+	e->arg = (__u32)old_pid;
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_process_exit, struct task_struct *p)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_event *e;
+	struct mm_struct *mm;
+	struct prof_track *t;
+	__u64 peak;
+
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t)
+		return 0;
+	if (breakdown) {
+		e = ev_reserve(PROF_EV_THREAD_EXIT, t->root, pid_tgid);
+		if (e) {
+			take_sample(p, &e->bd.at);
+			ev_submit(e);
+		}
+	}
+	__sync_fetch_and_add(&t->min_flt, BPF_CORE_READ(p, min_flt));
+	__sync_fetch_and_add(&t->maj_flt, BPF_CORE_READ(p, maj_flt));
+	if (bpf_core_field_exists(p->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
+		__sync_fetch_and_add(&t->read_bytes, BPF_CORE_READ(p, ioac.read_bytes));
+	/* signal->live has been decremented before this tracepoint: 0 = last thread */
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return 0;
+
+	e = ev_reserve(PROF_EV_EXIT, t->root, pid_tgid);
+	if (e) {
+		peak = t->rss_max_pages;
+		/* since 6.16 the mm is still attached here; before, it is NULL */
+		mm = BPF_CORE_READ(p, mm);
+		if (mm) {
+			__u64 hw = BPF_CORE_READ(mm, hiwater_rss), cur = mm_rss_pages(mm);
+
+			if (hw > peak)
+				peak = hw;
+			if (cur > peak)
+				peak = cur;
+			e->flags |= PROF_F_RSS_FROM_MM;
+		}
+		e->rss_peak_kb = peak * page_kb;
+		e->min_flt = t->min_flt;
+		e->maj_flt = t->maj_flt;
+		e->read_bytes = t->read_bytes;
+		e->bpf_ns = t->bpf_ns;
+		e->arg = (__u32)BPF_CORE_READ(p, exit_code);
+		e->threads = BPF_CORE_READ(p, signal, nr_threads);
+		ev_submit(e);
+	}
+	bpf_map_delete_elem(&tracked, &tgid);
+	return 0;
+}
+
+#endif

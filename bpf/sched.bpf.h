@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * --breakdown: the scheduler's view of the tree's threads, and the bootstrap's entry
+ * point; a part of profiler.bpf.c.
+ */
+#ifndef SCHED_BPF_H
+#define SCHED_BPF_H
+
+/*
+ * --breakdown: the scheduler's view of the tree's threads. Userspace loads
+ * these programs only in that mode: sched_switch runs at every context
+ * switch of the host.
+ */
+static __always_inline struct prof_event *sched_event(__u32 type, struct task_struct *task,
+						     struct prof_track **tp)
+{
+	__u32 tgid = task->tgid;
+	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
+	struct prof_event *e;
+
+	*tp = t;
+	if (!t)
+		return NULL;
+	e = ev_reserve(type, t->root, ((__u64)tgid << 32) | (__u32)task->pid);
+	if (e)
+		__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+	return e;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t;
+	struct prof_event *e;
+
+	e = sched_event(PROF_EV_SWITCH_OUT, prev, &t);
+	if (e) {
+		/* preempted, or yielded still runnable: waiting for a CPU; else it sleeps */
+		e->arg = preempt || task_state(prev) == 0;
+		take_sample(prev, &e->bd.at);
+		ev_submit(e);
+	}
+	cost_charge(t, t0);
+	t0 = cost_start();
+	e = sched_event(PROF_EV_SWITCH_IN, next, &t);
+	if (e)
+		ev_submit(e);
+	cost_charge(t, t0);
+	return 0;
+}
+
+/* a new task's first wake-up (sched_wakeup_new) is reported as any other */
+static __always_inline void wakeup(struct task_struct *p)
+{
+	__u64 t0 = cost_start();
+	struct prof_track *t;
+	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
+
+	if (e)
+		ev_submit(e);
+	cost_charge(t, t0);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(sched_wakeup, struct task_struct *p)
+{
+	wakeup(p);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(sched_wakeup_new, struct task_struct *p)
+{
+	wakeup(p);
+	return 0;
+}
+
+/*
+ * The ELF entry point of the bootstrap (attached by userspace to its file,
+ * for every process that runs it): the end of dynamic loading, the first
+ * instruction of the program's own code. Reported once per root.
+ */
+SEC("uprobe")
+int entry_point(struct pt_regs *ctx)
+{
+	__u64 t0 = cost_start();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
+	struct prof_event *e;
+
+	if (!t || t->root != tgid || t->entry_seen)
+		return 0;
+	t->entry_seen = 1;
+	e = ev_reserve(PROF_EV_ENTRY, t->root, pid_tgid);
+	if (e) {
+		take_sample(bpf_get_current_task_btf(), &e->bd.at);
+		ev_submit(e);
+	}
+	cost_charge(t, t0);
+	return 0;
+}
+
+#endif
