@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * The processes of the trees (sched_process_fork, _exec, _exit), a part of
- * profiler.bpf.c.
+ * profiler.bpf.c. Each tracepoint runs in the task it is about (the forking parent,
+ * the exec'ing and the exiting task), so bpf_get_current_task_btf() is that task.
  */
 #ifndef PROCESS_BPF_H
 #define PROCESS_BPF_H
 
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 ptgid = pid_tgid >> 32;	/* the parent is the current task */
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
-	struct prof_event *e;
+	__u32 cpid = BPF_CORE_READ(child, pid);
 	struct prof_track *t;
+	struct prof_event *e;
 
 	t = bpf_map_lookup_elem(&tracked, &ptgid);
 	if (!t) {
-		__u32 zero = 0;
-		__u64 *sp = bpf_map_lookup_elem(&spawner, &zero);
-
 		/* the runner's own clone of a new root: track it from its first instruction */
-		if (sp && *sp && *sp == bpf_get_current_pid_tgid() && ctgid != ptgid) {
+		if (spawner && spawner == pid_tgid && ctgid != ptgid) {
 			struct prof_track nt = { .root = ctgid };
 
 			if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_ANY))
 				count(PROF_CNT_TRACK_FULL);
 			else
-				mark_task(child);
+				note_pending(cpid);
 		}
 		if (trace_mode && ctgid != ptgid && bpf_map_lookup_elem(&watch, &ptgid)) {
 			__u8 one = 1;
@@ -38,27 +38,28 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	if (ctgid != ptgid) {
 		struct prof_track nt = { .root = t->root, .rss_max_pages = t->rss_max_pages };
 
-		if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_NOEXIST) && bpf_map_lookup_elem(&tracked, &ctgid) == NULL)
+		if (bpf_map_update_elem(&tracked, &ctgid, &nt, BPF_NOEXIST) &&
+		    bpf_map_lookup_elem(&tracked, &ctgid) == NULL)
 			count(PROF_CNT_TRACK_FULL);
 	}
-	mark_task(child);	/* a thread or a process of the tree */
-	e = ev_reserve(PROF_EV_FORK, t->root, bpf_get_current_pid_tgid());
+	note_pending(cpid);	/* a thread or a process of the tree */
+	e = ev_reserve(PROF_EV_FORK, t->root, pid_tgid);
 	if (!e)
 		return 0;
 	e->ppid = ptgid;
-	e->arg = ctgid != ptgid ? ctgid : (__u32)BPF_CORE_READ(child, pid);
+	e->arg = ctgid != ptgid ? ctgid : cpid;
 	if (ctgid == ptgid)
 		e->flags |= PROF_F_THREAD;
 	ev_submit(e);
 	return 0;
 }
 
-static __always_inline bool selected(struct task_struct *p, struct linux_binprm *bprm, __u32 tgid)
+static __always_inline bool selected(struct task_struct *task, struct linux_binprm *bprm, __u32 tgid)
 {
 	if (sel_comm[0]) {
 		char comm[16];
 
-		bpf_probe_read_kernel_str(comm, sizeof(comm), p->comm);
+		__builtin_memcpy(comm, task->comm, sizeof(comm));
 		for (int i = 0; i < 16; i++) {
 			if (comm[i] != sel_comm[i])
 				return false;
@@ -78,17 +79,25 @@ static __always_inline bool selected(struct task_struct *p, struct linux_binprm 
 	return bpf_map_lookup_elem(&watch, &tgid) != NULL;
 }
 
-SEC("tp_btf/sched_process_exec")
+/* the executable's path, as exec saw it */
+static __always_inline void ev_filename(struct prof_event *e, struct linux_binprm *bprm)
+{
+	long n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
+
+	e->cap_len = n > 0 ? n : 0;
+}
+
+SEC("raw_tp/sched_process_exec")
 int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	struct prof_event *e;
 	struct prof_track *t;
-	long n;
+	struct prof_event *e;
 
 	t = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!t && trace_mode && selected(p, bprm, tgid)) {
+	if (!t && trace_mode && selected(task, bprm, tgid)) {
 		struct prof_track nt = { .root = tgid };
 		__u64 *st = bpf_map_lookup_elem(&exec_start, &pid_tgid);
 
@@ -99,7 +108,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		t = bpf_map_lookup_elem(&tracked, &tgid);
 		if (!t)
 			return 0;
-		mark_task(p);
+		mark_task(task);
 		e = ev_reserve(PROF_EV_EXEC_ENTER, tgid, pid_tgid);
 		if (e) {
 			/* its execve entry, recorded before we knew it was one of ours */
@@ -107,8 +116,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 				e->ts_ns = *st;
 			else
 				e->flags |= PROF_F_CAPTURE_FAULT;
-			n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
-			e->cap_len = n > 0 ? n : 0;
+			ev_filename(e, bprm);
 			ev_submit(e);
 		}
 		bpf_map_delete_elem(&watch, &tgid);
@@ -120,46 +128,48 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	e = ev_reserve(PROF_EV_EXEC_DONE, t->root, pid_tgid);
 	if (!e)
 		return 0;
-	n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
-	e->cap_len = n > 0 ? n : 0;
+	ev_filename(e, bprm);
 	e->arg = (__u32)old_pid;
 	ev_submit(e);
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(sched_process_exit, struct task_struct *p)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	struct prof_event *e;
 	struct mm_struct *mm;
 	struct prof_track *t;
+	struct prof_event *e;
 	__u64 peak;
 
+	if (npending)	/* a thread that exits before its first system call */
+		take_pending((__u32)pid_tgid);
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t)
 		return 0;
 	if (breakdown) {
 		e = ev_reserve(PROF_EV_THREAD_EXIT, t->root, pid_tgid);
 		if (e) {
-			take_sample(p, &e->bd.at);
+			take_sample(task, &e->bd.at);
 			ev_submit(e);
 		}
 	}
-	__sync_fetch_and_add(&t->min_flt, BPF_CORE_READ(p, min_flt));
-	__sync_fetch_and_add(&t->maj_flt, BPF_CORE_READ(p, maj_flt));
-	if (bpf_core_field_exists(p->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
-		__sync_fetch_and_add(&t->read_bytes, BPF_CORE_READ(p, ioac.read_bytes));
+	__sync_fetch_and_add(&t->min_flt, task->min_flt);
+	__sync_fetch_and_add(&t->maj_flt, task->maj_flt);
+	if (bpf_core_field_exists(task->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
+		__sync_fetch_and_add(&t->read_bytes, task->ioac.read_bytes);
 	/* signal->live has been decremented before this tracepoint: 0 = last thread */
-	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 
 	e = ev_reserve(PROF_EV_EXIT, t->root, pid_tgid);
 	if (e) {
 		peak = t->rss_max_pages;
 		/* since 6.16 the mm is still attached here; before, it is NULL */
-		mm = BPF_CORE_READ(p, mm);
+		mm = task_mm(task);
 		if (mm) {
 			__u64 hw = BPF_CORE_READ(mm, hiwater_rss), cur = mm_rss_pages(mm);
 
@@ -174,8 +184,8 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		e->maj_flt = t->maj_flt;
 		e->read_bytes = t->read_bytes;
 		e->bpf_ns = t->bpf_ns;
-		e->arg = (__u32)BPF_CORE_READ(p, exit_code);
-		e->threads = BPF_CORE_READ(p, signal, nr_threads);
+		e->arg = (__u32)BPF_CORE_READ(task, exit_code);
+		e->threads = BPF_CORE_READ(task, signal, nr_threads);
 		ev_submit(e);
 	}
 	bpf_map_delete_elem(&tracked, &tgid);

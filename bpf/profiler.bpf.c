@@ -5,9 +5,15 @@
  * sockets to userspace through a ring buffer. Timestamps: bpf_ktime_get_ns()
  * (CLOCK_MONOTONIC).
  *
- * Attach points are BTF-typed raw tracepoints only (no tracefs, kprobes or
- * fentry needed): raw_syscalls sys_enter/sys_exit filtered on the tracked
- * tgid set first, and sched_process_{fork,exec,exit}.
+ * Attach points are raw tracepoints only (no tracefs, kprobes or fentry
+ * needed): raw_syscalls sys_enter/sys_exit filtered on the tracked threads
+ * first, and sched_process_{fork,exec,exit}. They are raw_tp programs, not
+ * tp_btf: the kernel runs both alike, but libbpf loads the whole kernel BTF
+ * (5.5 MB here, 11 ms and 11 MiB) to find a tp_btf program's attach point, and
+ * raw_tp needs none. What the tp_btf arguments gave, typed kernel pointers,
+ * comes from bpf_get_current_task_btf() (the task is the current one at every
+ * attach point but the scheduler's) and bpf_task_pt_regs(); the other tasks'
+ * fields are read with BPF_CORE_READ.
  *
  * --breakdown adds (loaded only then): every syscall of the tree with its
  * entry and exit, sched_switch/sched_wakeup(_new) of the tree's threads, a
@@ -32,12 +38,15 @@
 #define AF_INET6 10
 #define EINPROGRESS 115
 #define MAX_TRACKED 8192
+#define MAX_PENDING 1024
 
-/* Syscall numbers of the host architecture, set by userspace before load. */
-const volatile long nr_execve = -1, nr_execveat = -1, nr_connect = -1;
-const volatile long nr_write = -1, nr_writev = -1, nr_sendto = -1, nr_sendmsg = -1;
-const volatile long nr_read = -1, nr_readv = -1, nr_recvfrom = -1, nr_recvmsg = -1;
-const volatile long nr_close = -1, nr_io_uring_setup = -1, nr_io_uring_enter = -1;
+/*
+ * What the default mode does with each system call of the host architecture, by its
+ * number (userspace fills it before load; 0: nothing). One load where a chain of
+ * comparisons with each followed number ran before, and the verifier then explored the
+ * program once per kind, not once per number: a third of sys_enter's verification.
+ */
+const volatile __u8 sys_kinds[PROF_SYS_KINDS] = {};	/* enum prof_sys_kind */
 const volatile __u32 page_kb = 4;
 /* Sample RSS at every traced system call: needed where sched_process_exit fires after the
  * mm is gone (before 6.16); set false by userspace where the mm is still there at exit. */
@@ -57,6 +66,14 @@ const volatile char sel_comm[PROF_COMM_LEN] = {};
 const volatile __u64 sel_ino = 0, sel_dev = 0;	/* executable: inode and st_dev */
 const volatile __u64 sel_cgroup = 0;		/* cgroup v2 id */
 
+/* pid_tgid of the thread about to spawn a root: its next child process is tracked
+ * (userspace writes it through the skeleton's mapped .bss) */
+__u64 spawner = 0;
+/* the last connection serial handed out */
+__u32 conn_seq = 0;
+/* threads in the pending map: while there are any, every syscall looks itself up there */
+__u32 npending = 0;
+
 /* K_NONE: a syscall stashed only for --breakdown */
 enum inflight_kind { K_NONE = 0, K_EXEC, K_CONNECT, K_WRITE, K_WRITEV, K_SENDMSG, K_READ };
 
@@ -72,9 +89,13 @@ struct prof_inflight {
 	struct prof_sample at_entry;
 };
 
+/* Hash maps are allocated as they fill where the kernel allows it from any context
+ * (6.1+, userspace clears BPF_F_NO_PREALLOC before): preallocating them is most of
+ * their creation time, for entries a run rarely uses. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TRACKED);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);		/* tgid */
 	__type(value, struct prof_track);
 } tracked SEC(".maps");
@@ -82,6 +103,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, PROF_MAX_API_ADDRS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct prof_api_addr);
 	__type(value, __u8);
 } api_addrs SEC(".maps");
@@ -89,15 +111,17 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct prof_fd_key);
 	__type(value, __u32);		/* conn_id */
 } api_fds SEC(".maps");
 
 /*
  * Every thread of a tracked process carries one of these (task-local storage, created
- * when the thread is: at its fork, or at its exec when trace mode adopts it). Looking it
- * up is the syscall programs' first filter, cheaper than a hash lookup on the tgid, and
- * it holds the thread's syscall in flight between entry and exit.
+ * when the thread first runs: at its first system call after its fork, see pending, or
+ * at its exec when trace mode adopts it). Looking it up is the syscall programs' first
+ * filter, cheaper than a hash lookup on the tgid, and it holds the thread's syscall in
+ * flight between entry and exit.
  */
 struct prof_task {
 	__u32 busy;		/* f holds a syscall in flight */
@@ -112,15 +136,23 @@ struct {
 	__type(value, struct prof_task);
 } tasks SEC(".maps");
 
-/* pid_tgid of the thread about to spawn a root: its next child process is tracked */
+/*
+ * Threads a tracked process created that have not run yet (tid -> 1). A raw_tp
+ * program has no typed pointer to the new task at its fork, only to the current
+ * one, so the child marks itself: at its first system call (sys_enter, while
+ * npending is not 0), which comes before anything it does in user space, or at
+ * its exit if it makes none.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_PENDING);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
-	__type(value, __u64);
-} spawner SEC(".maps");
+	__type(value, __u8);
+} pending SEC(".maps");
 
-/* trace mode: execve entry times of every process, for a root selected at its exec */
+/* trace mode: execve entry times of every process, for a root selected at its exec
+ * (userspace shrinks it to one entry in benchmark mode) */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
@@ -132,6 +164,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TRACKED);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, __u8);
 } watch SEC(".maps");
@@ -142,13 +175,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} conn_seq SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -211,10 +237,21 @@ static __always_inline void ev_submit(struct prof_event *e)
 	bpf_ringbuf_submit(e, flags);
 }
 
-static __always_inline void sample_rss(struct prof_track *t)
+/*
+ * A pointer field read from a typed pointer to the current task (task->mm) costs the
+ * verifier, each time a path reaches it, up to four linear searches of the kernel's
+ * BTF by name (is the field one it trusts?): a millisecond each on this kernel. So mm is
+ * read with BPF_CORE_READ, like its counters; a field that is not a pointer (task->comm,
+ * task->min_flt) is a plain load.
+ */
+static __always_inline struct mm_struct *task_mm(struct task_struct *task)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct mm_struct *mm = task->mm;
+	return BPF_CORE_READ(task, mm);
+}
+
+static __always_inline void sample_rss(struct task_struct *task, struct prof_track *t)
+{
+	struct mm_struct *mm = task_mm(task);
 	__u64 rss;
 
 	if (!mm)
@@ -227,30 +264,46 @@ static __always_inline void sample_rss(struct prof_track *t)
 /* --breakdown: a thread's own counters and its process's RSS, now. */
 static __always_inline void take_sample(struct task_struct *task, struct prof_sample *s)
 {
-	/* task is a BTF pointer (tracepoint argument or the current task): direct loads,
-	 * no helper call per field; this runs twice per syscall of the tree */
-	struct mm_struct *mm = task->mm;
+	struct mm_struct *mm = task_mm(task);
 
+	/* task is a typed pointer (the current task): its counters are plain loads */
 	s->min_flt = task->min_flt;
 	s->maj_flt = task->maj_flt;
 	s->read_bytes = 0;
 	if (bpf_core_field_exists(task->ioac))	/* CONFIG_TASK_IO_ACCOUNTING */
 		s->read_bytes = task->ioac.read_bytes;
-	s->rss_kb = mm ? mm_rss_pages_fast(mm) * page_kb : 0;
+	s->rss_kb = mm ? mm_rss_pages(mm) * page_kb : 0;
 }
 
-/* Is this user sockaddr a Runtime API address? Sets *v6 for AF_INET6. */
-
+/* Mark a thread as one of the tree's (task-local storage; see struct prof_task). */
 static __always_inline void mark_task(struct task_struct *task)
 {
 	bpf_task_storage_get(&tasks, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
-/* now: the program's start time when it has one (--breakdown), else 0 */
+/* A thread of a tree created since: it marks itself (see pending). */
+static __always_inline void note_pending(__u32 tid)
+{
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(&pending, &tid, &one, BPF_NOEXIST))
+		count(PROF_CNT_TRACK_FULL);
+	else
+		__sync_fetch_and_add(&npending, 1);
+}
+
+/* The current thread leaves the pending map; true if it was there. Only the caller
+ * whose delete succeeds counts it off, so a thread is counted off once. */
+static __always_inline bool take_pending(__u32 tid)
+{
+	if (!bpf_map_lookup_elem(&pending, &tid) || bpf_map_delete_elem(&pending, &tid))
+		return false;
+	__sync_fetch_and_sub(&npending, 1);
+	return true;
+}
 
 #include "syscalls.bpf.h"
 #include "process.bpf.h"
 #include "sched.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-

@@ -1,35 +1,35 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * --breakdown: the scheduler's view of the tree's threads, and the bootstrap's entry
- * point; a part of profiler.bpf.c.
+ * point; a part of profiler.bpf.c. Userspace loads these programs only in that mode:
+ * sched_switch runs at every context switch of the host.
  */
 #ifndef SCHED_BPF_H
 #define SCHED_BPF_H
 
-/*
- * --breakdown: the scheduler's view of the tree's threads. Userspace loads
- * these programs only in that mode: sched_switch runs at every context
- * switch of the host.
- */
+/* A record about task, which need not be the current one: its fields are read with
+ * BPF_CORE_READ (a raw_tp argument is not a typed pointer). */
 static __always_inline struct prof_event *sched_event(__u32 type, struct task_struct *task,
 						     struct prof_track **tp)
 {
-	__u32 tgid = task->tgid;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
 	struct prof_event *e;
 
 	*tp = t;
 	if (!t)
 		return NULL;
-	e = ev_reserve(type, t->root, ((__u64)tgid << 32) | (__u32)task->pid);
+	e = ev_reserve(type, t->root, ((__u64)tgid << 32) | (__u32)BPF_CORE_READ(task, pid));
 	if (e)
-		__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
+		bpf_core_read(e->comm, sizeof(e->comm), &task->comm);
 	return e;
 }
 
-SEC("tp_btf/sched_switch")
+SEC("raw_tp/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
+	/* prev is the current task: the typed pointer for its sample */
+	struct task_struct *cur = bpf_get_current_task_btf();
 	__u64 t0 = cost_start();
 	struct prof_track *t;
 	struct prof_event *e;
@@ -37,8 +37,8 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	e = sched_event(PROF_EV_SWITCH_OUT, prev, &t);
 	if (e) {
 		/* preempted, or yielded still runnable: waiting for a CPU; else it sleeps */
-		e->arg = preempt || task_state(prev) == 0;
-		take_sample(prev, &e->bd.at);
+		e->arg = preempt || task_state(cur) == 0;
+		take_sample(cur, &e->bd.at);
 		ev_submit(e);
 	}
 	cost_charge(t, t0);
@@ -62,14 +62,14 @@ static __always_inline void wakeup(struct task_struct *p)
 	cost_charge(t, t0);
 }
 
-SEC("tp_btf/sched_wakeup")
+SEC("raw_tp/sched_wakeup")
 int BPF_PROG(sched_wakeup, struct task_struct *p)
 {
 	wakeup(p);
 	return 0;
 }
 
-SEC("tp_btf/sched_wakeup_new")
+SEC("raw_tp/sched_wakeup_new")
 int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 {
 	wakeup(p);
@@ -84,6 +84,7 @@ int BPF_PROG(sched_wakeup_new, struct task_struct *p)
 SEC("uprobe")
 int entry_point(struct pt_regs *ctx)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 t0 = cost_start();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
@@ -95,7 +96,7 @@ int entry_point(struct pt_regs *ctx)
 	t->entry_seen = 1;
 	e = ev_reserve(PROF_EV_ENTRY, t->root, pid_tgid);
 	if (e) {
-		take_sample(bpf_get_current_task_btf(), &e->bd.at);
+		take_sample(task, &e->bd.at);
 		ev_submit(e);
 	}
 	cost_charge(t, t0);

@@ -7,6 +7,19 @@
 #ifndef SYSCALLS_BPF_H
 #define SYSCALLS_BPF_H
 
+/* The syscall's arguments, from the task's user registers (bpf_task_pt_regs: a typed
+ * pointer, so direct loads on x86; elsewhere through the architecture's CO-RE read). */
+#if defined(__TARGET_ARCH_x86)
+#define SYS_ARG1(r) PT_REGS_PARM1_SYSCALL(r)
+#define SYS_ARG2(r) PT_REGS_PARM2_SYSCALL(r)
+#define SYS_ARG3(r) PT_REGS_PARM3_SYSCALL(r)
+#else
+#define SYS_ARG1(r) PT_REGS_PARM1_CORE_SYSCALL(r)
+#define SYS_ARG2(r) PT_REGS_PARM2_CORE_SYSCALL(r)
+#define SYS_ARG3(r) PT_REGS_PARM3_CORE_SYSCALL(r)
+#endif
+
+/* Is this user sockaddr a Runtime API address? Sets *v6 for AF_INET6. */
 static __always_inline bool is_api_addr(const void *uaddr, int alen, __u32 *v6)
 {
 	struct prof_api_addr key = {};
@@ -53,10 +66,10 @@ static __always_inline __u32 *api_conn(__u32 tgid, long fd)
 	return bpf_map_lookup_elem(&api_fds, &k);
 }
 
-/* Mark a thread as one of the tree's (task-local storage; see struct prof_task). */
-
-static __always_inline void stash(__u64 now, struct prof_task *ts, __u32 kind, long fd, __u32 conn,
-				  __u64 buf, __u64 len, __u32 flags, long nr)
+/* The syscall in flight, for its exit. now: the program's start time when it has one
+ * (--breakdown), else 0. --breakdown's sample at entry is taken by sys_enter. */
+static __always_inline void stash(__u64 now, struct prof_task *ts, __u32 kind, long fd,
+				  __u32 conn, __u64 buf, __u64 len, __u32 flags, long nr)
 {
 	struct prof_inflight *f = &ts->f;
 
@@ -68,66 +81,99 @@ static __always_inline void stash(__u64 now, struct prof_task *ts, __u32 kind, l
 	f->conn = conn;
 	f->flags = flags;
 	f->nr = nr;
-	if (breakdown)
-		take_sample(bpf_get_current_task_btf(), &f->at_entry);
 	ts->busy = 1;
 }
 
-/* A syscall entry of a thread of a tracked process (ts: its task storage). */
-static __always_inline int handle_enter(struct pt_regs *regs, long id, struct prof_task *ts,
-					struct prof_track **tp, __u64 now)
+static __always_inline __u32 sys_kind(long id)
 {
+	return (unsigned long)id < PROF_SYS_KINDS ? sys_kinds[id] : PROF_SYS_OTHER;
+}
+
+/* the inflight kind of a read or a write (PROF_SYS_READ .. PROF_SYS_SENDMSG) */
+static __always_inline __u32 rw_inflight(__u32 sk)
+{
+	if (sk == PROF_SYS_READ)
+		return K_READ;
+	if (sk == PROF_SYS_WRITE)
+		return K_WRITE;
+	return sk == PROF_SYS_WRITEV ? K_WRITEV : K_SENDMSG;
+}
+
+/* A syscall entry of a thread of a tracked process (ts: its task storage; sk: the
+ * syscall's kind). */
+static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long id,
+					struct prof_task *ts, struct prof_track **tp, __u64 now)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
-	struct prof_track *t;
+	bool rw = sk >= PROF_SYS_READ && sk <= PROF_SYS_SENDMSG;
+	struct prof_track *t = NULL;
 	__u32 *conn;
 	long fd;
 
-	t = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!t)
-		return 0;
-	*tp = t;
-	if (sample_rss_on_syscalls)
-		sample_rss(t);
-
-	if (id == nr_execve || id == nr_execveat) {
-		const char *fname = (const char *)(id == nr_execve ? PT_REGS_PARM1_CORE_SYSCALL(regs)
-								    : PT_REGS_PARM2_CORE_SYSCALL(regs));
-		struct prof_event *e = ev_reserve(PROF_EV_EXEC_ENTER, t->root, pid_tgid);
-		long n;
-
-		if (!e)
+	/*
+	 * The process's record is looked up where it is needed at entry: for the RSS
+	 * sample, --breakdown's cost, and the calls whose events are sent here. A read
+	 * or a write needs it only at its exit, which looks it up anyway (and drops a
+	 * thread whose process is no longer tracked): one hash lookup per call, not two.
+	 */
+	if (sample_rss_on_syscalls || breakdown || !rw) {
+		t = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!t)
 			return 0;
-		if (now)	/* the same instant as the syscall's entry below */
-			e->ts_ns = now;
-		n = bpf_probe_read_user_str(e->data, sizeof(e->data), fname);
-		if (n < 0) {
-			e->flags |= PROF_F_CAPTURE_FAULT;
-			count(PROF_CNT_CAPTURE_FAULTS);
-		} else {
-			e->cap_len = n;
-		}
-		ev_submit(e);
-		stash(now, ts, K_EXEC, -1, 0, 0, 0, 0, id);
-		return 0;
+		*tp = t;
+		if (sample_rss_on_syscalls)
+			sample_rss(task, t);
 	}
-	if (id == nr_connect) {
-		__u32 v6 = 0;
 
-		fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-		if (is_api_addr((const void *)PT_REGS_PARM2_CORE_SYSCALL(regs),
-				(int)PT_REGS_PARM3_CORE_SYSCALL(regs), &v6))
-			stash(now, ts, K_CONNECT, fd, 0, PT_REGS_PARM2_CORE_SYSCALL(regs),
-			      PT_REGS_PARM3_CORE_SYSCALL(regs), v6 ? PROF_F_IPV6 : 0, id);
+	if (rw) {
+		fd = SYS_ARG1(regs);
+		conn = api_conn(tgid, fd);
+		if (conn)
+			stash(now, ts, rw_inflight(sk), fd, *conn, SYS_ARG2(regs), SYS_ARG3(regs), 0, id);
 		else if (breakdown)
 			stash(now, ts, K_NONE, fd, 0, 0, 0, 0, id);
 		return 0;
 	}
-	if (id == nr_close) {
+	if (!t)
+		return 0;
+	if (sk == PROF_SYS_EXECVE || sk == PROF_SYS_EXECVEAT) {
+		const char *fname = (const char *)(sk == PROF_SYS_EXECVE ? SYS_ARG1(regs) : SYS_ARG2(regs));
+		struct prof_event *e = ev_reserve(PROF_EV_EXEC_ENTER, t->root, pid_tgid);
+		long n;
+
+		if (e) {
+			if (now)	/* the same instant as the syscall's entry below */
+				e->ts_ns = now;
+			n = bpf_probe_read_user_str(e->data, sizeof(e->data), fname);
+			if (n < 0) {
+				e->flags |= PROF_F_CAPTURE_FAULT;
+				count(PROF_CNT_CAPTURE_FAULTS);
+			} else {
+				e->cap_len = n;
+			}
+			ev_submit(e);
+		}
+		stash(now, ts, K_EXEC, -1, 0, 0, 0, 0, id);
+		return 0;
+	}
+	if (sk == PROF_SYS_CONNECT) {
+		__u64 addr = SYS_ARG2(regs), alen = SYS_ARG3(regs);
+		__u32 v6 = 0;
+
+		fd = SYS_ARG1(regs);
+		if (is_api_addr((const void *)addr, (int)alen, &v6))
+			stash(now, ts, K_CONNECT, fd, 0, addr, alen, v6 ? PROF_F_IPV6 : 0, id);
+		else if (breakdown)
+			stash(now, ts, K_NONE, fd, 0, 0, 0, 0, id);
+		return 0;
+	}
+	if (sk == PROF_SYS_CLOSE) {
 		struct prof_fd_key k = { .tgid = tgid };
 		struct prof_event *e;
 
-		k.fd = (__s32)PT_REGS_PARM1_CORE_SYSCALL(regs);
+		k.fd = (__s32)SYS_ARG1(regs);
 		if (breakdown)
 			stash(now, ts, K_NONE, k.fd, 0, 0, 0, 0, id);
 		conn = bpf_map_lookup_elem(&api_fds, &k);
@@ -142,96 +188,62 @@ static __always_inline int handle_enter(struct pt_regs *regs, long id, struct pr
 		bpf_map_delete_elem(&api_fds, &k);
 		return 0;
 	}
-	if (id == nr_io_uring_setup || id == nr_io_uring_enter) {
+	if (sk == PROF_SYS_IO_URING && !t->io_uring_seen) {
 		struct prof_event *e;
 
-		if (breakdown)
-			stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
-		if (t->io_uring_seen)
-			return 0;
 		t->io_uring_seen = 1;
 		e = ev_reserve(PROF_EV_IO_URING, t->root, pid_tgid);
 		if (e)
 			ev_submit(e);
-		return 0;
 	}
-
-	__u32 kind;
-
-	if (id == nr_write || id == nr_sendto)
-		kind = K_WRITE;
-	else if (id == nr_writev)
-		kind = K_WRITEV;
-	else if (id == nr_sendmsg)
-		kind = K_SENDMSG;
-	else if (id == nr_read || id == nr_readv || id == nr_recvfrom || id == nr_recvmsg)
-		kind = K_READ;
-	else
-		kind = K_NONE;
-	if (kind == K_NONE) {
-		if (breakdown)
-			stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
-		return 0;
-	}
-
-	fd = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	conn = api_conn(tgid, fd);
-	if (!conn) {
-		if (breakdown)
-			stash(now, ts, K_NONE, fd, 0, 0, 0, 0, id);
-		return 0;
-	}
-	stash(now, ts, kind, fd, *conn, PT_REGS_PARM2_CORE_SYSCALL(regs),
-	      PT_REGS_PARM3_CORE_SYSCALL(regs), 0, id);
+	if (breakdown)
+		stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
 	return 0;
 }
 
-/*
- * The system calls the default mode acts on. Compared before anything else: the
- * raw_syscalls tracepoints run for every system call of every task on the host, and
- * most of them (the traced tree's too) are none of these, so they cost no helper call
- * and no map lookup. --breakdown and the per-syscall RSS sampling (before 6.16) need
- * every call of the tree and skip this filter.
- */
-static __always_inline bool followed(long id)
+/* A thread created by a tracked process, at its first system call (see pending). */
+static __always_inline void adopt_pending(void)
 {
-	return id == nr_read || id == nr_write || id == nr_close || id == nr_readv ||
-	       id == nr_writev || id == nr_connect || id == nr_sendto || id == nr_recvfrom ||
-	       id == nr_sendmsg || id == nr_recvmsg || id == nr_execve || id == nr_execveat ||
-	       id == nr_io_uring_setup || id == nr_io_uring_enter;
+	if (take_pending((__u32)bpf_get_current_pid_tgid()))
+		mark_task(bpf_get_current_task_btf());
 }
 
-/* sys_exit has no id argument: the number its entry saw (syscall_get_nr()) */
-static __always_inline long exit_nr(struct pt_regs *regs)
-{
-#if defined(__TARGET_ARCH_x86)
-	return regs->orig_ax;
-#elif defined(__TARGET_ARCH_arm64)
-	return regs->syscallno;
-#else
-	return nr_read;		/* unknown here: no filter */
-#endif
-}
-
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	struct prof_track *t = NULL;
+	struct task_struct *task;
 	struct prof_task *ts;
+	__u32 sk;
 	__u64 t0;
 
-	if (!breakdown && !sample_rss_on_syscalls && !followed(id))
+	if (npending)
+		adopt_pending();
+	/*
+	 * The raw_syscalls tracepoints run for every system call of every task on the
+	 * host, and most of them (the traced tree's too) are none the default mode acts
+	 * on: those return here, after one table load, with no helper call and no map
+	 * lookup. --breakdown and the per-syscall RSS sampling (before 6.16) need every
+	 * call of the tree.
+	 */
+	sk = sys_kind(id);
+	if (!breakdown && !sample_rss_on_syscalls && sk == PROF_SYS_OTHER)
 		return 0;
-	if (trace_mode && (id == nr_execve || id == nr_execveat)) {
+	if (trace_mode && (sk == PROF_SYS_EXECVE || sk == PROF_SYS_EXECVEAT)) {
 		__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
 
 		bpf_map_update_elem(&exec_start, &pid_tgid, &now, BPF_ANY);
 	}
-	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	task = bpf_get_current_task_btf();
+	ts = bpf_task_storage_get(&tasks, task, 0, 0);
 	if (!ts)
 		return 0;	/* not a thread of a tracked process */
 	t0 = cost_start();
-	handle_enter(regs, id, ts, &t, t0);
+	/* taken here, once: each load of a pointer field (task->mm) costs the verifier a
+	 * search of the kernel's BTF, on each path that reaches it */
+	if (breakdown)
+		take_sample(task, &ts->f.at_entry);
+	handle_enter(task, sk, id, ts, &t, t0);
 	cost_charge(t, t0);
 	return 0;
 }
@@ -268,67 +280,14 @@ fault:
 	count(PROF_CNT_CAPTURE_FAULTS);
 }
 
-/* A syscall exit of a thread with a syscall in flight (ts: its task storage). */
-static __always_inline int handle_exit(long ret, struct prof_task *ts, struct prof_track **tp)
+/* The WRITE (with the bytes sent) and CONNECT events, which carry data. */
+static __always_inline void send_data_event(__u32 type, __u32 root, __u64 pid_tgid,
+					    struct prof_inflight *f, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32;
-	struct prof_event *e;
-	struct prof_inflight *f;
-	struct prof_track *t;
-	__u32 type;
+	struct prof_event *e = ev_reserve(type, root, pid_tgid);
 
-	f = &ts->f;
-	t = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!t) {
-		ts->busy = 0;
-		return 0;
-	}
-	*tp = t;
-	if (breakdown) {
-		e = ev_reserve(PROF_EV_SYSCALL, t->root, pid_tgid);
-		if (e) {
-			e->end_ns = e->ts_ns;
-			e->ts_ns = f->ts;
-			e->ret = ret;
-			e->arg = (__u64)f->nr;
-			e->fd = f->fd;
-			e->bd.at_entry = f->at_entry;
-			take_sample(bpf_get_current_task_btf(), &e->bd.at);
-			ev_submit(e);
-		}
-	}
-	switch (f->kind) {
-	case K_NONE:
-		goto out;
-	case K_EXEC:
-		/* a successful exec is reported by sched_process_exec */
-		if (ret >= 0)
-			goto out;
-		type = PROF_EV_EXEC_FAIL;
-		break;
-	case K_CONNECT:
-		type = PROF_EV_CONNECT;
-		if (ret == 0 || ret == -EINPROGRESS) {
-			struct prof_fd_key k = { .tgid = tgid, .fd = f->fd };
-			__u32 zero = 0, *seq = bpf_map_lookup_elem(&conn_seq, &zero);
-
-			if (!seq)
-				goto out;
-			f->conn = __sync_fetch_and_add(seq, 1) + 1;
-			bpf_map_update_elem(&api_fds, &k, &f->conn, BPF_ANY);
-		}
-		break;
-	case K_READ:
-		type = PROF_EV_READ;
-		break;
-	default:
-		type = PROF_EV_WRITE;
-		break;
-	}
-	e = ev_reserve(type, t->root, pid_tgid);
 	if (!e)
-		goto out;
+		return;
 	e->end_ns = e->ts_ns;
 	e->ts_ns = f->ts;
 	e->ret = ret;
@@ -346,26 +305,97 @@ static __always_inline int handle_exit(long ret, struct prof_task *ts, struct pr
 			e->cap_len = n & 31;
 	}
 	ev_submit(e);
-out:
+}
+
+/* A syscall exit of a thread with a syscall in flight (ts: its task storage). */
+static __always_inline int handle_exit(struct task_struct *task, long ret, struct prof_task *ts,
+				       struct prof_track **tp)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32;
+	struct prof_inflight *f;
+	struct prof_track *t;
+	struct prof_event *e;
+	__u32 type;
+
+	f = &ts->f;
 	ts->busy = 0;
+	t = bpf_map_lookup_elem(&tracked, &tgid);
+	if (!t) {
+		/* its process is no longer followed (forgotten, or the map was full): its
+		 * threads stop at the first filter from now on */
+		bpf_task_storage_delete(&tasks, task);
+		return 0;
+	}
+	*tp = t;
+	if (breakdown) {
+		e = ev_reserve(PROF_EV_SYSCALL, t->root, pid_tgid);
+		if (e) {
+			e->end_ns = e->ts_ns;
+			e->ts_ns = f->ts;
+			e->ret = ret;
+			e->arg = (__u64)f->nr;
+			e->fd = f->fd;
+			e->bd.at_entry = f->at_entry;
+			take_sample(task, &e->bd.at);
+			ev_submit(e);
+		}
+	}
+	switch (f->kind) {
+	case K_NONE:
+		return 0;
+	case K_EXEC:
+		/* a successful exec is reported by sched_process_exec */
+		if (ret >= 0)
+			return 0;
+		type = PROF_EV_EXEC_FAIL;
+		break;
+	case K_CONNECT:
+		if (ret == 0 || ret == -EINPROGRESS) {
+			struct prof_fd_key k = { .tgid = tgid, .fd = f->fd };
+
+			f->conn = __sync_fetch_and_add(&conn_seq, 1) + 1;
+			bpf_map_update_elem(&api_fds, &k, &f->conn, BPF_ANY);
+		}
+		send_data_event(PROF_EV_CONNECT, t->root, pid_tgid, f, ret);
+		return 0;
+	case K_READ:
+		type = PROF_EV_READ;
+		break;
+	default:
+		send_data_event(PROF_EV_WRITE, t->root, pid_tgid, f, ret);
+		return 0;
+	}
+	e = ev_reserve(type, t->root, pid_tgid);
+	if (!e)
+		return 0;
+	e->end_ns = e->ts_ns;
+	e->ts_ns = f->ts;
+	e->ret = ret;
+	e->fd = f->fd;
+	e->conn_id = f->conn;
+	e->flags |= f->flags;
+	e->arg = f->len;
+	ev_submit(e);
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
+SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct prof_track *t = NULL;
 	struct prof_task *ts;
 	__u64 t0;
 
-	/* only a followed call's entry left an inflight record */
-	if (!breakdown && !followed(exit_nr(regs)))
-		return 0;
-	ts = bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	/* only a followed call's entry (or any, under --breakdown) left a syscall in flight:
+	 * the task storage lookup is the filter, as cheap as reading the syscall number
+	 * would be from here */
+	ts = bpf_task_storage_get(&tasks, task, 0, 0);
 	if (!ts || !ts->busy)
 		return 0;
 	t0 = cost_start();
-	handle_exit(ret, ts, &t);
+	handle_exit(task, ret, ts, &t);
 	cost_charge(t, t0);
 	return 0;
 }

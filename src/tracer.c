@@ -91,6 +91,63 @@ static void explain_failure(int err, char *buf, size_t len)
 			 strerror(-err));
 }
 
+/* The host's syscall numbers: the BPF object is the same on every arch. */
+void tracer_sys_kinds(__u8 *kinds)
+{
+	static const struct { long nr; __u8 kind; } k[] = {
+		{ SYS_read, PROF_SYS_READ }, { SYS_readv, PROF_SYS_READ },
+		{ SYS_recvfrom, PROF_SYS_READ }, { SYS_recvmsg, PROF_SYS_READ },
+		{ SYS_write, PROF_SYS_WRITE }, { SYS_sendto, PROF_SYS_WRITE },
+		{ SYS_writev, PROF_SYS_WRITEV }, { SYS_sendmsg, PROF_SYS_SENDMSG },
+		{ SYS_execve, PROF_SYS_EXECVE }, { SYS_execveat, PROF_SYS_EXECVEAT },
+		{ SYS_connect, PROF_SYS_CONNECT }, { SYS_close, PROF_SYS_CLOSE },
+		{ SYS_io_uring_setup, PROF_SYS_IO_URING }, { SYS_io_uring_enter, PROF_SYS_IO_URING },
+	};
+
+	memset(kinds, 0, PROF_SYS_KINDS);
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++)
+		if (k[i].nr >= 0 && k[i].nr < PROF_SYS_KINDS)
+			kinds[k[i].nr] = k[i].kind;
+}
+
+/* The knobs and sizes of a run, before load. */
+static void configure(struct tracer *t, const struct tracer_opts *o)
+{
+	struct profiler_bpf *s = t->skel;
+	struct bpf_map *hashes[] = { s->maps.tracked, s->maps.api_addrs, s->maps.api_fds,
+				     s->maps.pending, s->maps.watch };
+
+	tracer_sys_kinds((__u8 *)s->rodata->sys_kinds);
+	s->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
+	s->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
+	s->rodata->breakdown = o->breakdown;
+	/* Allocating hash map entries as they come is safe from any context only since 6.1
+	 * (bpf_mem_alloc): preallocate them before. */
+	if (!kernel_at_least(6, 1))
+		for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
+			bpf_map__set_map_flags(hashes[i], bpf_map__map_flags(hashes[i]) & ~BPF_F_NO_PREALLOC);
+	/* the scheduler programs run at every context switch of the host: only for --breakdown */
+	bpf_program__set_autoload(s->progs.sched_switch, o->breakdown);
+	bpf_program__set_autoload(s->progs.sched_wakeup, o->breakdown);
+	bpf_program__set_autoload(s->progs.sched_wakeup_new, o->breakdown);
+	bpf_program__set_autoload(s->progs.entry_point, o->breakdown);
+
+	if (o->select) {
+		const struct tracer_select *sel = o->select;
+
+		s->rodata->trace_mode = true;
+		s->rodata->any_api_addr = sel->any_addr;
+		memcpy((char *)s->rodata->sel_comm, sel->comm, sizeof(sel->comm));
+		s->rodata->sel_ino = sel->ino;
+		s->rodata->sel_dev = sel->dev;
+		s->rodata->sel_cgroup = sel->cgroup_id;
+	} else {
+		/* the trace mode's maps, which a benchmark never fills: the smallest */
+		bpf_map__set_max_entries(s->maps.exec_start, (__u32)t->ncpus);
+		bpf_map__set_max_entries(s->maps.watch, 1);
+	}
+}
+
 struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen)
 {
 	struct tracer *t;
@@ -120,40 +177,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		goto fail;
 	}
 	STEP(o, opened);
-	/* The host's syscall numbers: the BPF object is the same on every arch. */
-	t->skel->rodata->nr_execve = SYS_execve;
-	t->skel->rodata->nr_execveat = SYS_execveat;
-	t->skel->rodata->nr_connect = SYS_connect;
-	t->skel->rodata->nr_write = SYS_write;
-	t->skel->rodata->nr_writev = SYS_writev;
-	t->skel->rodata->nr_sendto = SYS_sendto;
-	t->skel->rodata->nr_sendmsg = SYS_sendmsg;
-	t->skel->rodata->nr_read = SYS_read;
-	t->skel->rodata->nr_readv = SYS_readv;
-	t->skel->rodata->nr_recvfrom = SYS_recvfrom;
-	t->skel->rodata->nr_recvmsg = SYS_recvmsg;
-	t->skel->rodata->nr_close = SYS_close;
-	t->skel->rodata->nr_io_uring_setup = SYS_io_uring_setup;
-	t->skel->rodata->nr_io_uring_enter = SYS_io_uring_enter;
-	t->skel->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
-	t->skel->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
-	t->skel->rodata->breakdown = o->breakdown;
-	/* the scheduler programs run at every context switch of the host: only for --breakdown */
-	bpf_program__set_autoload(t->skel->progs.sched_switch, o->breakdown);
-	bpf_program__set_autoload(t->skel->progs.sched_wakeup, o->breakdown);
-	bpf_program__set_autoload(t->skel->progs.sched_wakeup_new, o->breakdown);
-	bpf_program__set_autoload(t->skel->progs.entry_point, o->breakdown);
-
-	if (o->select) {
-		const struct tracer_select *s = o->select;
-
-		t->skel->rodata->trace_mode = true;
-		t->skel->rodata->any_api_addr = s->any_addr;
-		memcpy((char *)t->skel->rodata->sel_comm, s->comm, sizeof(s->comm));
-		t->skel->rodata->sel_ino = s->ino;
-		t->skel->rodata->sel_dev = s->dev;
-		t->skel->rodata->sel_cgroup = s->cgroup_id;
-	}
+	configure(t, o);
 	STEP(o, btf);
 	e = profiler_bpf__load(t->skel);
 	if (e) {
@@ -262,11 +286,9 @@ int tracer_arm_spawn(struct tracer *t, bool on)
 {
 	if (!t)
 		return 0;
-	__u64 v = on ? ((__u64)getpid() << 32 | (__u32)gettid()) : 0;
-	__u32 zero = 0;
-
-	if (bpf_map__update_elem(t->skel->maps.spawner, &zero, sizeof(zero), &v, sizeof(v), BPF_ANY))
-		return -errno;
+	/* read by the fork tracepoint of this same thread: a store in program order */
+	__atomic_store_n(&t->skel->bss->spawner, on ? ((__u64)getpid() << 32 | (__u32)gettid()) : 0,
+			 __ATOMIC_RELEASE);
 	return 0;
 }
 

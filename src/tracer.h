@@ -89,4 +89,8 @@ struct tracer_counters {
 void tracer_counters(const struct tracer *t, struct tracer_counters *c);
 
 void tracer_close(struct tracer *t);		/* accepts NULL */
+
+/* The BPF side's table of what it does with each system call of this architecture
+ * (enum prof_sys_kind by syscall number, PROF_SYS_KINDS entries); for the bench tools. */
+void tracer_sys_kinds(__u8 *kinds);
 #endif
