@@ -13,7 +13,9 @@
  * raw_tp needs none. What the tp_btf arguments gave, typed kernel pointers,
  * comes from bpf_get_current_task_btf() (the task is the current one at every
  * attach point but the scheduler's) and bpf_task_pt_regs(); the other tasks'
- * fields are read with BPF_CORE_READ.
+ * fields are read with BPF_CORE_READ. CO-RE relocates against the running
+ * kernel's types, which userspace hands libbpf as a reduced copy
+ * (src/tracer.c).
  *
  * --breakdown adds (loaded only then): every syscall of the tree with its
  * entry and exit, sched_switch/sched_wakeup(_new) of the tree's threads, a

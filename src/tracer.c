@@ -1,22 +1,28 @@
 #include "tracer.h"
 
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/btf.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "elf_info.h"
 #include "profiler.skel.h"
 #include "profiler_maps.h"
+#include "util.h"
 
 #define MAX_ENTRY_LINKS 8
 
@@ -36,16 +42,8 @@ struct tracer {
 
 static bool g_verbose;
 
-static uint64_t mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* a step of tracer_open done: its clock, when the caller asked for them */
-#define STEP(o, field) do { if ((o)->times) (o)->times->field = mono_now(); } while (0)
+#define STEP(o, field) do { if ((o)->times) (o)->times->field = mono_ns(); } while (0)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -53,6 +51,20 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	if (!g_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
+}
+
+/* -v: what the tracer itself did, on the same stream as libbpf's log */
+static void vlog(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!g_verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("tracer: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }
 
 /* Since 6.16 sched_process_exit fires before exit_mm(), so the peak RSS can be read from
@@ -67,6 +79,550 @@ static bool kernel_at_least(int major, int minor)
 		return false;
 	return ma > major || (ma == major && mi >= minor);
 }
+
+/* ------------------------------------------------------------------------------------
+ * Kernel types for CO-RE. libbpf relocates the programs against the running kernel's
+ * BTF, which it reads whole from /sys/kernel/btf/vmlinux in 4 KiB reads and indexes
+ * (5.5 MB here: 11 ms and 11 MiB of RSS), then searches type by type for each local
+ * type a relocation names. We hand it instead, through btf_custom_path, a copy of the
+ * few types the relocations name, taken from the same kernel BTF at every start (so it
+ * is this kernel's layout, whatever kernel it is): each type whose name is that of a
+ * relocation's local type (less any ___flavour suffix, as libbpf matches them), with
+ * every type it holds by value, recursively (members, array elements, typedefs,
+ * modifiers), so field offsets, sizes and existence resolve exactly as against the whole
+ * BTF. A pointer member becomes a pointer to void: libbpf's field checks ask only that
+ * a pointer be a pointer, and a dereference is a relocation of its own, on its own
+ * (named) type. The kernel BTF is mapped (6.16+: no copy, no RSS) or read at once.
+ * Anything unexpected and tracer_open lets libbpf read the kernel BTF itself, as before.
+ * ------------------------------------------------------------------------------------ */
+
+#define KBTF_PATH "/sys/kernel/btf/vmlinux"
+#define MAX_ROOTS 128
+
+struct kbtf {
+	const uint8_t *types;		/* the type section */
+	uint32_t types_len;
+	const char *strs;		/* the string section */
+	uint32_t strs_len;
+	uint32_t *off;			/* type id -> offset in types (id 1..n) */
+	uint32_t n;
+	void *map;			/* the mapping, or */
+	size_t map_len;
+	uint8_t *buf;			/* the copy read */
+};
+
+/* Per kind: the bytes a record has after struct btf_type, fixed and per vlen entry
+ * (0 and 0 for a kind this code does not know: a record of 12 bytes is then refused). */
+static const uint8_t kind_fixed[NR_BTF_KINDS] = {
+	[BTF_KIND_INT] = 4, [BTF_KIND_ARRAY] = sizeof(struct btf_array), [BTF_KIND_VAR] = 4,
+	[BTF_KIND_DECL_TAG] = 4,
+};
+static const uint8_t kind_per_vlen[NR_BTF_KINDS] = {
+	[BTF_KIND_STRUCT] = sizeof(struct btf_member), [BTF_KIND_UNION] = sizeof(struct btf_member),
+	[BTF_KIND_ENUM] = sizeof(struct btf_enum), [BTF_KIND_FUNC_PROTO] = sizeof(struct btf_param),
+	[BTF_KIND_DATASEC] = sizeof(struct btf_var_secinfo), [BTF_KIND_ENUM64] = sizeof(struct btf_enum64),
+};
+
+/* the bytes of the record of type t (at most avail), or 0 if it does not fit or is of
+ * a kind this code does not know */
+static inline uint32_t btf_rec_len(const struct btf_type *t, uint32_t avail)
+{
+	uint32_t kind = BTF_INFO_KIND(t->info), len;
+
+	if (avail < sizeof(*t) || kind == BTF_KIND_UNKN || kind >= NR_BTF_KINDS)
+		return 0;
+	len = (uint32_t)sizeof(*t) + kind_fixed[kind] + BTF_INFO_VLEN(t->info) * kind_per_vlen[kind];
+	return len <= avail ? len : 0;
+}
+
+static void kbtf_close(struct kbtf *k)
+{
+	if (k->map)
+		munmap(k->map, k->map_len);
+	free(k->buf);
+	free(k->off);
+	memset(k, 0, sizeof(*k));
+}
+
+/* Map (or read) the running kernel's BTF and check its header; the caller indexes its
+ * types into k->off. 0 or -1. */
+static int kbtf_open(struct kbtf *k)
+{
+	const struct btf_header *h;
+	const uint8_t *base;
+	struct stat st;
+	size_t size;
+	int fd;
+
+	memset(k, 0, sizeof(*k));
+	fd = open(KBTF_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || st.st_size < (off_t)sizeof(*h) || st.st_size > (256 << 20))
+		goto fail;
+	size = (size_t)st.st_size;
+	k->map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (k->map == MAP_FAILED) {
+		size_t got = 0;
+
+		/* before 6.16 the file cannot be mapped: read it whole (sysfs gives a page
+		 * per read) */
+		k->map = NULL;
+		k->buf = malloc(size);
+		if (!k->buf)
+			goto fail;
+		while (got < size) {
+			ssize_t r = read(fd, k->buf + got, size - got);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				goto fail;
+			got += (size_t)r;
+		}
+		base = k->buf;
+	} else {
+		k->map_len = size;
+		base = k->map;
+	}
+	close(fd);
+	fd = -1;
+	h = (const struct btf_header *)base;
+	if (h->magic != BTF_MAGIC || h->version != BTF_VERSION || h->hdr_len < sizeof(*h) ||
+	    h->hdr_len > size || h->type_off % 4 ||
+	    (uint64_t)h->hdr_len + h->type_off + h->type_len > size ||
+	    (uint64_t)h->hdr_len + h->str_off + h->str_len > size || h->str_len == 0)
+		goto fail;
+	k->types = base + h->hdr_len + h->type_off;
+	k->types_len = h->type_len;
+	k->strs = (const char *)base + h->hdr_len + h->str_off;
+	k->strs_len = h->str_len;
+	if (k->strs[k->strs_len - 1] != '\0')
+		goto fail;
+	/* every record is at least 12 bytes: an upper bound on the number of types */
+	k->off = malloc((k->types_len / sizeof(struct btf_type) + 2) * sizeof(*k->off));
+	if (!k->off)
+		goto fail;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	kbtf_close(k);
+	return -1;
+}
+
+static const struct btf_type *kbtf_type(const struct kbtf *k, uint32_t id)
+{
+	return (const struct btf_type *)(k->types + k->off[id]);
+}
+
+static const char *kbtf_str(const struct kbtf *k, uint32_t off)
+{
+	return off < k->strs_len ? k->strs + off : NULL;
+}
+
+/* libbpf's essential name: without a ___flavour suffix (X___Y, X and Y not '_') */
+static size_t essential_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' && name[i + 3] == '_' &&
+		    name[i + 4] != '_')
+			return i + 1;
+	return n;
+}
+
+/* ---- the local types the object's CO-RE relocations name (its .BTF and .BTF.ext) ---- */
+
+struct roots {
+	const char *name[MAX_ROOTS];	/* point into the local BTF's strings */
+	size_t len[MAX_ROOTS];		/* essential length */
+	size_t n;
+};
+
+/* .BTF.ext's header, as libbpf writes and reads it (libbpf_internal.h) */
+struct btf_ext_hdr {
+	__u16 magic;
+	__u8 version;
+	__u8 flags;
+	__u32 hdr_len;
+	__u32 func_info_off, func_info_len;
+	__u32 line_info_off, line_info_len;
+	__u32 core_relo_off, core_relo_len;
+};
+
+/* Section name of an ELF64 object in memory (our own, built with the profiler). */
+static const void *elf_section(const uint8_t *elf, size_t size, const char *name, size_t *len)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)elf;
+	const Elf64_Shdr *sh, *strsh;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) ||
+	    eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_shentsize != sizeof(*sh) ||
+	    eh->e_shoff > size || eh->e_shnum > (size - eh->e_shoff) / sizeof(*sh) ||
+	    eh->e_shstrndx >= eh->e_shnum)
+		return NULL;
+	sh = (const Elf64_Shdr *)(elf + eh->e_shoff);
+	strsh = &sh[eh->e_shstrndx];
+	if (strsh->sh_offset > size || strsh->sh_size > size - strsh->sh_offset)
+		return NULL;
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		const char *sn = (const char *)elf + strsh->sh_offset + sh[i].sh_name;
+
+		if (sh[i].sh_name >= strsh->sh_size || strnlen(sn, strsh->sh_size - sh[i].sh_name) ==
+		    strsh->sh_size - sh[i].sh_name || strcmp(sn, name))
+			continue;
+		if (sh[i].sh_type == SHT_NOBITS || sh[i].sh_offset > size ||
+		    sh[i].sh_size > size - sh[i].sh_offset)
+			return NULL;
+		*len = sh[i].sh_size;
+		return elf + sh[i].sh_offset;
+	}
+	return NULL;
+}
+
+static void roots_add(struct roots *r, const char *name)
+{
+	size_t len = essential_len(name);
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->len[i] == len && !strncmp(r->name[i], name, len))
+			return;
+	if (r->n < MAX_ROOTS) {
+		r->name[r->n] = name;
+		r->len[r->n++] = len;
+	}
+}
+
+/* The local BTF of the object (parsed into *local) and the names its CO-RE relocations
+ * are about. 0 or -1. */
+static int core_roots(const uint8_t *elf, size_t size, struct btf **local, struct roots *r)
+{
+	const struct btf_ext_hdr *xh;
+	const uint8_t *btf_sec, *ext, *p, *end;
+	size_t btf_len, ext_len;
+	uint32_t rec_size;
+
+	memset(r, 0, sizeof(*r));
+	btf_sec = elf_section(elf, size, ".BTF", &btf_len);
+	ext = elf_section(elf, size, ".BTF.ext", &ext_len);
+	if (!btf_sec || !ext || ext_len < sizeof(*xh))
+		return -1;
+	*local = btf__new(btf_sec, (__u32)btf_len);
+	if (libbpf_get_error(*local)) {
+		*local = NULL;
+		return -1;
+	}
+	xh = (const struct btf_ext_hdr *)ext;
+	if (xh->magic != BTF_MAGIC || xh->hdr_len < sizeof(*xh) || xh->hdr_len > ext_len ||
+	    (uint64_t)xh->hdr_len + xh->core_relo_off + xh->core_relo_len > ext_len ||
+	    xh->core_relo_len < sizeof(rec_size))
+		return -1;
+	p = ext + xh->hdr_len + xh->core_relo_off;
+	end = p + xh->core_relo_len;
+	memcpy(&rec_size, p, sizeof(rec_size));
+	p += sizeof(rec_size);
+	if (rec_size < sizeof(struct bpf_core_relo))
+		return -1;
+	while (p < end) {
+		__u32 sec[2];	/* section name offset, records */
+
+		if ((size_t)(end - p) < sizeof(sec))
+			return -1;
+		memcpy(sec, p, sizeof(sec));
+		p += sizeof(sec);
+		if (sec[1] > (size_t)(end - p) / rec_size)
+			return -1;
+		for (__u32 i = 0; i < sec[1]; i++, p += rec_size) {
+			struct bpf_core_relo cr;
+			const struct btf_type *t;
+			const char *name;
+
+			memcpy(&cr, p, sizeof(cr));
+			if (cr.kind == BPF_CORE_TYPE_ID_LOCAL)
+				continue;	/* resolved in the object itself */
+			t = btf__type_by_id(*local, cr.type_id);
+			name = t ? btf__name_by_offset(*local, t->name_off) : NULL;
+			if (!name || !name[0])
+				return -1;	/* libbpf refuses these too */
+			roots_add(r, name);
+		}
+	}
+	return r->n < MAX_ROOTS ? 0 : -1;
+}
+
+/* ---- the copy ---- */
+
+struct kbtf_out {
+	uint32_t *newid;		/* kernel id -> id in the copy (0: not in it) */
+	uint32_t *order;		/* kernel ids in the copy, in its order */
+	uint32_t n, cap;
+	char *strs;			/* the copy's strings */
+	size_t strs_len, strs_cap;
+	uint8_t *types;
+	size_t types_len, types_cap;
+};
+
+static int out_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t ncap = *cap ? *cap : 256;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * elem);
+	if (!np)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+/* take kernel type id into the copy (and so, later, what it holds by value) */
+static int out_take(struct kbtf_out *o, uint32_t id)
+{
+	size_t cap = o->cap;
+
+	if (!id || o->newid[id])
+		return 0;
+	if (out_grow((void **)&o->order, &cap, (size_t)o->n + 1, sizeof(*o->order)))
+		return -1;
+	o->cap = (uint32_t)cap;
+	o->order[o->n++] = id;
+	o->newid[id] = o->n;
+	return 0;
+}
+
+/* a kernel string into the copy: its offset there (strings are not shared: the copy is
+ * small, and BTF does not ask for it) */
+static int out_str(struct kbtf_out *o, const struct kbtf *k, uint32_t off, uint32_t *noff)
+{
+	const char *s = kbtf_str(k, off);
+	size_t len;
+
+	if (!s)
+		return -1;
+	if (!s[0]) {
+		*noff = 0;
+		return 0;
+	}
+	len = strlen(s) + 1;
+	if (out_grow((void **)&o->strs, &o->strs_cap, o->strs_len + len, 1))
+		return -1;
+	memcpy(o->strs + o->strs_len, s, len);
+	*noff = (uint32_t)o->strs_len;
+	o->strs_len += len;
+	return 0;
+}
+
+/* Append kernel type id to the copy, its references renumbered, taking what it holds
+ * by value. 0 or -1. */
+static int out_type(struct kbtf_out *o, const struct kbtf *k, uint32_t id)
+{
+	const struct btf_type *src = kbtf_type(k, id);
+	uint32_t len = btf_rec_len(src, k->types_len - k->off[id]), vlen = BTF_INFO_VLEN(src->info);
+	struct btf_type *t;
+	uint8_t *rest;
+
+	if (out_grow((void **)&o->types, &o->types_cap, o->types_len + len, 1))
+		return -1;
+	t = (struct btf_type *)(o->types + o->types_len);
+	memcpy(t, src, len);
+	o->types_len += len;
+	rest = (uint8_t *)(t + 1);
+	if (out_str(o, k, src->name_off, &t->name_off))
+		return -1;
+	switch (BTF_INFO_KIND(src->info)) {
+	case BTF_KIND_PTR:
+		t->type = 0;	/* to void: see above */
+		break;
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_TYPE_TAG:
+		if (out_take(o, src->type))
+			return -1;
+		t->type = src->type ? o->newid[src->type] : 0;
+		break;
+	case BTF_KIND_ARRAY: {
+		struct btf_array *a = (struct btf_array *)rest;
+
+		if (out_take(o, a->type) || out_take(o, a->index_type))
+			return -1;
+		a->type = a->type ? o->newid[a->type] : 0;
+		a->index_type = a->index_type ? o->newid[a->index_type] : 0;
+		break;
+	}
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION: {
+		struct btf_member *m = (struct btf_member *)rest;
+
+		for (uint32_t i = 0; i < vlen; i++) {
+			if (out_str(o, k, m[i].name_off, &m[i].name_off) || out_take(o, m[i].type))
+				return -1;
+			m[i].type = m[i].type ? o->newid[m[i].type] : 0;
+		}
+		break;
+	}
+	case BTF_KIND_FUNC_PROTO: {
+		struct btf_param *pa = (struct btf_param *)rest;
+
+		if (out_take(o, src->type))
+			return -1;
+		t->type = src->type ? o->newid[src->type] : 0;
+		for (uint32_t i = 0; i < vlen; i++) {
+			if (out_str(o, k, pa[i].name_off, &pa[i].name_off) || out_take(o, pa[i].type))
+				return -1;
+			pa[i].type = pa[i].type ? o->newid[pa[i].type] : 0;
+		}
+		break;
+	}
+	case BTF_KIND_ENUM: {
+		struct btf_enum *e = (struct btf_enum *)rest;
+
+		for (uint32_t i = 0; i < vlen; i++)
+			if (out_str(o, k, e[i].name_off, &e[i].name_off))
+				return -1;
+		break;
+	}
+	case BTF_KIND_ENUM64: {
+		struct btf_enum64 *e = (struct btf_enum64 *)rest;
+
+		for (uint32_t i = 0; i < vlen; i++)
+			if (out_str(o, k, e[i].name_off, &e[i].name_off))
+				return -1;
+		break;
+	}
+	case BTF_KIND_INT:
+	case BTF_KIND_FWD:
+	case BTF_KIND_FLOAT:
+		break;
+	default:
+		return -1;	/* not held by value by a type: unexpected here */
+	}
+	return 0;
+}
+
+static bool root_kind(uint32_t kind)
+{
+	return kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION || kind == BTF_KIND_ENUM ||
+	       kind == BTF_KIND_ENUM64 || kind == BTF_KIND_TYPEDEF || kind == BTF_KIND_FWD ||
+	       kind == BTF_KIND_INT || kind == BTF_KIND_FLOAT;
+}
+
+/*
+ * The reduced kernel BTF for the relocations of the object elf (size bytes), in a memfd
+ * whose path (/proc/self/fd/N) is written to path: its descriptor, or -1 when it cannot
+ * be built (libbpf then reads the kernel's BTF itself). *ntypes: the types copied.
+ */
+static int core_btf_memfd(const uint8_t *elf, size_t size, char *path, size_t pathlen,
+			  uint32_t *ntypes)
+{
+	struct btf *local = NULL;
+	struct btf_header h;
+	struct kbtf_out o;
+	struct roots r;
+	struct kbtf k;
+	uint8_t prefix[65536 / 8];
+	int fd = -1;
+
+	memset(&o, 0, sizeof(o));
+	memset(prefix, 0, sizeof(prefix));
+	if (core_roots(elf, size, &local, &r) || kbtf_open(&k)) {
+		btf__free(local);
+		return -1;
+	}
+	o.newid = calloc(k.types_len / sizeof(struct btf_type) + 2, sizeof(*o.newid));
+	if (!o.newid || out_grow((void **)&o.strs, &o.strs_cap, 1, 1))
+		goto out;
+	o.strs[o.strs_len++] = '\0';
+	/*
+	 * One pass over the kernel's types: index them (id -> offset) and take those named
+	 * as a root (their essential name, as libbpf compares). A name's first two bytes
+	 * rule out nearly every type before any string comparison.
+	 */
+	for (size_t i = 0; i < r.n; i++) {
+		uint16_t p2 = (uint8_t)r.name[i][0] | (uint16_t)((uint8_t)r.name[i][1] << 8);
+
+		prefix[p2 >> 3] |= (uint8_t)(1u << (p2 & 7));
+	}
+	for (uint32_t pos = 0; pos < k.types_len;) {
+		const struct btf_type *t = (const struct btf_type *)(k.types + pos);
+		uint32_t len = btf_rec_len(t, k.types_len - pos), id;
+		const char *name;
+		uint16_t p2;
+
+		if (!len)
+			goto out;
+		id = ++k.n;
+		k.off[id] = pos;
+		pos += len;
+		if (!t->name_off || t->name_off >= k.strs_len - 1 || !root_kind(BTF_INFO_KIND(t->info)))
+			continue;
+		name = k.strs + t->name_off;
+		p2 = (uint8_t)name[0] | (uint16_t)((uint8_t)name[1] << 8);
+		if (!(prefix[p2 >> 3] & (1u << (p2 & 7))))
+			continue;
+		for (size_t i = 0; i < r.n; i++) {
+			size_t rl = r.len[i];
+
+			if (strncmp(name, r.name[i], rl) || (name[rl] && essential_len(name) != rl))
+				continue;
+			if (out_take(&o, id))
+				goto out;
+			break;
+		}
+	}
+	/* and what they hold by value: out_type takes more as it goes */
+	for (uint32_t i = 0; i < o.n; i++)
+		if (out_type(&o, &k, o.order[i]))
+			goto out;
+	memset(&h, 0, sizeof(h));
+	h.magic = BTF_MAGIC;
+	h.version = BTF_VERSION;
+	h.hdr_len = sizeof(h);
+	h.type_off = 0;
+	h.type_len = (uint32_t)o.types_len;
+	h.str_off = (uint32_t)o.types_len;
+	h.str_len = (uint32_t)o.strs_len;
+	fd = memfd_create("profiler-core-btf", MFD_CLOEXEC);
+	if (fd < 0)
+		goto out;
+	if (write(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) ||
+	    write(fd, o.types, o.types_len) != (ssize_t)o.types_len ||
+	    write(fd, o.strs, o.strs_len) != (ssize_t)o.strs_len) {
+		close(fd);
+		fd = -1;
+		goto out;
+	}
+	snprintf(path, pathlen, "/proc/self/fd/%d", fd);
+	*ntypes = o.n;
+	vlog("CO-RE against %u of the kernel's %u types (%zu names relocated, %zu bytes of BTF)",
+	     o.n, k.n, r.n, sizeof(h) + o.types_len + o.strs_len);
+out:
+	free(o.newid);
+	free(o.order);
+	free(o.strs);
+	free(o.types);
+	kbtf_close(&k);
+	btf__free(local);
+	return fd;
+}
+
+int tracer_core_btf(char *path, size_t len)
+{
+	size_t elf_len;
+	const uint8_t *elf = profiler_bpf__elf_bytes(&elf_len);
+	uint32_t n;
+
+	return core_btf_memfd(elf, elf_len, path, len, &n);
+}
+
+/* ------------------------------------------------------------------------ set-up --- */
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
@@ -150,8 +706,13 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 
 struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	const uint8_t *elf;
+	char btf_path[64];
+	uint32_t ntypes = 0;
 	struct tracer *t;
-	int e;
+	size_t elf_len;
+	int btf_fd, e;
 
 	if (o->times)
 		memset(o->times, 0, sizeof(*o->times));
@@ -171,15 +732,25 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		goto fail;
 	}
 
-	t->skel = profiler_bpf__open();
+	elf = profiler_bpf__elf_bytes(&elf_len);
+	btf_fd = core_btf_memfd(elf, elf_len, btf_path, sizeof(btf_path), &ntypes);
+	if (btf_fd >= 0)
+		oo.btf_custom_path = btf_path;
+	else
+		vlog("no reduced copy of the kernel's types: libbpf reads them all");
+	STEP(o, btf);
+	t->skel = profiler_bpf__open_opts(&oo);
 	if (!t->skel) {
+		if (btf_fd >= 0)
+			close(btf_fd);
 		explain_failure(-errno, err, errlen);
 		goto fail;
 	}
 	STEP(o, opened);
 	configure(t, o);
-	STEP(o, btf);
 	e = profiler_bpf__load(t->skel);
+	if (btf_fd >= 0)
+		close(btf_fd);		/* libbpf has read it */
 	if (e) {
 		explain_failure(e, err, errlen);
 		goto fail;

@@ -26,8 +26,8 @@ struct tracer_select {
  * benchmark (tools/bench/tracer_open.c). */
 struct tracer_open_times {
 	uint64_t start;		/* tracer_open entered */
-	uint64_t opened;	/* skeleton opened (the embedded object parsed) */
 	uint64_t btf;		/* the kernel types for CO-RE prepared */
+	uint64_t opened;	/* skeleton opened (the embedded object parsed) */
 	uint64_t loaded;	/* maps created, programs relocated and verified */
 	uint64_t attached;	/* programs attached */
 	uint64_t ring;		/* ring buffer mapped: ready */
@@ -90,7 +90,12 @@ void tracer_counters(const struct tracer *t, struct tracer_counters *c);
 
 void tracer_close(struct tracer *t);		/* accepts NULL */
 
+/* The reduced copy of the running kernel's types that tracer_open hands libbpf for CO-RE,
+ * in a memfd whose /proc/self/fd path is written to path: its descriptor, or -1 when it
+ * cannot be built. For tools/bench/core_check.c, which checks it relocates as the whole. */
+int tracer_core_btf(char *path, size_t len);
+
 /* The BPF side's table of what it does with each system call of this architecture
- * (enum prof_sys_kind by syscall number, PROF_SYS_KINDS entries); for the bench tools. */
+ * (enum prof_sys_kind by syscall number, PROF_SYS_KINDS entries); for the same tools. */
 void tracer_sys_kinds(__u8 *kinds);
 #endif

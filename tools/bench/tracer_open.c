@@ -4,7 +4,8 @@
  * with -t, with --breakdown's programs with -b), and prints one line:
  *
  *   open_us=  skeleton open (the embedded object parsed)
- *   btf_us=   the kernel types prepared for CO-RE (0 when libbpf reads them itself in load)
+ *   btf_us=   the kernel types prepared for CO-RE, before or after the open (0 when
+ *             libbpf reads them itself in load)
  *   load_us=  bpf_object__load: maps, CO-RE relocations, the verifier
  *   attach_us= ring_us= total_us=
  *   prog_us= map_us= btf_load_us= other_bpf_us=   time inside bpf(2) by command, summed
@@ -14,7 +15,8 @@
  *   rss_kb=   VmRSS after minus before
  *
  * Every bpf(2) call is timed by interposing syscall(), through which libbpf makes them;
- * -v also prints each one (command, program or map name, µs, instructions or size).
+ * -v also prints each one (command, program or map name, µs, instructions or size, and
+ * for a program still loaded the instructions its verification processed).
  *
  *   sudo .output/bench/tracer_open [-b] [-t] [-v]
  */
@@ -29,6 +31,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "tracer.h"
 
 #define MAX_CALLS 512
@@ -39,6 +43,7 @@ struct call {
 	uint64_t ns;
 	uint64_t size;		/* PROG_LOAD: instructions; MAP_CREATE: max_entries */
 	long ret;
+	uint32_t verified;	/* PROG_LOAD: instructions the verifier processed */
 };
 
 static struct call calls[MAX_CALLS];
@@ -173,9 +178,18 @@ int main(int argc, char **argv)
 			btf += k->ns;
 		else
 			other += k->ns;
+		if (verbose && k->cmd == BPF_PROG_LOAD && k->ret >= 0) {
+			struct bpf_prog_info info;
+			__u32 len = sizeof(info);
+
+			memset(&info, 0, sizeof(info));
+			if (bpf_obj_get_info_by_fd((int)k->ret, &info, &len) == 0)
+				calls[i].verified = info.verified_insns;
+		}
 		if (verbose)
-			printf("  %-20s %-16s %8.1f us  size %llu  ret %ld\n", cmd_name(k->cmd), k->name,
-			       k->ns / 1000.0, (unsigned long long)k->size, k->ret);
+			printf("  %-20s %-16s %8.1f us  size %llu  ret %ld%s%.0u\n", cmd_name(k->cmd),
+			       k->name, k->ns / 1000.0, (unsigned long long)k->size, k->ret,
+			       k->verified ? "  verified " : "", k->verified);
 	}
 	/* the bpf(2) calls made inside load: everything but attach's link creation */
 	in_load = prog + map + btf;
@@ -184,13 +198,18 @@ int main(int argc, char **argv)
 		    calls[i].cmd != BPF_BTF_LOAD && calls[i].cmd != BPF_LINK_CREATE &&
 		    calls[i].cmd != BPF_RAW_TRACEPOINT_OPEN)
 			in_load += calls[i].ns;
+	/* the kernel types are prepared before the open, or (libbpf alone) after it */
+	uint64_t btf_from = tm.btf < tm.opened ? tm.start : tm.opened;
+	uint64_t open_from = tm.btf < tm.opened ? tm.btf : tm.start;
+	uint64_t load_from = tm.btf < tm.opened ? tm.opened : tm.btf;
+
 	printf("open_us=%.1f btf_us=%.1f load_us=%.1f attach_us=%.1f ring_us=%.1f total_us=%.1f "
 	       "prog_us=%.1f map_us=%.1f btf_load_us=%.1f other_bpf_us=%.1f libbpf_us=%.1f "
 	       "hwm_kb=%ld rss_kb=%ld\n",
-	       us(tm.start, tm.opened), us(tm.opened, tm.btf), us(tm.btf, tm.loaded),
+	       us(open_from, tm.opened), us(btf_from, tm.btf), us(load_from, tm.loaded),
 	       us(tm.loaded, tm.attached), us(tm.attached, tm.ring), us(tm.start, tm.ring),
 	       prog / 1000.0, map / 1000.0, btf / 1000.0, other / 1000.0,
-	       us(tm.btf, tm.loaded) - in_load / 1000.0, hwm1 - hwm0, rss1 - rss0);
+	       us(load_from, tm.loaded) - in_load / 1000.0, hwm1 - hwm0, rss1 - rss0);
 	tracer_close(t);
 	return 0;
 }
