@@ -14,8 +14,9 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	__u32 ptgid = pid_tgid >> 32;	/* the parent is the current task */
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	__u32 cpid = BPF_CORE_READ(child, pid);
+	struct prof_rec_fork *fk;
 	struct prof_track *t;
-	struct prof_event *e;
+	struct prof_rec *r;
 
 	t = bpf_map_lookup_elem(&tracked, &ptgid);
 	if (!t) {
@@ -43,14 +44,16 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 			count(PROF_CNT_TRACK_FULL);
 	}
 	note_pending(cpid);	/* a thread or a process of the tree */
-	e = ev_reserve(PROF_EV_FORK, t->root, pid_tgid);
-	if (!e)
+	r = rec_current(PROF_REC_FORK_SZ, PROF_EV_FORK, t->root, pid_tgid, bpf_get_current_task_btf());
+	if (!r)
 		return 0;
-	e->ppid = ptgid;
-	e->arg = ctgid != ptgid ? ctgid : cpid;
+	fk = rec_tail(r);
+	fk->ppid = ptgid;
+	fk->pad = 0;
+	r->arg = ctgid != ptgid ? ctgid : cpid;
 	if (ctgid == ptgid)
-		e->flags |= PROF_F_THREAD;
-	ev_submit(e);
+		r->flags |= PROF_F_THREAD;
+	rec_submit(r, false);
 	return 0;
 }
 
@@ -80,11 +83,11 @@ static __always_inline bool selected(struct task_struct *task, struct linux_binp
 }
 
 /* the executable's path, as exec saw it */
-static __always_inline void ev_filename(struct prof_event *e, struct linux_binprm *bprm)
+static __always_inline void rec_filename(struct prof_rec *r, struct linux_binprm *bprm)
 {
-	long n = bpf_probe_read_kernel_str(e->data, sizeof(e->data), BPF_CORE_READ(bprm, filename));
+	long n = bpf_probe_read_kernel_str(rec_tail(r), PROF_CAPTURE_LEN, BPF_CORE_READ(bprm, filename));
 
-	e->cap_len = n > 0 ? n : 0;
+	r->cap_len = n > 0 ? n : 0;
 }
 
 SEC("raw_tp/sched_process_exec")
@@ -94,7 +97,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	struct prof_track *t;
-	struct prof_event *e;
+	struct prof_rec *r;
 
 	t = bpf_map_lookup_elem(&tracked, &tgid);
 	if (!t && trace_mode && selected(task, bprm, tgid)) {
@@ -109,15 +112,15 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		if (!t)
 			return 0;
 		mark_task(task);
-		e = ev_reserve(PROF_EV_EXEC_ENTER, tgid, pid_tgid);
-		if (e) {
+		r = rec_current(PROF_REC_DATA_SZ, PROF_EV_EXEC_ENTER, tgid, pid_tgid, task);
+		if (r) {
 			/* its execve entry, recorded before we knew it was one of ours */
 			if (st)
-				e->ts_ns = *st;
+				r->ts_ns = *st;
 			else
-				e->flags |= PROF_F_CAPTURE_FAULT;
-			ev_filename(e, bprm);
-			ev_submit(e);
+				r->flags |= PROF_F_CAPTURE_FAULT;
+			rec_filename(r, bprm);
+			rec_submit(r, false);
 		}
 		bpf_map_delete_elem(&watch, &tgid);
 	}
@@ -125,12 +128,12 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		return 0;
 	/* a new image: what was resident before the exec was not its memory */
 	t->rss_max_pages = 0;
-	e = ev_reserve(PROF_EV_EXEC_DONE, t->root, pid_tgid);
-	if (!e)
+	r = rec_current(PROF_REC_DATA_SZ, PROF_EV_EXEC_DONE, t->root, pid_tgid, task);
+	if (!r)
 		return 0;
-	ev_filename(e, bprm);
-	e->arg = (__u32)old_pid;
-	ev_submit(e);
+	rec_filename(r, bprm);
+	r->arg = (__u32)old_pid;
+	rec_submit(r, false);
 	return 0;
 }
 
@@ -140,9 +143,10 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
+	struct prof_rec_exit *x;
 	struct mm_struct *mm;
 	struct prof_track *t;
-	struct prof_event *e;
+	struct prof_rec *r;
 	__u64 peak;
 
 	if (npending)	/* a thread that exits before its first system call */
@@ -151,10 +155,10 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	if (!t)
 		return 0;
 	if (breakdown) {
-		e = ev_reserve(PROF_EV_THREAD_EXIT, t->root, pid_tgid);
-		if (e) {
-			take_sample(task, &e->bd.at);
-			ev_submit(e);
+		r = rec_current(PROF_REC_SAMPLE_SZ, PROF_EV_THREAD_EXIT, t->root, pid_tgid, task);
+		if (r) {
+			take_sample(task, rec_tail(r));
+			rec_submit(r, false);
 		}
 	}
 	__sync_fetch_and_add(&t->min_flt, task->min_flt);
@@ -165,8 +169,9 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 
-	e = ev_reserve(PROF_EV_EXIT, t->root, pid_tgid);
-	if (e) {
+	r = rec_current(PROF_REC_EXIT_SZ, PROF_EV_EXIT, t->root, pid_tgid, task);
+	if (r) {
+		x = rec_tail(r);
 		peak = t->rss_max_pages;
 		/* since 6.16 the mm is still attached here; before, it is NULL */
 		mm = task_mm(task);
@@ -177,16 +182,18 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 				peak = hw;
 			if (cur > peak)
 				peak = cur;
-			e->flags |= PROF_F_RSS_FROM_MM;
+			r->flags |= PROF_F_RSS_FROM_MM;
 		}
-		e->rss_peak_kb = peak * page_kb;
-		e->min_flt = t->min_flt;
-		e->maj_flt = t->maj_flt;
-		e->read_bytes = t->read_bytes;
-		e->bpf_ns = t->bpf_ns;
-		e->arg = (__u32)BPF_CORE_READ(task, exit_code);
-		e->threads = BPF_CORE_READ(task, signal, nr_threads);
-		ev_submit(e);
+		x->rss_peak_kb = peak * page_kb;
+		x->min_flt = t->min_flt;
+		x->maj_flt = t->maj_flt;
+		x->read_bytes = t->read_bytes;
+		x->bpf_ns = t->bpf_ns;
+		x->threads = BPF_CORE_READ(task, signal, nr_threads);
+		x->pad = 0;
+		r->arg = (__u32)BPF_CORE_READ(task, exit_code);
+		/* the tree's processes ending: the consumer has work at once */
+		rec_submit(r, true);
 	}
 	bpf_map_delete_elem(&tracked, &tgid);
 	return 0;

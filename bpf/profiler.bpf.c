@@ -25,7 +25,7 @@
  *
  * The parts, one object: syscalls.bpf.h (sys_enter/sys_exit), process.bpf.h
  * (fork, exec, exit), sched.bpf.h (--breakdown's scheduler programs and entry
- * probe).
+ * probe). Records: include/profiler_rec.h.
  */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
@@ -34,6 +34,7 @@
 #include <bpf/bpf_core_read.h>
 #include "profiler_events.h"
 #include "profiler_maps.h"
+#include "profiler_rec.h"
 #include "core_fixes.bpf.h"
 
 #define AF_INET 2
@@ -56,6 +57,9 @@ const volatile bool sample_rss_on_syscalls = true;
 /* --breakdown: report every syscall of the tree (and the scheduler events, whose
  * programs userspace loads only then) */
 const volatile bool breakdown = false;
+/* Ring bytes waiting past which a submit wakes the consumer (userspace: a quarter of
+ * the ring it sized) */
+const volatile __u64 wake_bytes = 1 << 20;
 
 /*
  * Attach mode (profiler trace): new processes are selected at their exec by
@@ -178,9 +182,10 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* sized by userspace before load (bpf_map__set_max_entries): see src/tracer.c */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);
+	__uint(max_entries, 1 << 20);
 } rb SEC(".maps");
 
 static __always_inline void count(__u32 idx)
@@ -203,40 +208,73 @@ static __always_inline void cost_charge(struct prof_track *t, __u64 t0)
 		__sync_fetch_and_add(&t->bpf_ns, bpf_ktime_get_ns() - t0);
 }
 
-static __always_inline struct prof_event *ev_reserve(__u32 type, __u32 root, __u64 pid_tgid)
+/*
+ * A record of size bytes (a constant: PROF_REC_*_SZ) with its header filled in,
+ * comm aside (rec_comm). Every header field is written: ring memory is not zeroed.
+ */
+static __always_inline struct prof_rec *rec_reserve(__u64 size, __u32 type, __u32 root,
+						    __u64 pid_tgid)
 {
-	struct prof_event *e;
+	struct prof_rec *r;
 
 	count(PROF_CNT_EVENTS);
-	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
-	if (!e) {
+	r = bpf_ringbuf_reserve(&rb, size, 0);
+	if (!r) {
 		count(PROF_CNT_DROPPED);
 		return NULL;
 	}
-	/* zero the fixed fields; data[] is read only up to cap_len */
-	__builtin_memset(e, 0, offsetof(struct prof_event, data));
-	e->type = type;
-	e->root = root;
-	e->tgid = pid_tgid >> 32;
-	e->pid = (__u32)pid_tgid;
-	e->ts_ns = bpf_ktime_get_ns();
-	bpf_get_current_comm(&e->comm, sizeof(e->comm));
-	return e;
+	r->ts_ns = bpf_ktime_get_ns();
+	r->end_ns = 0;
+	r->ret = 0;
+	r->arg = 0;
+	r->root = root;
+	r->tgid = pid_tgid >> 32;
+	r->pid = (__u32)pid_tgid;
+	r->fd = 0;
+	r->conn_id = 0;
+	r->type = type;
+	r->flags = 0;
+	r->cap_len = 0;
+	return r;
+}
+
+/* the comm of a task the program holds a typed pointer to (the current one): two loads,
+ * where bpf_get_current_comm() copies it byte by byte */
+static __always_inline void rec_comm(struct prof_rec *r, struct task_struct *task)
+{
+	__builtin_memcpy(r->comm, task->comm, sizeof(r->comm));
+}
+
+static __always_inline struct prof_rec *rec_current(__u64 size, __u32 type, __u32 root,
+						    __u64 pid_tgid, struct task_struct *task)
+{
+	struct prof_rec *r = rec_reserve(size, type, root, pid_tgid);
+
+	if (r)
+		rec_comm(r, task);
+	return r;
+}
+
+/* the bytes after the header */
+static __always_inline void *rec_tail(struct prof_rec *r)
+{
+	return (void *)(r + 1);
 }
 
 /*
  * Submit without waking the consumer: a wake-up is an irq_work that schedules
  * the profiler, which would then compete with the traced bootstrap for the
- * CPU and distort what is measured. Userspace polls on a timer; only a ring
- * filling up (over a quarter) forces a wake-up so nothing is dropped.
+ * CPU and distort what is measured. Userspace polls on a timer; a ring filling
+ * up (past wake_bytes) forces a wake-up so nothing is dropped, and so does a
+ * process's exit (wake), after which the profiler has work to do at once.
  */
-static __always_inline void ev_submit(struct prof_event *e)
+static __always_inline void rec_submit(struct prof_rec *r, bool wake)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > (4u << 20))
+	if (wake || bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > wake_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(e, flags);
+	bpf_ringbuf_submit(r, flags);
 }
 
 /*

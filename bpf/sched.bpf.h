@@ -9,20 +9,20 @@
 
 /* A record about task, which need not be the current one: its fields are read with
  * BPF_CORE_READ (a raw_tp argument is not a typed pointer). */
-static __always_inline struct prof_event *sched_event(__u32 type, struct task_struct *task,
-						     struct prof_track **tp)
+static __always_inline struct prof_rec *sched_event(__u64 size, __u32 type, struct task_struct *task,
+						    struct prof_track **tp)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
-	struct prof_event *e;
+	struct prof_rec *r;
 
 	*tp = t;
 	if (!t)
 		return NULL;
-	e = ev_reserve(type, t->root, ((__u64)tgid << 32) | (__u32)BPF_CORE_READ(task, pid));
-	if (e)
-		bpf_core_read(e->comm, sizeof(e->comm), &task->comm);
-	return e;
+	r = rec_reserve(size, type, t->root, ((__u64)tgid << 32) | (__u32)BPF_CORE_READ(task, pid));
+	if (r)
+		bpf_core_read(r->comm, sizeof(r->comm), &task->comm);
+	return r;
 }
 
 SEC("raw_tp/sched_switch")
@@ -32,20 +32,20 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 	struct task_struct *cur = bpf_get_current_task_btf();
 	__u64 t0 = cost_start();
 	struct prof_track *t;
-	struct prof_event *e;
+	struct prof_rec *r;
 
-	e = sched_event(PROF_EV_SWITCH_OUT, prev, &t);
-	if (e) {
+	r = sched_event(PROF_REC_SAMPLE_SZ, PROF_EV_SWITCH_OUT, prev, &t);
+	if (r) {
 		/* preempted, or yielded still runnable: waiting for a CPU; else it sleeps */
-		e->arg = preempt || task_state(cur) == 0;
-		take_sample(cur, &e->bd.at);
-		ev_submit(e);
+		r->arg = preempt || task_state(cur) == 0;
+		take_sample(cur, rec_tail(r));
+		rec_submit(r, false);
 	}
 	cost_charge(t, t0);
 	t0 = cost_start();
-	e = sched_event(PROF_EV_SWITCH_IN, next, &t);
-	if (e)
-		ev_submit(e);
+	r = sched_event(PROF_REC_SZ, PROF_EV_SWITCH_IN, next, &t);
+	if (r)
+		rec_submit(r, false);
 	cost_charge(t, t0);
 	return 0;
 }
@@ -55,10 +55,10 @@ static __always_inline void wakeup(struct task_struct *p)
 {
 	__u64 t0 = cost_start();
 	struct prof_track *t;
-	struct prof_event *e = sched_event(PROF_EV_WAKEUP, p, &t);
+	struct prof_rec *r = sched_event(PROF_REC_SZ, PROF_EV_WAKEUP, p, &t);
 
-	if (e)
-		ev_submit(e);
+	if (r)
+		rec_submit(r, false);
 	cost_charge(t, t0);
 }
 
@@ -89,15 +89,15 @@ int entry_point(struct pt_regs *ctx)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32;
 	struct prof_track *t = bpf_map_lookup_elem(&tracked, &tgid);
-	struct prof_event *e;
+	struct prof_rec *r;
 
 	if (!t || t->root != tgid || t->entry_seen)
 		return 0;
 	t->entry_seen = 1;
-	e = ev_reserve(PROF_EV_ENTRY, t->root, pid_tgid);
-	if (e) {
-		take_sample(task, &e->bd.at);
-		ev_submit(e);
+	r = rec_current(PROF_REC_SAMPLE_SZ, PROF_EV_ENTRY, t->root, pid_tgid, task);
+	if (r) {
+		take_sample(task, rec_tail(r));
+		rec_submit(r, false);
 	}
 	cost_charge(t, t0);
 	return 0;

@@ -140,20 +140,21 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 		return 0;
 	if (sk == PROF_SYS_EXECVE || sk == PROF_SYS_EXECVEAT) {
 		const char *fname = (const char *)(sk == PROF_SYS_EXECVE ? SYS_ARG1(regs) : SYS_ARG2(regs));
-		struct prof_event *e = ev_reserve(PROF_EV_EXEC_ENTER, t->root, pid_tgid);
+		struct prof_rec *r = rec_current(PROF_REC_DATA_SZ, PROF_EV_EXEC_ENTER, t->root,
+						 pid_tgid, task);
 		long n;
 
-		if (e) {
+		if (r) {
 			if (now)	/* the same instant as the syscall's entry below */
-				e->ts_ns = now;
-			n = bpf_probe_read_user_str(e->data, sizeof(e->data), fname);
+				r->ts_ns = now;
+			n = bpf_probe_read_user_str(rec_tail(r), PROF_CAPTURE_LEN, fname);
 			if (n < 0) {
-				e->flags |= PROF_F_CAPTURE_FAULT;
+				r->flags |= PROF_F_CAPTURE_FAULT;
 				count(PROF_CNT_CAPTURE_FAULTS);
 			} else {
-				e->cap_len = n;
+				r->cap_len = n;
 			}
-			ev_submit(e);
+			rec_submit(r, false);
 		}
 		stash(now, ts, K_EXEC, -1, 0, 0, 0, 0, id);
 		return 0;
@@ -171,7 +172,7 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 	}
 	if (sk == PROF_SYS_CLOSE) {
 		struct prof_fd_key k = { .tgid = tgid };
-		struct prof_event *e;
+		struct prof_rec *r;
 
 		k.fd = (__s32)SYS_ARG1(regs);
 		if (breakdown)
@@ -179,22 +180,22 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 		conn = bpf_map_lookup_elem(&api_fds, &k);
 		if (!conn)
 			return 0;
-		e = ev_reserve(PROF_EV_CLOSE, t->root, pid_tgid);
-		if (e) {
-			e->fd = k.fd;
-			e->conn_id = *conn;
-			ev_submit(e);
+		r = rec_current(PROF_REC_SZ, PROF_EV_CLOSE, t->root, pid_tgid, task);
+		if (r) {
+			r->fd = k.fd;
+			r->conn_id = *conn;
+			rec_submit(r, false);
 		}
 		bpf_map_delete_elem(&api_fds, &k);
 		return 0;
 	}
 	if (sk == PROF_SYS_IO_URING && !t->io_uring_seen) {
-		struct prof_event *e;
+		struct prof_rec *r;
 
 		t->io_uring_seen = 1;
-		e = ev_reserve(PROF_EV_IO_URING, t->root, pid_tgid);
-		if (e)
-			ev_submit(e);
+		r = rec_current(PROF_REC_SZ, PROF_EV_IO_URING, t->root, pid_tgid, task);
+		if (r)
+			rec_submit(r, false);
 	}
 	if (breakdown)
 		stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
@@ -249,7 +250,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 }
 
 /* Capture up to PROF_CAPTURE_LEN bytes of what a write-type syscall sent. */
-static __always_inline void capture(struct prof_event *e, struct prof_inflight *f, long ret)
+static __always_inline void capture(struct prof_rec *r, struct prof_inflight *f, long ret)
 {
 	__u64 base = f->buf, avail = (__u64)ret;
 	__u32 n;
@@ -271,40 +272,44 @@ static __always_inline void capture(struct prof_event *e, struct prof_inflight *
 			avail = iov.iov_len;
 	}
 	n = avail > PROF_CAPTURE_LEN ? PROF_CAPTURE_LEN : (__u32)avail;
-	if (bpf_probe_read_user(e->data, n, (void *)base))
+	if (bpf_probe_read_user(rec_tail(r), n, (void *)base))
 		goto fault;
-	e->cap_len = n;
+	r->cap_len = n;
 	return;
 fault:
-	e->flags |= PROF_F_CAPTURE_FAULT;
+	r->flags |= PROF_F_CAPTURE_FAULT;
 	count(PROF_CNT_CAPTURE_FAULTS);
 }
 
-/* The WRITE (with the bytes sent) and CONNECT events, which carry data. */
-static __always_inline void send_data_event(__u32 type, __u32 root, __u64 pid_tgid,
-					    struct prof_inflight *f, long ret)
+/* The WRITE (with the bytes sent) and CONNECT records, which carry data. */
+static __always_inline void send_data_event(struct task_struct *task, __u32 type, __u32 root,
+					    __u64 pid_tgid, struct prof_inflight *f, long ret)
 {
-	struct prof_event *e = ev_reserve(type, root, pid_tgid);
+	struct prof_rec *r;
 
-	if (!e)
+	if (type == PROF_EV_WRITE)
+		r = rec_current(PROF_REC_DATA_SZ, type, root, pid_tgid, task);
+	else
+		r = rec_current(PROF_REC_CONNECT_SZ, type, root, pid_tgid, task);
+	if (!r)
 		return;
-	e->end_ns = e->ts_ns;
-	e->ts_ns = f->ts;
-	e->ret = ret;
-	e->fd = f->fd;
-	e->conn_id = f->conn;
-	e->flags |= f->flags;
-	e->arg = f->len;
+	r->end_ns = r->ts_ns;
+	r->ts_ns = f->ts;
+	r->ret = ret;
+	r->fd = f->fd;
+	r->conn_id = f->conn;
+	r->flags = f->flags;
+	r->arg = f->len;
 	if (type == PROF_EV_WRITE && ret > 0)
-		capture(e, f, ret);
+		capture(r, f, ret);
 	if (type == PROF_EV_CONNECT && f->buf) {
 		/* the destination, so userspace can tell which connection is the API's */
 		__u32 n = f->len > 28 ? 28 : (__u32)f->len;
 
-		if (bpf_probe_read_user(e->data, n & 31, (void *)f->buf) == 0)
-			e->cap_len = n & 31;
+		if (bpf_probe_read_user(rec_tail(r), n & 31, (void *)f->buf) == 0)
+			r->cap_len = n & 31;
 	}
-	ev_submit(e);
+	rec_submit(r, false);
 }
 
 /* A syscall exit of a thread with a syscall in flight (ts: its task storage). */
@@ -315,7 +320,7 @@ static __always_inline int handle_exit(struct task_struct *task, long ret, struc
 	__u32 tgid = pid_tgid >> 32;
 	struct prof_inflight *f;
 	struct prof_track *t;
-	struct prof_event *e;
+	struct prof_rec *r;
 	__u32 type;
 
 	f = &ts->f;
@@ -329,16 +334,18 @@ static __always_inline int handle_exit(struct task_struct *task, long ret, struc
 	}
 	*tp = t;
 	if (breakdown) {
-		e = ev_reserve(PROF_EV_SYSCALL, t->root, pid_tgid);
-		if (e) {
-			e->end_ns = e->ts_ns;
-			e->ts_ns = f->ts;
-			e->ret = ret;
-			e->arg = (__u64)f->nr;
-			e->fd = f->fd;
-			e->bd.at_entry = f->at_entry;
-			take_sample(task, &e->bd.at);
-			ev_submit(e);
+		r = rec_current(PROF_REC_SYSCALL_SZ, PROF_EV_SYSCALL, t->root, pid_tgid, task);
+		if (r) {
+			struct prof_sample *s = rec_tail(r);
+
+			r->end_ns = r->ts_ns;
+			r->ts_ns = f->ts;
+			r->ret = ret;
+			r->arg = (__u64)f->nr;
+			r->fd = f->fd;
+			take_sample(task, &s[0]);
+			s[1] = f->at_entry;
+			rec_submit(r, false);
 		}
 	}
 	switch (f->kind) {
@@ -357,26 +364,26 @@ static __always_inline int handle_exit(struct task_struct *task, long ret, struc
 			f->conn = __sync_fetch_and_add(&conn_seq, 1) + 1;
 			bpf_map_update_elem(&api_fds, &k, &f->conn, BPF_ANY);
 		}
-		send_data_event(PROF_EV_CONNECT, t->root, pid_tgid, f, ret);
+		send_data_event(task, PROF_EV_CONNECT, t->root, pid_tgid, f, ret);
 		return 0;
 	case K_READ:
 		type = PROF_EV_READ;
 		break;
 	default:
-		send_data_event(PROF_EV_WRITE, t->root, pid_tgid, f, ret);
+		send_data_event(task, PROF_EV_WRITE, t->root, pid_tgid, f, ret);
 		return 0;
 	}
-	e = ev_reserve(type, t->root, pid_tgid);
-	if (!e)
+	r = rec_current(PROF_REC_SZ, type, t->root, pid_tgid, task);
+	if (!r)
 		return 0;
-	e->end_ns = e->ts_ns;
-	e->ts_ns = f->ts;
-	e->ret = ret;
-	e->fd = f->fd;
-	e->conn_id = f->conn;
-	e->flags |= f->flags;
-	e->arg = f->len;
-	ev_submit(e);
+	r->end_ns = r->ts_ns;
+	r->ts_ns = f->ts;
+	r->ret = ret;
+	r->fd = f->fd;
+	r->conn_id = f->conn;
+	r->flags = f->flags;
+	r->arg = f->len;
+	rec_submit(r, false);
 	return 0;
 }
 

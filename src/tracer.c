@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -22,17 +23,50 @@
 #include "elf_info.h"
 #include "profiler.skel.h"
 #include "profiler_maps.h"
+#include "profiler_rec.h"
 #include "util.h"
 
 #define MAX_ENTRY_LINKS 8
+
+/*
+ * The ring buffer. A record is 80 bytes in the ring for a read, 208 for a write with
+ * its capture (profiler_rec.h); the tracer reaches about 2 M events/s on this kind of
+ * machine (tools/bench/throughput.sh), some 160 MB/s. The consumer drains the ring at
+ * each of its polls (every 10 to 20 ms) and whenever a submit finds more than a
+ * quarter of the ring waiting, which wakes it (BPF_RB_FORCE_WAKEUP); the three
+ * quarters left, 1.5 MiB, hold 9 ms of events at that peak rate while it wakes up and
+ * gets a CPU, several times the scheduling delay measured here with every CPU busy
+ * with writer threads. So 2 MiB, where a fixed 16 MiB ring was mapped before (twice,
+ * by libbpf: 32 MiB of the profiler's RSS). --breakdown adds a 144-byte record to
+ * every syscall of the tree, and scheduler events: twice the room. A drop is never
+ * silent: it is counted (PROF_CNT_DROPPED) and the cold start flagged.
+ */
+#define RING_BYTES		(2u << 20)
+#define RING_BYTES_BREAKDOWN	(4u << 20)
+/* the largest record the BPF side sends (profiler_rec.h), and a bound on what we read */
+#define REC_MAX			PROF_REC_DATA_SZ
+/* the consumer position is published every this many bytes within a drain, not after
+ * every record: each store is a cache line the producers read on every reserve */
+#define RING_PUBLISH_BYTES	(64u << 10)
 
 /* tracer_open copies the selection's comm whole into the BPF side's */
 _Static_assert(sizeof(((struct profiler_bpf__rodata *)0)->sel_comm) ==
 	       sizeof(((struct tracer_select *)0)->comm), "sel_comm and tracer_select.comm differ");
 
+/* The consumer side of the BPF ring buffer, mapped once (libbpf maps the data twice,
+ * so a record that wraps around is contiguous: we copy every record out anyway). */
+struct ring {
+	int epfd;
+	size_t size;			/* data bytes, a power of 2 */
+	void *cons_page;		/* read-write: the consumer position */
+	void *prod_map;			/* read-only: the producer position, then the data */
+	size_t prod_len;
+	uint64_t pos;			/* our consumer position */
+};
+
 struct tracer {
 	struct profiler_bpf *skel;
-	struct ring_buffer *rb;
+	struct ring ring;
 	tracer_event_fn on_event;
 	void *ctx;
 	int ncpus;
@@ -622,16 +656,174 @@ int tracer_core_btf(char *path, size_t len)
 	return core_btf_memfd(elf, elf_len, path, len, &n);
 }
 
-/* ------------------------------------------------------------------------ set-up --- */
+/* ---------------------------------------------------------------- the ring buffer --- */
 
-static int handle_event(void *ctx, void *data, size_t size)
+static void ring_close(struct ring *r)
 {
-	struct tracer *t = ctx;
-
-	if (size < sizeof(struct prof_event))
-		return 0;
-	return t->on_event ? t->on_event(t->ctx, data) : 0;
+	if (r->epfd >= 0)
+		close(r->epfd);
+	if (r->cons_page)
+		munmap(r->cons_page, (size_t)sysconf(_SC_PAGESIZE));
+	if (r->prod_map)
+		munmap(r->prod_map, r->prod_len);
+	memset(r, 0, sizeof(*r));
 }
+
+static int ring_open(struct ring *r, int map_fd, size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	memset(r, 0, sizeof(*r));
+	r->epfd = -1;
+	r->size = size;
+	r->cons_page = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (r->cons_page == MAP_FAILED) {
+		r->cons_page = NULL;
+		return -1;
+	}
+	r->prod_len = page + size;
+	r->prod_map = mmap(NULL, r->prod_len, PROT_READ, MAP_SHARED, map_fd, (off_t)page);
+	if (r->prod_map == MAP_FAILED) {
+		r->prod_map = NULL;
+		return -1;
+	}
+	r->pos = __atomic_load_n((unsigned long *)r->cons_page, __ATOMIC_ACQUIRE);
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0 || epoll_ctl(r->epfd, EPOLL_CTL_ADD, map_fd, &ev))
+		return -1;
+	return 0;
+}
+
+/* A record as the callers see it: struct prof_event. false if it is malformed. */
+static bool rec_expand(const uint8_t *b, uint32_t len, struct prof_event *e)
+{
+	const struct prof_rec *r = (const struct prof_rec *)b;
+	const uint8_t *tail = b + sizeof(*r);
+	uint32_t tlen = len - (uint32_t)sizeof(*r);
+	struct prof_sample s[2];
+
+	if (len < sizeof(*r))
+		return false;
+	memset(e, 0, sizeof(*e));
+	e->ts_ns = r->ts_ns;
+	e->end_ns = r->end_ns;
+	e->ret = r->ret;
+	e->arg = r->arg;
+	e->type = r->type;
+	e->root = r->root;
+	e->tgid = r->tgid;
+	e->pid = r->pid;
+	e->fd = r->fd;
+	e->conn_id = r->conn_id;
+	e->flags = r->flags;
+	memcpy(e->comm, r->comm, sizeof(e->comm));
+	switch (r->type) {
+	case PROF_EV_EXEC_ENTER:
+	case PROF_EV_EXEC_DONE:
+	case PROF_EV_WRITE:
+	case PROF_EV_CONNECT:
+		if (r->cap_len > tlen || r->cap_len > PROF_CAPTURE_LEN)
+			return false;
+		memcpy(e->data, tail, r->cap_len);
+		e->cap_len = r->cap_len;
+		break;
+	case PROF_EV_FORK: {
+		struct prof_rec_fork f;
+
+		if (tlen < sizeof(f))
+			return false;
+		memcpy(&f, tail, sizeof(f));
+		e->ppid = f.ppid;
+		break;
+	}
+	case PROF_EV_EXIT: {
+		struct prof_rec_exit x;
+
+		if (tlen < sizeof(x))
+			return false;
+		memcpy(&x, tail, sizeof(x));
+		e->rss_peak_kb = x.rss_peak_kb;
+		e->min_flt = x.min_flt;
+		e->maj_flt = x.maj_flt;
+		e->read_bytes = x.read_bytes;
+		e->bpf_ns = x.bpf_ns;
+		e->threads = x.threads;
+		break;
+	}
+	case PROF_EV_SYSCALL:
+		if (tlen < sizeof(s))
+			return false;
+		memcpy(s, tail, sizeof(s));
+		e->bd.at = s[0];
+		e->bd.at_entry = s[1];
+		break;
+	case PROF_EV_SWITCH_OUT:
+	case PROF_EV_ENTRY:
+	case PROF_EV_THREAD_EXIT:
+		if (tlen < sizeof(s[0]))
+			return false;
+		memcpy(&s[0], tail, sizeof(s[0]));
+		e->bd.at = s[0];
+		break;
+	default:
+		break;
+	}
+	return true;
+}
+
+/* Hand every committed record to the callback: how many, or the callback's negative
+ * return that stopped it. */
+static int ring_consume(struct tracer *t)
+{
+	struct ring *r = &t->ring;
+	const volatile unsigned long *prod_pos = r->prod_map;
+	unsigned long *cons_pos = r->cons_page;
+	const uint8_t *data = (const uint8_t *)r->prod_map + (size_t)sysconf(_SC_PAGESIZE);
+	uint64_t mask = r->size - 1, cons = r->pos, published = cons;
+	uint8_t buf[REC_MAX];
+	struct prof_event e;
+	int n = 0, ret = 0;
+
+	for (;;) {
+		uint64_t prod = __atomic_load_n(prod_pos, __ATOMIC_ACQUIRE);
+
+		if (cons >= prod)
+			break;
+		while (cons < prod) {
+			const uint32_t *hdr = (const uint32_t *)(data + (cons & mask));
+			uint32_t word = __atomic_load_n(hdr, __ATOMIC_ACQUIRE), len, at, first;
+
+			if (word & BPF_RINGBUF_BUSY_BIT)
+				goto done;	/* reserved, not yet submitted: the rest waits */
+			len = word & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+			if (!(word & BPF_RINGBUF_DISCARD_BIT) && len <= sizeof(buf)) {
+				/* the body, in two pieces if it wraps around the end */
+				at = (uint32_t)((cons + BPF_RINGBUF_HDR_SZ) & mask);
+				first = len < r->size - at ? len : (uint32_t)(r->size - at);
+				memcpy(buf, data + at, first);
+				memcpy(buf + first, data, len - first);
+				if (rec_expand(buf, len, &e) && t->on_event) {
+					n += n < INT32_MAX;
+					ret = t->on_event(t->ctx, &e);
+				}
+			}
+			cons += (BPF_RINGBUF_HDR_SZ + len + 7) & ~7ull;
+			if (ret)
+				goto done;
+			if (cons - published >= RING_PUBLISH_BYTES) {
+				__atomic_store_n(cons_pos, cons, __ATOMIC_RELEASE);
+				published = cons;
+			}
+		}
+	}
+done:
+	r->pos = cons;
+	__atomic_store_n(cons_pos, cons, __ATOMIC_RELEASE);
+	return ret < 0 ? ret : n;
+}
+
+/* ------------------------------------------------------------------------ set-up --- */
 
 static void explain_failure(int err, char *buf, size_t len)
 {
@@ -667,7 +859,7 @@ void tracer_sys_kinds(__u8 *kinds)
 }
 
 /* The knobs and sizes of a run, before load. */
-static void configure(struct tracer *t, const struct tracer_opts *o)
+static void configure(struct tracer *t, const struct tracer_opts *o, size_t ring_bytes)
 {
 	struct profiler_bpf *s = t->skel;
 	struct bpf_map *hashes[] = { s->maps.tracked, s->maps.api_addrs, s->maps.api_fds,
@@ -677,6 +869,8 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 	s->rodata->page_kb = (unsigned)sysconf(_SC_PAGESIZE) / 1024;
 	s->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
 	s->rodata->breakdown = o->breakdown;
+	s->rodata->wake_bytes = ring_bytes / 4;
+	bpf_map__set_max_entries(s->maps.rb, (__u32)ring_bytes);
 	/* Allocating hash map entries as they come is safe from any context only since 6.1
 	 * (bpf_mem_alloc): preallocate them before. */
 	if (!kernel_at_least(6, 1))
@@ -707,6 +901,7 @@ static void configure(struct tracer *t, const struct tracer_opts *o)
 struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
+	size_t ring_bytes = o->breakdown ? RING_BYTES_BREAKDOWN : RING_BYTES;
 	const uint8_t *elf;
 	char btf_path[64];
 	uint32_t ntypes = 0;
@@ -724,6 +919,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	t->ring.epfd = -1;
 	t->on_event = o->on_event;
 	t->ctx = o->ctx;
 	t->ncpus = libbpf_num_possible_cpus();
@@ -747,7 +943,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 		goto fail;
 	}
 	STEP(o, opened);
-	configure(t, o);
+	configure(t, o, ring_bytes);
 	e = profiler_bpf__load(t->skel);
 	if (btf_fd >= 0)
 		close(btf_fd);		/* libbpf has read it */
@@ -771,8 +967,7 @@ struct tracer *tracer_open(const struct tracer_opts *o, char *err, size_t errlen
 			goto fail;
 		}
 	}
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.rb), handle_event, t, NULL);
-	if (!t->rb) {
+	if (ring_open(&t->ring, bpf_map__fd(t->skel->maps.rb), ring_bytes)) {
 		snprintf(err, errlen, "cannot open the BPF ring buffer: %s", strerror(errno));
 		goto fail;
 	}
@@ -937,25 +1132,29 @@ void tracer_forget(struct tracer *t, pid_t root)
 
 int tracer_fd(const struct tracer *t)
 {
-	return t ? ring_buffer__epoll_fd(t->rb) : -1;
+	return t ? t->ring.epfd : -1;
 }
 
+/* Unlike libbpf's ring_buffer__poll, which reads only a ring that woke it (the BPF side
+ * submits without waking, but for a filling ring or an exit), every poll drains what is
+ * there: the ring is sized for the events between two polls. */
 int tracer_poll(struct tracer *t, int timeout_ms)
 {
-	int n;
+	struct epoll_event ev;
 
 	if (!t) {
 		if (timeout_ms > 0)
 			poll(NULL, 0, timeout_ms);
 		return 0;
 	}
-	n = ring_buffer__poll(t->rb, timeout_ms);
-	return n == -EINTR ? 0 : n;
+	if (epoll_wait(t->ring.epfd, &ev, 1, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	return ring_consume(t);
 }
 
 int tracer_drain(struct tracer *t)
 {
-	return t ? ring_buffer__consume(t->rb) : 0;
+	return t ? ring_consume(t) : 0;
 }
 
 void tracer_counters(const struct tracer *t, struct tracer_counters *c)
@@ -992,7 +1191,7 @@ void tracer_close(struct tracer *t)
 {
 	if (!t)
 		return;
-	ring_buffer__free(t->rb);
+	ring_close(&t->ring);
 	for (size_t i = 0; i < t->n_entry_links; i++)
 		bpf_link__destroy(t->entry_links[i]);
 	profiler_bpf__destroy(t->skel);
