@@ -57,9 +57,10 @@ const volatile bool sample_rss_on_syscalls = true;
 /* --breakdown: report every syscall of the tree (and the scheduler events, whose
  * programs userspace loads only then) */
 const volatile bool breakdown = false;
-/* Ring bytes waiting past which a submit wakes the consumer (userspace: a quarter of
- * the ring it sized) */
+/* Ring bytes waiting past which a submit wakes the consumer, and the bytes produced
+ * between two such wake-ups (userspace: a quarter and a sixteenth of the ring) */
 const volatile __u64 wake_bytes = 1 << 20;
+const volatile __u64 wake_step = 1 << 18;
 
 /*
  * Attach mode (profiler trace): new processes are selected at their exec by
@@ -79,6 +80,10 @@ __u64 spawner = 0;
 __u32 conn_seq = 0;
 /* threads in the pending map: while there are any, every syscall looks itself up there */
 __u32 npending = 0;
+/* Bumped when tracked entries go (userspace forgets a tree) and when api_fds changes:
+ * what a thread remembers of them (struct prof_task) holds while these have not moved. */
+__u32 forget_gen = 0;
+__u32 api_gen = 0;
 
 /* K_NONE: a syscall stashed only for --breakdown */
 enum inflight_kind { K_NONE = 0, K_EXEC, K_CONNECT, K_WRITE, K_WRITEV, K_SENDMSG, K_READ };
@@ -127,11 +132,18 @@ struct {
  * when the thread first runs: at its first system call after its fork, see pending, or
  * at its exec when trace mode adopts it). Looking it up is the syscall programs' first
  * filter, cheaper than a hash lookup on the tgid, and it holds the thread's syscall in
- * flight between entry and exit.
+ * flight between entry and exit. It also remembers its tree's root and the last socket
+ * it asked about, so that a read or a write, at a million a second, costs no hash
+ * lookup at all while nothing was forgotten and no API socket came or went since
+ * (the generations; 0 in a new storage: nothing remembered).
  */
 struct prof_task {
 	__u32 busy;		/* f holds a syscall in flight */
-	__u32 pad;
+	__u32 root;		/* its tree's root, read from tracked at generation root_gen */
+	__u32 root_gen;		/* forget_gen + 1 then */
+	__s32 api_fd;		/* the last fd looked up in api_fds, at generation api_gen_seen */
+	__u32 api_conn;		/* its conn_id there; 0: not an API socket */
+	__u32 api_gen_seen;	/* api_gen + 1 then */
 	struct prof_inflight f;
 };
 
@@ -265,14 +277,30 @@ static __always_inline void *rec_tail(struct prof_rec *r)
  * Submit without waking the consumer: a wake-up is an irq_work that schedules
  * the profiler, which would then compete with the traced bootstrap for the
  * CPU and distort what is measured. Userspace polls on a timer; a ring filling
- * up (past wake_bytes) forces a wake-up so nothing is dropped, and so does a
- * process's exit (wake), after which the profiler has work to do at once.
+ * up (past wake_bytes) wakes it so nothing is dropped, and so does a process's
+ * exit (wake), after which the profiler has work at once.
+ *
+ * A forced wake-up costs the submitting CPU an interrupt to itself, and a virtual
+ * machine an exit to its host for each: past wake_bytes the BPF_RB_FORCE_WAKEUP of
+ * every submit, while the consumer was still waking, took a fifth of a writer's
+ * time at 4 threads here. So a filling ring wakes it once per wake_step bytes
+ * produced (last_wake: the producer position of the last one), not at every submit.
  */
+__u64 last_wake = 0;
+
 static __always_inline void rec_submit(struct prof_rec *r, bool wake)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 flags = BPF_RB_NO_WAKEUP, prod, avail;
 
-	if (wake || bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > wake_bytes)
+	avail = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	if (!wake && avail > wake_bytes) {
+		prod = bpf_ringbuf_query(&rb, BPF_RB_PROD_POS);
+		if (avail > 2 * wake_bytes || prod - last_wake >= wake_step) {
+			last_wake = prod;
+			wake = true;
+		}
+	}
+	if (wake)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(r, flags);
 }

@@ -59,11 +59,26 @@ static __always_inline bool is_api_addr(const void *uaddr, int alen, __u32 *v6)
 	return any_api_addr || bpf_map_lookup_elem(&api_addrs, &key) != NULL;
 }
 
-static __always_inline __u32 *api_conn(__u32 tgid, long fd)
+/* The connection of a Runtime API socket (0: fd is not one), remembered by the thread
+ * until api_fds changes. */
+static __always_inline __u32 api_conn(struct prof_task *ts, __u32 tgid, long fd)
 {
 	struct prof_fd_key k = { .tgid = tgid, .fd = (__s32)fd };
+	__u32 gen = api_gen + 1, *conn;	/* read before the lookup: a change after it moves it */
 
-	return bpf_map_lookup_elem(&api_fds, &k);
+	if (ts->api_gen_seen == gen && ts->api_fd == (__s32)fd)
+		return ts->api_conn;
+	conn = bpf_map_lookup_elem(&api_fds, &k);
+	ts->api_fd = (__s32)fd;
+	ts->api_conn = conn ? *conn : 0;
+	ts->api_gen_seen = gen;
+	return ts->api_conn;
+}
+
+/* api_fds changed: what threads remember of it no longer holds */
+static __always_inline void api_fds_changed(void)
+{
+	__sync_fetch_and_add(&api_gen, 1);
 }
 
 /* The syscall in flight, for its exit. now: the program's start time when it has one
@@ -109,7 +124,7 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 	__u32 tgid = pid_tgid >> 32;
 	bool rw = sk >= PROF_SYS_READ && sk <= PROF_SYS_SENDMSG;
 	struct prof_track *t = NULL;
-	__u32 *conn;
+	__u32 conn, *c;
 	long fd;
 
 	/*
@@ -129,9 +144,9 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 
 	if (rw) {
 		fd = SYS_ARG1(regs);
-		conn = api_conn(tgid, fd);
+		conn = api_conn(ts, tgid, fd);
 		if (conn)
-			stash(now, ts, rw_inflight(sk), fd, *conn, SYS_ARG2(regs), SYS_ARG3(regs), 0, id);
+			stash(now, ts, rw_inflight(sk), fd, conn, SYS_ARG2(regs), SYS_ARG3(regs), 0, id);
 		else if (breakdown)
 			stash(now, ts, K_NONE, fd, 0, 0, 0, 0, id);
 		return 0;
@@ -177,16 +192,17 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 		k.fd = (__s32)SYS_ARG1(regs);
 		if (breakdown)
 			stash(now, ts, K_NONE, k.fd, 0, 0, 0, 0, id);
-		conn = bpf_map_lookup_elem(&api_fds, &k);
-		if (!conn)
+		c = bpf_map_lookup_elem(&api_fds, &k);
+		if (!c)
 			return 0;
 		r = rec_current(PROF_REC_SZ, PROF_EV_CLOSE, t->root, pid_tgid, task);
 		if (r) {
 			r->fd = k.fd;
-			r->conn_id = *conn;
+			r->conn_id = *c;
 			rec_submit(r, false);
 		}
 		bpf_map_delete_elem(&api_fds, &k);
+		api_fds_changed();
 		return 0;
 	}
 	if (sk == PROF_SYS_IO_URING && !t->io_uring_seen) {
@@ -323,18 +339,28 @@ static __always_inline int handle_exit(struct task_struct *task, long ret, struc
 	struct prof_rec *r;
 	__u32 type;
 
+	__u32 gen = forget_gen + 1, root;
+
 	f = &ts->f;
 	ts->busy = 0;
-	t = bpf_map_lookup_elem(&tracked, &tgid);
-	if (!t) {
-		/* its process is no longer followed (forgotten, or the map was full): its
-		 * threads stop at the first filter from now on */
-		bpf_task_storage_delete(&tasks, task);
-		return 0;
+	/* the process's record, unless the thread remembers its root from a lookup made
+	 * since the last forget (--breakdown charges its cost to the record) */
+	if (breakdown || ts->root_gen != gen) {
+		t = bpf_map_lookup_elem(&tracked, &tgid);
+		if (!t) {
+			/* its process is no longer followed (forgotten, or the map was full):
+			 * its threads stop at the first filter from now on */
+			bpf_task_storage_delete(&tasks, task);
+			return 0;
+		}
+		if (breakdown)	/* for cost_charge; else the two ways here verify as one */
+			*tp = t;
+		ts->root = t->root;
+		ts->root_gen = gen;
 	}
-	*tp = t;
+	root = ts->root;
 	if (breakdown) {
-		r = rec_current(PROF_REC_SYSCALL_SZ, PROF_EV_SYSCALL, t->root, pid_tgid, task);
+		r = rec_current(PROF_REC_SYSCALL_SZ, PROF_EV_SYSCALL, root, pid_tgid, task);
 		if (r) {
 			struct prof_sample *s = rec_tail(r);
 
@@ -363,17 +389,18 @@ static __always_inline int handle_exit(struct task_struct *task, long ret, struc
 
 			f->conn = __sync_fetch_and_add(&conn_seq, 1) + 1;
 			bpf_map_update_elem(&api_fds, &k, &f->conn, BPF_ANY);
+			api_fds_changed();
 		}
-		send_data_event(task, PROF_EV_CONNECT, t->root, pid_tgid, f, ret);
+		send_data_event(task, PROF_EV_CONNECT, root, pid_tgid, f, ret);
 		return 0;
 	case K_READ:
 		type = PROF_EV_READ;
 		break;
 	default:
-		send_data_event(task, PROF_EV_WRITE, t->root, pid_tgid, f, ret);
+		send_data_event(task, PROF_EV_WRITE, root, pid_tgid, f, ret);
 		return 0;
 	}
-	r = rec_current(PROF_REC_SZ, type, t->root, pid_tgid, task);
+	r = rec_current(PROF_REC_SZ, type, root, pid_tgid, task);
 	if (!r)
 		return 0;
 	r->end_ns = r->ts_ns;

@@ -41,8 +41,8 @@
  * every syscall of the tree, and scheduler events: twice the room. A drop is never
  * silent: it is counted (PROF_CNT_DROPPED) and the cold start flagged.
  */
-#define RING_BYTES		(2u << 20)
-#define RING_BYTES_BREAKDOWN	(4u << 20)
+#define RING_BYTES		(4u << 20)
+#define RING_BYTES_BREAKDOWN	(8u << 20)
 /* the largest record the BPF side sends (profiler_rec.h), and a bound on what we read */
 #define REC_MAX			PROF_REC_DATA_SZ
 /* the consumer position is published every this many bytes within a drain, not after
@@ -870,6 +870,7 @@ static void configure(struct tracer *t, const struct tracer_opts *o, size_t ring
 	s->rodata->sample_rss_on_syscalls = !kernel_at_least(6, 16);
 	s->rodata->breakdown = o->breakdown;
 	s->rodata->wake_bytes = ring_bytes / 4;
+	s->rodata->wake_step = ring_bytes / 16;
 	bpf_map__set_max_entries(s->maps.rb, (__u32)ring_bytes);
 	/* Allocating hash map entries as they come is safe from any context only since 6.1
 	 * (bpf_mem_alloc): preallocate them before. */
@@ -1128,6 +1129,9 @@ void tracer_forget(struct tracer *t, pid_t root)
 		fk = fnext;
 		fprev = &fk;
 	}
+	/* what the tree's threads remember of both no longer holds (profiler.bpf.c) */
+	__atomic_fetch_add(&t->skel->bss->forget_gen, 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&t->skel->bss->api_gen, 1, __ATOMIC_SEQ_CST);
 }
 
 int tracer_fd(const struct tracer *t)
