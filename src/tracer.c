@@ -30,16 +30,17 @@
 
 /*
  * The ring buffer. A record is 80 bytes in the ring for a read, 208 for a write with
- * its capture (profiler_rec.h); the tracer reaches about 2 M events/s on this kind of
- * machine (tools/bench/throughput.sh), some 160 MB/s. The consumer drains the ring at
- * each of its polls (every 10 to 20 ms) and whenever a submit finds more than a
- * quarter of the ring waiting, which wakes it (BPF_RB_FORCE_WAKEUP); the three
- * quarters left, 1.5 MiB, hold 9 ms of events at that peak rate while it wakes up and
- * gets a CPU, several times the scheduling delay measured here with every CPU busy
- * with writer threads. So 2 MiB, where a fixed 16 MiB ring was mapped before (twice,
- * by libbpf: 32 MiB of the profiler's RSS). --breakdown adds a 144-byte record to
- * every syscall of the tree, and scheduler events: twice the room. A drop is never
- * silent: it is counted (PROF_CNT_DROPPED) and the cold start flagged.
+ * its capture (profiler_rec.h); the tracer reaches about 1.5 M events/s on this kind of
+ * machine (tools/bench/throughput.sh), some 120 MB/s of reads. The consumer drains the
+ * ring at each of its polls (every 10 to 20 ms), and a submit wakes it once the ring is
+ * a quarter full (profiler.bpf.c, rec_submit). 4 MiB: the three quarters left hold 25
+ * ms of events at that rate while the consumer gets a CPU, which with 4 and 8 writer
+ * threads on this 2-CPU machine took long enough, with a 2 MiB ring, to drop events in
+ * some runs; at 4 MiB none dropped in 20 runs at 1 to 8 threads. A fixed 16 MiB ring
+ * was mapped before (twice, by libbpf: 32 MiB of the profiler's RSS); this one is
+ * mapped once. --breakdown adds a 144-byte record to every syscall of the tree, and
+ * scheduler events: twice the room. A drop is never silent: it is counted
+ * (PROF_CNT_DROPPED) and the cold start flagged.
  */
 #define RING_BYTES		(4u << 20)
 #define RING_BYTES_BREAKDOWN	(8u << 20)
