@@ -343,6 +343,14 @@ static __always_inline void take_sample(struct task_struct *task, struct prof_sa
 	s->rss_kb = mm ? mm_rss_pages(mm) * page_kb : 0;
 }
 
+/* bpf_get_current_pid_tgid() for a task the program holds a typed pointer to: two
+ * loads, where the helper is a call (and each return a costly one with this CPU's
+ * Speculative Return Stack Overflow mitigation) */
+static __always_inline __u64 task_pid_tgid(struct task_struct *task)
+{
+	return ((__u64)task->tgid << 32) | (__u32)task->pid;
+}
+
 /* Mark a thread as one of the tree's (task-local storage; see struct prof_task). */
 static __always_inline void mark_task(struct task_struct *task)
 {

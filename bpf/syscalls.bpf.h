@@ -120,7 +120,7 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 					struct prof_task *ts, struct prof_track **tp, __u64 now)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = task_pid_tgid(task);
 	__u32 tgid = pid_tgid >> 32;
 	bool rw = sk >= PROF_SYS_READ && sk <= PROF_SYS_SENDMSG;
 	struct prof_track *t = NULL;
@@ -221,8 +221,10 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 /* A thread created by a tracked process, at its first system call (see pending). */
 static __always_inline void adopt_pending(void)
 {
-	if (take_pending((__u32)bpf_get_current_pid_tgid()))
-		mark_task(bpf_get_current_task_btf());
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	if (take_pending((__u32)task->pid))
+		mark_task(task);
 }
 
 SEC("raw_tp/sys_enter")
@@ -332,7 +334,7 @@ static __always_inline void send_data_event(struct task_struct *task, __u32 type
 static __always_inline int handle_exit(struct task_struct *task, long ret, struct prof_task *ts,
 				       struct prof_track **tp)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 pid_tgid = task_pid_tgid(task);
 	__u32 tgid = pid_tgid >> 32;
 	struct prof_inflight *f;
 	struct prof_track *t;
