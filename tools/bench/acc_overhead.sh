@@ -12,7 +12,8 @@
 # Prints, per build: the p99 of the absolute errors (µs) of init, handler and total with
 # their median signed error, over every cold start of every round; and the overhead: p50
 # total traced / p50 total untraced − 1 over all rounds, with the range of per-round
-# ratios. Raw results stay in $ACC_DATA (default /tmp/profiler-acc.XXXXXX).
+# ratios. ACC_SKIP=1: the overhead runs only. Raw results stay in $ACC_DATA (default
+# /tmp/profiler-acc.XXXXXX).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 ROUNDS=4
@@ -53,8 +54,9 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	fi
 	for label in "${order[@]}"; do
 		eval "out=\$out_$label"
-		nice -n -10 "$out/profiler" benchmark -o "$DATA/$label-acc-$r.json" -b "$D/$label/clockcheck" \
-			-n 25 -m 10240 >/dev/null 2>"$DATA/$label-acc-$r.err"
+		[ "${ACC_SKIP:-0}" = 1 ] ||
+			nice -n -10 "$out/profiler" benchmark -o "$DATA/$label-acc-$r.json" -b "$D/$label/clockcheck" \
+				-n 25 -m 10240 >/dev/null 2>"$DATA/$label-acc-$r.err"
 		run "$label" ov-sample-b-$r -b "$D/$label/sample" -n 10
 		run "$label" ov-sample-a-$r -b "$D/$label/sample" -n 10 --no-bpf
 		run "$label" ov-heavy-b-$r -b "$D/$label/syscall_heavy-2000" -n 3
