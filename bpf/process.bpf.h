@@ -53,7 +53,7 @@ int BPF_PROG(sched_process_fork, struct task_struct *parent, struct task_struct 
 	r->arg = ctgid != ptgid ? ctgid : cpid;
 	if (ctgid == ptgid)
 		r->flags |= PROF_F_THREAD;
-	rec_submit(r, false);
+	rec_submit_rare(r);
 	return 0;
 }
 
@@ -120,7 +120,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 			else
 				r->flags |= PROF_F_CAPTURE_FAULT;
 			rec_filename(r, bprm);
-			rec_submit(r, false);
+			rec_submit_rare(r);
 		}
 		bpf_map_delete_elem(&watch, &tgid);
 	}
@@ -133,7 +133,7 @@ int BPF_PROG(sched_process_exec, struct task_struct *p, pid_t old_pid, struct li
 		return 0;
 	rec_filename(r, bprm);
 	r->arg = (__u32)old_pid;
-	rec_submit(r, false);
+	rec_submit_rare(r);
 	return 0;
 }
 
@@ -158,7 +158,7 @@ int BPF_PROG(sched_process_exit, struct task_struct *p)
 		r = rec_current(PROF_REC_SAMPLE_SZ, PROF_EV_THREAD_EXIT, t->root, pid_tgid, task);
 		if (r) {
 			take_sample(task, rec_tail(r));
-			rec_submit(r, false);
+			rec_submit_rare(r);
 		}
 	}
 	__sync_fetch_and_add(&t->min_flt, task->min_flt);

@@ -288,6 +288,13 @@ static __always_inline void *rec_tail(struct prof_rec *r)
  */
 __u64 last_wake = 0;
 
+/* a record of a kind that comes a few times per process (fork, exec, close...): never
+ * the one that fills the ring, so it submits without looking at it */
+static __always_inline void rec_submit_rare(struct prof_rec *r)
+{
+	bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline void rec_submit(struct prof_rec *r, bool wake)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP, prod, avail;

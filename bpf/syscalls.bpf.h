@@ -169,7 +169,7 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 			} else {
 				r->cap_len = n;
 			}
-			rec_submit(r, false);
+			rec_submit_rare(r);
 		}
 		stash(now, ts, K_EXEC, -1, 0, 0, 0, 0, id);
 		return 0;
@@ -199,7 +199,7 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 		if (r) {
 			r->fd = k.fd;
 			r->conn_id = *c;
-			rec_submit(r, false);
+			rec_submit_rare(r);
 		}
 		bpf_map_delete_elem(&api_fds, &k);
 		api_fds_changed();
@@ -211,7 +211,7 @@ static __always_inline int handle_enter(struct task_struct *task, __u32 sk, long
 		t->io_uring_seen = 1;
 		r = rec_current(PROF_REC_SZ, PROF_EV_IO_URING, t->root, pid_tgid, task);
 		if (r)
-			rec_submit(r, false);
+			rec_submit_rare(r);
 	}
 	if (breakdown)
 		stash(now, ts, K_NONE, -1, 0, 0, 0, 0, id);
