@@ -13,8 +13,9 @@
  *   pending   __u32 tid              -> __u8 1 (a thread of a tree not yet run)
  *   watch     __u32 tgid             -> __u8 1
  *   counters  __u32 enum prof_counter -> __u64 per CPU
- * and in .bss (the skeleton's mapped globals): spawner, the __u64 pid_tgid of the thread
- * about to spawn a root.
+ * and in .bss (the skeleton's mapped globals) the ones userspace writes: spawner, the
+ * __u64 pid_tgid of the thread about to spawn a root; forget_gen and api_gen, the __u32
+ * generations tracer_forget bumps (see struct prof_task in bpf/profiler.bpf.c).
  */
 #ifndef PROFILER_MAPS_H
 #define PROFILER_MAPS_H
