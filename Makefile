@@ -402,6 +402,17 @@ $(OUTPUT)/bench/attach: tools/bench/attach.c | $(OUTPUT)/bench
 	$(call msg,CC,$@)
 	$(Q)$(CC) -O2 -g $(WARN) $(DEFS) $(DEPFLAGS) $< -lbpf -lelf -lz -o $@
 
+# where the tracer's start-up goes: the profiler's own tracer_open, timed step by step
+TRACER_OPEN_OBJS := $(OUTPUT)/src/tracer.o $(OUTPUT)/src/elf_info.o $(OUTPUT)/src/util.o
+$(OUTPUT)/bench/tracer_open: tools/bench/tracer_open.c $(TRACER_OPEN_OBJS) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(TRACER_OPEN_OBJS) -lbpf -lelf -lz -ldl -o $@
+
+# the reduced kernel BTF against the whole: the same relocations of every program?
+$(OUTPUT)/bench/core_check: tools/bench/core_check.c $(TRACER_OPEN_OBJS) $(SKELS) | $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g $(WARN) $(DEFS) $(INCLUDES) $(DEPFLAGS) $< $(TRACER_OPEN_OBJS) -lbpf -lelf -lz -o $@
+
 $(OUTPUT)/bench/%.bpf.o: tools/bench/%.bpf.c $(VMLINUX) | $(OUTPUT)/bench
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@

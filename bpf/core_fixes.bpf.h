@@ -52,19 +52,6 @@ static __always_inline __u64 mm_rss_pages(struct mm_struct *mm)
 	return mm_counter_pages(mm, 0) + mm_counter_pages(mm, 1) + mm_counter_pages(mm, 3);
 }
 
-/* The same by direct loads through a BTF pointer (no helper call per counter) on 6.2+. */
-static __always_inline __u64 mm_rss_pages_fast(struct mm_struct *mm)
-{
-	long f, a, sh;
-
-	if (bpf_core_type_exists(struct mm_rss_stat___pre62))
-		return mm_rss_pages(mm);
-	f = mm->rss_stat[0].count;
-	a = mm->rss_stat[1].count;
-	sh = mm->rss_stat[3].count;
-	return (f > 0 ? f : 0) + (a > 0 ? a : 0) + (sh > 0 ? sh : 0);
-}
-
 /*
  * Task state. Linux 5.14, commit 2f064a59a11f ("sched: Change task_struct::state"),
  * renamed task_struct.state (long) to __state (unsigned int).

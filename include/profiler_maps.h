@@ -10,14 +10,18 @@
  *   tracked   __u32 tgid             -> struct prof_track
  *   api_addrs struct prof_api_addr   -> __u8 1
  *   api_fds   struct prof_fd_key     -> __u32 conn_id
- *   spawner   __u32 0                -> __u64 pid_tgid of the thread about to spawn a root
+ *   pending   __u32 tid              -> __u8 1 (a thread of a tree not yet run)
  *   watch     __u32 tgid             -> __u8 1
  *   counters  __u32 enum prof_counter -> __u64 per CPU
+ * and in .bss (the skeleton's mapped globals) the ones userspace writes: spawner, the
+ * __u64 pid_tgid of the thread about to spawn a root; forget_gen and api_gen, the __u32
+ * generations tracer_forget bumps (see struct prof_task in bpf/profiler.bpf.c).
  */
 #ifndef PROFILER_MAPS_H
 #define PROFILER_MAPS_H
 
 #define PROF_MAX_API_ADDRS 16	/* entries of api_addrs */
+#define PROF_SYS_KINDS 1024	/* syscall numbers the BPF side's sys_kinds[] table covers */
 
 /* Value of the tracked map: a process of a traced tree. */
 struct prof_track {
@@ -43,6 +47,20 @@ struct prof_api_addr {
 	__u16 port;		/* host byte order */
 	__u16 family;		/* AF_INET or AF_INET6 */
 	__u32 pad;
+};
+
+/* What the BPF side does with a system call, by its number (its sys_kinds[] table). */
+enum prof_sys_kind {
+	PROF_SYS_OTHER = 0,	/* nothing (but under --breakdown) */
+	PROF_SYS_READ,		/* read, readv, recvfrom, recvmsg */
+	PROF_SYS_WRITE,		/* write, sendto */
+	PROF_SYS_WRITEV,
+	PROF_SYS_SENDMSG,	/* the reads and writes: PROF_SYS_READ .. PROF_SYS_SENDMSG */
+	PROF_SYS_EXECVE,
+	PROF_SYS_EXECVEAT,
+	PROF_SYS_CONNECT,
+	PROF_SYS_CLOSE,
+	PROF_SYS_IO_URING,	/* io_uring_setup, io_uring_enter */
 };
 
 /* Counters kept in a per-CPU array, index by enum prof_counter. */

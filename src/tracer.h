@@ -22,12 +22,24 @@ struct tracer_select {
 	bool any_addr;		/* follow every TCP connection (the API address is found later) */
 };
 
+/* CLOCK_MONOTONIC (ns) at the end of each step of tracer_open, for the start-up
+ * benchmark (tools/bench/tracer_open.c). */
+struct tracer_open_times {
+	uint64_t start;		/* tracer_open entered */
+	uint64_t btf;		/* the kernel types for CO-RE prepared */
+	uint64_t opened;	/* skeleton opened (the embedded object parsed) */
+	uint64_t loaded;	/* maps created, programs relocated and verified */
+	uint64_t attached;	/* programs attached */
+	uint64_t ring;		/* ring buffer mapped: ready */
+};
+
 struct tracer_opts {
 	const struct tracer_select *select;	/* NULL: benchmark mode */
 	bool verbose;		/* route libbpf's own log to stderr */
 	bool breakdown;		/* --breakdown: every syscall, the scheduler, the entry point */
 	tracer_event_fn on_event;
 	void *ctx;
+	struct tracer_open_times *times;	/* filled when not NULL */
 };
 
 /* Every function below but tracer_open and tracer_add_api_addr accepts a NULL
@@ -77,4 +89,13 @@ struct tracer_counters {
 void tracer_counters(const struct tracer *t, struct tracer_counters *c);
 
 void tracer_close(struct tracer *t);		/* accepts NULL */
+
+/* The reduced copy of the running kernel's types that tracer_open hands libbpf for CO-RE,
+ * in a memfd whose /proc/self/fd path is written to path: its descriptor, or -1 when it
+ * cannot be built. For tools/bench/core_check.c, which checks it relocates as the whole. */
+int tracer_core_btf(char *path, size_t len);
+
+/* The BPF side's table of what it does with each system call of this architecture
+ * (enum prof_sys_kind by syscall number, PROF_SYS_KINDS entries); for the same tools. */
+void tracer_sys_kinds(__u8 *kinds);
 #endif

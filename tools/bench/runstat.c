@@ -4,6 +4,7 @@
  *   wall_ns=<from t0 to the parent's return from wait4>
  *   cpu_us=<user + system CPU of CMD and every descendant it waited for>
  *   utime_us=... stime_us=... status=<exit code, or 128+signal>
+ *   maxrss_kb=<the largest peak RSS of CMD and of each descendant it waited for (ru_maxrss)>
  * CMD's stdin/stdout/stderr are inherited. Exits with CMD's status.
  */
 #include <errno.h>
@@ -73,10 +74,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "runstat: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
-	fprintf(out, "t0_ns=%llu wall_ns=%llu cpu_us=%llu utime_us=%llu stime_us=%llu status=%d\n",
+	fprintf(out, "t0_ns=%llu wall_ns=%llu cpu_us=%llu utime_us=%llu stime_us=%llu status=%d "
+		"maxrss_kb=%ld\n",
 		(unsigned long long)*t0, (unsigned long long)(end - *t0),
 		(unsigned long long)(tv_us(ru.ru_utime) + tv_us(ru.ru_stime)),
-		(unsigned long long)tv_us(ru.ru_utime), (unsigned long long)tv_us(ru.ru_stime), code);
+		(unsigned long long)tv_us(ru.ru_utime), (unsigned long long)tv_us(ru.ru_stime), code,
+		ru.ru_maxrss);
 	fclose(out);
 	return code;
 }
