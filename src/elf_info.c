@@ -529,29 +529,6 @@ out:
 #define BINPRM_BUF 256		/* what Linux reads of a file to choose how to run it */
 #define MAX_REWRITES 5		/* #! levels it follows (fs/exec.c: depth > 5 is ELOOP) */
 
-/* A name for a message: control characters escaped (\r, \t, \n, \xNN), cut to fit. */
-static const char *shown(const char *s, char *out, size_t len)
-{
-	size_t n = 0;
-
-	for (; *s && n + 8 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\r' || c == '\t' || c == '\n') {
-			out[n++] = '\\';
-			out[n++] = c == '\r' ? 'r' : c == '\t' ? 't' : 'n';
-		} else if (c < 0x20 || c == 0x7f) {
-			n += (size_t)snprintf(out + n, len - n, "\\x%02x", c);
-		} else {
-			out[n++] = (char)c;
-		}
-	}
-	if (*s)
-		n += (size_t)snprintf(out + n, len - n, "...");
-	out[n] = '\0';
-	return out;
-}
-
 static bool spacetab(char c)
 {
 	return c == ' ' || c == '\t';
@@ -626,12 +603,12 @@ static bool ends_in_cr(const char *s)
 static int check_exec_file(const char *subject, const char *what, const char *name,
 			   const char *path, char *err, size_t errlen)
 {
-	char label[2 * PATH_MAX + 64], s[PATH_MAX + 16];
+	char label[2 * PATH_MAX + 64];
 	struct statvfs vfs;
 	struct stat st;
 
 	if (what)
-		snprintf(label, sizeof(label), "%s: %s '%s'", subject, what, shown(name, s, sizeof(s)));
+		snprintf(label, sizeof(label), "%s: %s '%s'", subject, what, name);
 	else
 		strlcpy0(label, subject, sizeof(label));
 	if (stat(path, &st)) {
@@ -683,7 +660,7 @@ static int check_elf_here(const char *subject, const char *dir, const struct elf
 static int check_runnable(const char *path, const char *subject, const char *top, const char *dir,
 			  int depth, bool here, char *err, size_t errlen)
 {
-	char b[BINPRM_BUF + 1] = { 0 }, s1[PATH_MAX + 16], s2[PATH_MAX + 16];
+	char b[BINPRM_BUF + 1] = { 0 };
 	char ipath[PATH_MAX], isubject[2 * PATH_MAX + 32];
 	const char *interp = NULL, *arg = NULL;
 	struct elf_facts f;
@@ -738,20 +715,20 @@ static int check_runnable(const char *path, const char *subject, const char *top
 		snprintf(ipath, sizeof(ipath), "%s/%s", dir, interp);
 	if (ends_in_cr(interp) && access(ipath, F_OK)) {
 		snprintf(err, errlen, "%s: interpreter '%s' not found: the script has CRLF line endings",
-			 subject, shown(interp, s1, sizeof(s1)));
+			 subject, interp);
 		return -1;
 	}
 	if (ends_in_cr(arg)) {
-		snprintf(err, errlen, "%s: its #! line ends in \\r: the script has CRLF line endings "
+		snprintf(err, errlen, "%s: its #! line ends in \r: the script has CRLF line endings "
 			 "(interpreter '%s' would get the argument '%s')", subject,
-			 shown(interp, s1, sizeof(s1)), shown(arg, s2, sizeof(s2)));
+			 interp, arg);
 		return -1;
 	}
 	if (!here)
 		return 0;
 	if (check_exec_file(subject, "interpreter", interp, ipath, err, errlen))
 		return -1;
-	snprintf(isubject, sizeof(isubject), "interpreter %s of %s", shown(interp, s1, sizeof(s1)),
+	snprintf(isubject, sizeof(isubject), "interpreter %s of %s", interp,
 		 top);
 	return check_runnable(ipath, isubject, top, dir, depth + 1, here, err, errlen);
 }

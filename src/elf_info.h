@@ -83,7 +83,8 @@ int elf_entry_offset(const char *path, uint64_t *vaddr, uint64_t *off, char *err
  *   exists, is a regular file and executable, and is itself runnable (checked the same way,
  *   as many levels as the kernel follows). A relative interpreter is looked up from the
  *   folder of path, where the bootstrap is started.
- * Returns 0, or -1 with one line in err (control characters of names shown escaped).
+ * Returns 0, or -1 with one line in err. Names are in it as they are (a \r stays a
+ * carriage return): out_error makes the line safe for a terminal when it prints it.
  */
 int elf_check_runnable(const char *path, bool here, char *err, size_t errlen);
 

@@ -19,6 +19,7 @@
 
 #include "elf_fixture.h"
 #include "elf_info.h"
+#include "textout.h"
 
 /* ------------------------------------------------------------------------ */
 /* readelf's output                                                           */
@@ -601,11 +602,11 @@ static char *script(const char *name, const char *text, size_t len)
 	return p;
 }
 
-/* elf_check_runnable(path, here) fails with exactly msg (path for its %s), in one line; NULL
- * msg: it passes. */
+/* elf_check_runnable(path, here) fails with exactly msg (path for its %s) as a terminal shows
+ * it through out_error (tx_escape: a \r is \\r), in one line; NULL msg: it passes. */
 static void runnable(const char *path, bool here, const char *msg)
 {
-	char err[4096] = "", want[4096];
+	char err[4096] = "", want[4096], shown[TX_ESC_SIZE(4096)];
 	int rc = elf_check_runnable(path, here, err, sizeof(err));
 
 	if (!msg) {
@@ -616,9 +617,11 @@ static void runnable(const char *path, bool here, const char *msg)
 	snprintf(want, sizeof(want), msg, path);
 	if (rc != -1)
 		fail_msg("%s (here %d): accepted, wanted \"%s\"", path, here, want);
-	assert_string_equal(err, want);
-	assert_null(strchr(err, '\n'));
-	assert_null(strchr(err, '\r'));
+	/* err holds the names as they are; the line as out_error shows it is compared */
+	tx_escape(shown, sizeof(shown), err);
+	assert_string_equal(shown, want);
+	assert_null(strchr(shown, '\n'));
+	assert_null(strchr(shown, '\r'));
 }
 
 /* What no host can run: refused in both modes, with the reason. */
