@@ -14,7 +14,9 @@
 #include "cgroup.h"
 #include "coldcache.h"
 #include "coldstart.h"
+#include "deployed.h"
 #include "elf_info.h"
+#include "fnenv.h"
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
@@ -48,6 +50,7 @@ struct bench_opts {
 	unsigned freeze_ms;		/* --freeze MS */
 	bool breakdown;			/* --breakdown */
 	bool verbose;
+	struct fnenv fn;		/* --handler, --env, --env-file */
 };
 
 /* A run: its options, what was set up for it, and where its report goes. */
@@ -76,6 +79,8 @@ struct bench_env {
 	char host_cpu[128];
 	char entry_probe[640];		/* --breakdown: the entry-point probe, or why there is none */
 	bool entry_probed;
+	char **fn_env;			/* o.fn's variables as "KEY=VALUE" strings */
+	struct deployed dep;		/* what the results say of the function as deployed */
 	char **json;			/* --json: each configuration's results */
 	size_t n_json;
 };

@@ -434,6 +434,7 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 	struct spawn_opts so = {
 		.path = env->o.bootstrap, .api = env->api_str, .function_name = fn_name,
 		.memory_mb = env->memory_mb, .arm = arm, .ctx = env->t,
+		.handler = fnenv_handler(&env->o.fn), .fn_env = env->fn_env,
 		.user = env->drop ? &env->user : NULL,
 	};
 	struct cold_run run = { .inv = inv };
@@ -523,6 +524,7 @@ static void describe_run(const struct bench_env *env, unsigned memory_mb, const 
 	strlcpy0(res->tool_version, PROFILER_VERSION, sizeof(res->tool_version));
 	strlcpy0(res->bootstrap, o->bootstrap, sizeof(res->bootstrap));
 	strlcpy0(res->log_dir, log_dir, sizeof(res->log_dir));
+	res->deployed = &env->dep;
 	if (env->drop) {
 		strlcpy0(res->run_as_user, env->user.name, sizeof(res->run_as_user));
 		res->run_as_uid = env->user.uid;

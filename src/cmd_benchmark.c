@@ -20,6 +20,7 @@
 #include "chrome_trace.h"
 #include "cmd.h"
 #include "interrupt.h"
+#include "output.h"
 #include "rapi.h"
 #include "tracer.h"
 #include "util.h"
@@ -66,6 +67,11 @@ static void usage(FILE *f)
 "                         replaced; in a sweep, FILE without {mem} becomes NAME-{mem}mb.EXT\n"
 "      --event FILE       event payload delivered by /next (default {})\n"
 "      --runtime NAME     runtime name in the results (default: the bootstrap's folder)\n"
+"      --handler NAME     the function's handler, _HANDLER (default: handler)\n"
+"      --env KEY=VALUE    a function environment variable (repeatable); Lambda's reserved\n"
+"                         keys are refused, and 4 KB for all of them together\n"
+"      --env-file FILE    function variables from FILE: KEY=VALUE lines (# comments, no\n"
+"                         quoting or expansion) or a JSON object {\"KEY\": \"VALUE\"}\n"
 "  -t, --timeout SEC      invocation timeout after the event is delivered (default 3)\n"
 "      --init-timeout SEC time allowed until the first GET /next (default 10)\n"
 "      --log-dir DIR      where bootstrap logs go (default: a new /tmp/profiler-logs-*); a link,\n"
@@ -217,6 +223,9 @@ void bench_output_path(const char *pattern, unsigned mem, const char *arch, bool
 	out[n] = '\0';
 }
 
+/* options with no short form */
+enum { OPT_HANDLER = 0x100, OPT_ENV, OPT_ENV_FILE };
+
 static const struct option longopts[] = {
 	{ "bootstrap", required_argument, NULL, 'b' },
 	{ "count", required_argument, NULL, 'n' },
@@ -243,13 +252,30 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "handler", required_argument, NULL, OPT_HANDLER },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
 	{ 0 },
 };
 
 /* One option of the command line: 0, or the exit status of bad usage. */
 static int parse_opt(int c, char **argv, struct bench_opts *o)
 {
+	char err[PATH_MAX + 256];
+
 	switch (c) {
+	case OPT_HANDLER:
+		if (fnenv_set_handler(&o->fn, optarg, err, sizeof(err)))
+			return err_usage("%s", err);
+		break;
+	case OPT_ENV:
+		if (fnenv_add_arg(&o->fn, optarg, err, sizeof(err)))
+			return err_usage("%s", err);
+		break;
+	case OPT_ENV_FILE:
+		if (fnenv_read_file(&o->fn, optarg, err, sizeof(err)))
+			return err_usage("%s", err);
+		break;
 	case 'b': o->bootstrap = optarg; break;
 	case 'n':
 		if (parse_uint(optarg, 1, 1000000, &o->n))
@@ -323,6 +349,13 @@ static int check_opts(int argc, char **argv, struct bench_opts *o)
 	/* a breakdown cannot come from userspace timing: no fallback */
 	if (o->breakdown)
 		o->require_bpf = true;
+	{
+		char err[256];
+
+		/* the total of every --env and --env-file, as Lambda checks it */
+		if (fnenv_check_size(&o->fn, err, sizeof(err)))
+			return err_usage("%s", err);
+	}
 	return 0;
 }
 
@@ -525,6 +558,10 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 	}
 	if ((rc = probe_outputs(o)))
 		return rc;
+	env->fn_env = fnenv_strv(&o->fn);
+	if (!env->fn_env)
+		return out_error(EXIT_USAGE, "out of memory");
+	env->dep.fn = &o->fn;
 	/* root is only ever asked for (runner_pick_user): then said, once all is accepted */
 	if (env->drop ? env->user.uid == 0 : geteuid() == 0)
 		fprintf(stderr, "profiler: warning: the bootstrap runs as root (--run-as-root): it is "
@@ -824,6 +861,8 @@ static void clean_up(struct bench_env *env)
 	if (env->txt && env->txt != stdout && env->txt != stderr)
 		fclose(env->txt);
 	cold_cache_free(&env->o.cc);
+	fnenv_free_strv(env->fn_env);
+	fnenv_free(&env->o.fn);
 	ctrace_free(env->ct);
 	rapi_stop(env->api);
 	tracer_close(env->t);

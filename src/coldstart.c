@@ -285,6 +285,20 @@ static void classify_run(const struct coldstart_facts *f, struct invocation *inv
 			 "%u MB memory limit", (unsigned long long)f->oom_kills,
 			 f->oom_kills > 1 ? "es" : "", f->memory_mb);
 	}
+	if (f->pids_max_events && inv->outcome != INV_OK && inv->outcome != INV_INTERRUPTED) {
+		char oom[96] = "";
+
+		if (f->oom_kills)
+			snprintf(oom, sizeof(oom), "; the OOM killer also ended %llu process%s",
+				 (unsigned long long)f->oom_kills, f->oom_kills > 1 ? "es" : "");
+		inv->outcome = INV_PROCESS_LIMIT;
+		inv->error_type[0] = '\0';
+		snprintf(inv->reason, sizeof(inv->reason),
+			 "the process limit of %u processes and threads was reached: %llu fork%s or "
+			 "clone%s refused (pids cgroup)%s", f->pids_max,
+			 (unsigned long long)f->pids_max_events, f->pids_max_events > 1 ? "s" : "",
+			 f->pids_max_events > 1 ? "s" : "", oom);
+	}
 }
 
 void coldstart_classify(const struct coldstart_facts *f, struct invocation *inv)

@@ -114,6 +114,8 @@ struct coldstart_facts {
 	uint64_t events_dropped;	/* by the ring buffer while it ran */
 	uint64_t oom_kills;		/* by the kernel in its cgroup; 0 without one */
 	unsigned memory_mb;		/* that cgroup's limit */
+	uint64_t pids_max_events;	/* forks/clones its pids controller refused; 0 without */
+	unsigned pids_max;		/* that controller's limit */
 
 	/* both */
 	bool collect_oom;		/* an event could not be kept (coldstart.oom) */
@@ -144,6 +146,11 @@ struct coldstart_facts {
  *   ok, events_dropped              trace_incomplete
  *   ok, collect_oom                 trace_incomplete
  *   oom_kills, not ok/interrupted   out_of_memory (Runtime.OutOfMemory)
+ *   pids_max_events, not ok/interrupted   process_limit: the process limit was hit and
+ *                                   the cold start failed; it wins over out_of_memory (a
+ *                                   fork bomb is what fills memory then), whose kills the
+ *                                   reason still names. A success that met the limit (a
+ *                                   refused thread it handled) stays ok.
  */
 void coldstart_classify(const struct coldstart_facts *f, struct invocation *inv);
 #endif

@@ -56,6 +56,7 @@ const char *inv_outcome_name(enum inv_outcome o)
 		[INV_TRACE_INCOMPLETE] = "trace_incomplete",
 		[INV_INTERRUPTED] = "interrupted",
 		[INV_OUT_OF_MEMORY] = "out_of_memory",
+		[INV_PROCESS_LIMIT] = "process_limit",
 	};
 
 	if ((unsigned)o > INV_OUTCOME_LAST)

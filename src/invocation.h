@@ -81,7 +81,8 @@ enum inv_outcome {
 	INV_TRACE_INCOMPLETE,	/* response seen by the emulator but the trace misses a mark */
 	INV_INTERRUPTED,	/* the run was interrupted (SIGINT/SIGTERM) during this cold start */
 	INV_OUT_OF_MEMORY,	/* the kernel's OOM killer struck at the -m limit */
-	INV_OUTCOME_LAST = INV_OUT_OF_MEMORY,
+	INV_PROCESS_LIMIT,	/* a fork or clone was refused at Lambda's process limit */
+	INV_OUTCOME_LAST = INV_PROCESS_LIMIT,
 };
 
 /* "ok", "function_error", ... (the results' outcome); "unknown" out of range. */
@@ -127,6 +128,8 @@ struct invocation {
 	uint64_t bd_events;		/* events of the breakdown-only types among events */
 	uint64_t bpf_tree_ns;		/* --breakdown: the tracer's program time on the tree's
 					 * events, summed over its EXIT events (bpf_ns) */
+	bool pids_measured;		/* the pids controller limited it (cgroup.h) */
+	uint64_t pids_max_events;	/* ... and refused this many forks/clones at its limit */
 	char log_path[512];
 	uint64_t log_bytes;		/* bytes the tree wrote to stdout/stderr */
 	uint64_t log_dropped;		/* of which not kept: over the log limit */

@@ -16,6 +16,7 @@
 
 #include "breakdown_json.h"
 #include "breakdown_median.h"
+#include "deployed.h"
 #include "jsonenc.h"
 #include "util.h"
 
@@ -438,6 +439,7 @@ static void put_inv_body(struct enc *e, cJSON *o, const struct invocation *v, bo
 			put_u64_or_null(e, kn, inv_marks[i].name, inv_mark(&v->k, i));
 	}
 	put_breakdown(e, o, "breakdown", v->has_breakdown ? &v->bd : NULL);
+	e->oom |= deployed_inv_json(o, v);
 }
 
 static void put_measurement(struct enc *e, cJSON *arr, const struct invocation *v)
@@ -612,6 +614,7 @@ char *results_to_json(const struct results *r)
 	put_u64(&e, root, "events_dropped", r->events_dropped);
 	put_u64(&e, root, "capture_faults", r->capture_faults);
 	put_breakdown_summary(&e, root, r);
+	e.oom |= deployed_json(root, r->deployed);
 
 	if (e.oom) {
 		cJSON_Delete(root);

@@ -7,6 +7,8 @@
 #include "stats.h"
 #include "invocation.h"
 
+struct deployed;
+
 struct binary_info {
 	char path[512];
 	uint64_t size_bytes;
@@ -51,6 +53,8 @@ struct results {
 		double pct_of_total;	/* tree_ms / the median total, in % */
 		double events, bd_events;	/* events, and the breakdown-only ones */
 	} bd_cost;
+	const struct deployed *deployed;	/* the function as deployed (deployed.h), not
+					 * owned; NULL when read back from a file */
 	struct invocation *inv;	/* all invocations, failed ones included */
 	size_t n_inv;
 	/* stats over successful invocations: total, init, handler */

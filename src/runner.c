@@ -52,10 +52,19 @@ static int env_add(char **env, size_t *n, const char *fmt, ...)
 	return 0;
 }
 
-char **runner_build_env(const char *api, const char *task_root, const char *function_name,
-			unsigned memory_mb)
+/* Does the "KEY=VALUE" string s have the key of the "KEY=VALUE" string kv? */
+static bool same_key(const char *s, const char *kv)
 {
-	char **env = calloc(24, sizeof(*env));
+	size_t k = strcspn(kv, "=");
+
+	return !strncmp(s, kv, k) && s[k] == '=';
+}
+
+char **runner_build_env(const char *api, const char *task_root, const char *function_name,
+			unsigned memory_mb, const char *handler, char *const *extra)
+{
+	size_t n_extra = 0;
+	char **env;
 	char stream[64], day[16];
 	unsigned char rnd[16];
 	size_t n = 0, i;
@@ -63,6 +72,9 @@ char **runner_build_env(const char *api, const char *task_root, const char *func
 	struct tm tm;
 	int fail = 0;
 
+	while (extra && extra[n_extra])
+		n_extra++;
+	env = calloc(24 + n_extra, sizeof(*env));
 	if (!env)
 		return NULL;
 	gmtime_r(&now, &tm);
@@ -74,7 +86,7 @@ char **runner_build_env(const char *api, const char *task_root, const char *func
 		snprintf(stream + strlen(stream), sizeof(stream) - strlen(stream), "%02x", rnd[i]);
 
 	fail |= env_add(env, &n, "AWS_LAMBDA_RUNTIME_API=%s", api);
-	fail |= env_add(env, &n, "_HANDLER=%s", "handler");
+	fail |= env_add(env, &n, "_HANDLER=%s", handler ? handler : "handler");
 	fail |= env_add(env, &n, "LAMBDA_TASK_ROOT=%s", task_root);
 	fail |= env_add(env, &n, "LAMBDA_RUNTIME_DIR=%s", task_root);
 	fail |= env_add(env, &n, "AWS_LAMBDA_FUNCTION_NAME=%s", function_name);
@@ -91,6 +103,24 @@ char **runner_build_env(const char *api, const char *task_root, const char *func
 	fail |= env_add(env, &n, "PATH=%s", "/usr/local/bin:/usr/bin/:/bin:/opt/bin");
 	fail |= env_add(env, &n, "LD_LIBRARY_PATH=/var/lang/lib:/lib64:/usr/lib64:/var/runtime:"
 			"/var/runtime/lib:%s:%s/lib:/opt/lib", task_root, task_root);
+	/* the function's own variables (fnenv.h: never a reserved one) replace a default of the
+	 * same key (TZ, LANG, PATH, LD_LIBRARY_PATH), as Lambda lets them */
+	for (size_t k = 0; !fail && k < n_extra; k++) {
+		char *kv = strdup(extra[k]);
+		size_t j;
+
+		if (!kv) {
+			fail = -1;
+			break;
+		}
+		for (j = 0; j < n && !same_key(env[j], extra[k]); j++)
+			;
+		if (j == n)
+			n++;
+		else
+			free(env[j]);
+		env[j] = kv;
+	}
 	if (fail) {
 		runner_free_env(env);
 		return NULL;
@@ -340,7 +370,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	}
 	strlcpy0(task_root, abs_path, sizeof(task_root));
 	strlcpy0(task_root, dirname(task_root), sizeof(task_root));
-	env = runner_build_env(o->api, task_root, o->function_name, o->memory_mb);
+	env = runner_build_env(o->api, task_root, o->function_name, o->memory_mb, o->handler,
+			       o->fn_env);
 	stack = malloc(CHILD_STACK);
 	if (!env || !stack) {
 		snprintf(err, errlen, "cannot prepare the bootstrap: %s", strerror(errno));

@@ -33,6 +33,9 @@ struct spawn_opts {
 	const char *api;		/* "127.0.0.1:PORT" for AWS_LAMBDA_RUNTIME_API */
 	const char *function_name;
 	unsigned memory_mb;
+	const char *handler;		/* _HANDLER; NULL: "handler" */
+	char *const *fn_env;		/* the function's own "KEY=VALUE" variables (fnenv.h),
+					 * NULL-terminated; NULL: none */
 	int out_fd;			/* the child's stdout and stderr (a pipe the caller drains) */
 	const struct run_as *user;	/* drop to this user before execve; NULL: stay */
 	int cg_fds[2];			/* cgroup.procs files the child joins (-1: none) */
@@ -59,10 +62,13 @@ int runner_init(void);
 /* Returns 0 and fills out, or -1 with one line in err. */
 int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, size_t errlen);
 
-/* Build Lambda's environment for a bootstrap (exposed for tests).
+/* Build Lambda's environment for a bootstrap (exposed for tests): Lambda's own variables,
+ * _HANDLER=handler (NULL: "handler"), then the function's variables extra ("KEY=VALUE",
+ * NULL-terminated, none reserved; NULL: none), each replacing a default of the same key (TZ,
+ * LANG, PATH, LD_LIBRARY_PATH) or added after them.
  * Returns a NULL-terminated malloc'd array; free with runner_free_env. */
 char **runner_build_env(const char *api, const char *task_root, const char *function_name,
-			unsigned memory_mb);
+			unsigned memory_mb, const char *handler, char *const *extra);
 void runner_free_env(char **env);
 
 /* SIGKILL every child of this process (orphans re-parented to us included).

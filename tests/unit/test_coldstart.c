@@ -541,6 +541,51 @@ static void test_run_precedence(void **state)
 	assert_string_equal(inv.error_type, "Runtime.OutOfMemory");
 }
 
+/* The process limit: a failure that met it is process_limit, a success stays ok. */
+static void test_run_process_limit(void **state)
+{
+	struct rapi_status st = api_state(RAPI_RESPONDED);
+	struct coldstart_facts f = { .api = &st, .traced = true, .memory_mb = 128,
+				     .pids_max = 1024 };
+	struct invocation inv;
+
+	(void)state;
+	answered(&inv);
+	f.pids_max_events = 3;
+	coldstart_classify(&f, &inv);
+	check(&inv, INV_OK, "");	/* a refused thread it handled, then a response */
+	/* a fork bomb: no response within the timeout */
+	f.wait = CS_WAIT_TIMEOUT;
+	f.timeout_s = 3;
+	coldstart_classify(&f, &inv);
+	check(&inv, INV_PROCESS_LIMIT, "the process limit of 1024 processes and threads was "
+	      "reached: 3 forks or clones refused (pids cgroup)");
+	assert_string_equal(inv.error_type, "");
+	/* ... or it exited; one refusal */
+	f.wait = CS_WAIT_EXITED;
+	f.pids_max_events = 1;
+	coldstart_classify(&f, &inv);
+	check(&inv, INV_PROCESS_LIMIT, "the process limit of 1024 processes and threads was "
+	      "reached: 1 fork or clone refused (pids cgroup)");
+	/* not an OOM even when the OOM killer struck as well: both are said */
+	f.oom_kills = 2;
+	coldstart_classify(&f, &inv);
+	check(&inv, INV_PROCESS_LIMIT, "the process limit of 1024 processes and threads was "
+	      "reached: 1 fork or clone refused (pids cgroup); the OOM killer also ended 2 processes");
+	assert_string_equal(inv.error_type, "");
+	/* without a refusal it is the OOM it was */
+	f.pids_max_events = 0;
+	coldstart_classify(&f, &inv);
+	assert_int_equal(inv.outcome, INV_OUT_OF_MEMORY);
+	/* an interruption stays one */
+	f.pids_max_events = 5;
+	f.wait = CS_WAIT_INTERRUPTED;
+	f.stop_signal = SIGTERM;
+	coldstart_classify(&f, &inv);
+	check(&inv, INV_INTERRUPTED, "the run was interrupted (SIGTERM)");
+	assert_string_equal(inv_outcome_name(INV_PROCESS_LIMIT), "process_limit");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +602,7 @@ int main(void)
 		cmocka_unit_test(test_run_missing_marks),
 		cmocka_unit_test(test_run_wait_endings),
 		cmocka_unit_test(test_run_precedence),
+		cmocka_unit_test(test_run_process_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -328,7 +328,7 @@ static void test_json_shape(void **state)
 		"page_faults", "block_read_bytes", "warm_handler_ms", "cold_cache", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
 		"root_pid", "spawn_ns", "emulator_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
-		"breakdown",
+		"breakdown", "process_limit_hits",
 	};
 	static const char *const stats[] = {
 		"avg_ms", "p50_ms", "p99_ms", "min_ms", "max_ms", "stddev_ms", "n",
@@ -368,6 +368,7 @@ static void test_json_shape(void **state)
 	assert_true(cJSON_IsNull(path_get(m, "exit", "signal", NULL)));
 	assert_true(cJSON_IsTrue(path_get(m, "exit", "killed_by_profiler", NULL)));
 	assert_true(cJSON_IsNull(path_get(m, "kernel_ns", "init_error_sent", NULL)));
+	assert_true(cJSON_IsNull(path_get(m, "process_limit_hits", NULL, NULL)));	/* no pids cgroup */
 	assert_non_null(strstr(txt, "\"exec_enter\":\t5001000000007,"));
 	assert_non_null(strstr(txt, "\"bytes_received\":\t1099511627776,"));
 	cJSON_Delete(j);

@@ -128,10 +128,62 @@ static void test_close_fds(void **state)
 	assert_int_equal(closes_all(false), 0);
 }
 
+static const char *env_get(char **env, const char *key)
+{
+	size_t k = strlen(key);
+
+	for (size_t i = 0; env[i]; i++)
+		if (!strncmp(env[i], key, k) && env[i][k] == '=')
+			return env[i] + k + 1;
+	return NULL;
+}
+
+static size_t env_count(char **env, const char *key)
+{
+	size_t n = 0, k = strlen(key);
+
+	for (size_t i = 0; env[i]; i++)
+		n += !strncmp(env[i], key, k) && env[i][k] == '=';
+	return n;
+}
+
+/* Lambda's variables, the handler, and the function's own on top of the defaults. */
+static void test_build_env(void **state)
+{
+	char *extra[] = { "TABLE=t1", "TZ=Europe/Paris", "PATH=/opt/mine/bin", "TZX=kept", NULL };
+	char **env;
+
+	(void)state;
+	env = runner_build_env("127.0.0.1:9001", "/var/task", "fn", 512, NULL, NULL);
+	assert_non_null(env);
+	assert_string_equal(env_get(env, "_HANDLER"), "handler");	/* the default */
+	assert_string_equal(env_get(env, "AWS_LAMBDA_RUNTIME_API"), "127.0.0.1:9001");
+	assert_string_equal(env_get(env, "LAMBDA_TASK_ROOT"), "/var/task");
+	assert_string_equal(env_get(env, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE"), "512");
+	assert_string_equal(env_get(env, "TZ"), ":UTC");
+	assert_null(env_get(env, "TABLE"));
+	runner_free_env(env);
+
+	env = runner_build_env("127.0.0.1:9001", "/var/task", "fn", 512, "index.handler", extra);
+	assert_non_null(env);
+	assert_string_equal(env_get(env, "_HANDLER"), "index.handler");
+	assert_string_equal(env_get(env, "TABLE"), "t1");
+	/* a default the function sets is replaced, not doubled */
+	assert_string_equal(env_get(env, "TZ"), "Europe/Paris");
+	assert_int_equal(env_count(env, "TZ"), 1);
+	assert_string_equal(env_get(env, "PATH"), "/opt/mine/bin");
+	assert_int_equal(env_count(env, "PATH"), 1);
+	/* a key that only starts like a default's is its own */
+	assert_string_equal(env_get(env, "TZX"), "kept");
+	assert_string_equal(env_get(env, "LANG"), "en_US.UTF-8");
+	runner_free_env(env);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_needs_run_as_root),
+		cmocka_unit_test(test_build_env),
 		cmocka_unit_test(test_other_users),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_close_fds),
