@@ -69,6 +69,7 @@ struct bench_env {
 	struct run_as user;
 	struct cg_host cgh;
 	bool drop, limits_ok;
+	char limits_why[512];		/* !limits_ok: why */
 	char api_str[64];
 	char log_dir[PATH_MAX];
 	/* The log folder and, in a sweep, each size's folder in it (config_log_dfd[k] for

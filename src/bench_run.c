@@ -22,6 +22,9 @@
 
 #define KILL_WAIT_NS (5ull * 1000000000ull)
 
+_Static_assert(sizeof(((struct spawn_opts *)0)->cg_fds) == CG_JOIN_FDS * sizeof(int),
+	       "a spawn joins every cgroup.procs file cg_join_fds opens");
+
 /* --- the log of a cold start ------------------------------------------------- */
 
 /* stdout/stderr of one cold start: a pipe drained into a bounded log file */
@@ -268,7 +271,7 @@ static int prepare(const struct bench_env *env, struct cold_run *run, const char
 		      run->err, sizeof(run->err)))
 		return -1;
 	so->out_fd = run->log.wfd;
-	so->cg_fds[0] = so->cg_fds[1] = -1;
+	so->cg_fds[0] = so->cg_fds[1] = so->cg_fds[2] = -1;
 	if (env->limits_ok) {
 		char name[64];
 
@@ -306,7 +309,7 @@ static int start(struct bench_env *env, struct cold_run *run, struct spawn_opts 
 	rc = runner_spawn(so, &run->sp, run->err, sizeof(run->err));
 	close(run->log.wfd);		/* only the tree holds the write end now */
 	run->log.wfd = -1;
-	for (int k = 0; k < 2; k++)
+	for (int k = 0; k < CG_JOIN_FDS; k++)
 		if (so->cg_fds[k] >= 0)
 			close(so->cg_fds[k]);
 	if (rc) {
@@ -416,8 +419,12 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 	}
 	if (run->after.dropped > run->before.dropped)
 		f.events_dropped = run->after.dropped - run->before.dropped;
-	if (env->limits_ok)
+	if (env->limits_ok) {
 		f.oom_kills = cg_oom_kills(&run->cg);
+		inv->pids_measured = run->cg.pids[0] != '\0';
+		f.pids_max_events = inv->pids_max_events = cg_pids_max_events(&run->cg);
+		f.pids_max = CG_PIDS_MAX;
+	}
 	coldstart_classify(&f, inv);
 	inv->capture_faults = (uint32_t)(run->after.capture_faults - run->before.capture_faults);
 	if (env->t)
@@ -435,6 +442,7 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 		.path = env->o.bootstrap, .api = env->api_str, .function_name = fn_name,
 		.memory_mb = env->memory_mb, .arm = arm, .ctx = env->t,
 		.handler = fnenv_handler(&env->o.fn), .fn_env = env->fn_env,
+		.nofile = env->dep.nofile,
 		.user = env->drop ? &env->user : NULL,
 	};
 	struct cold_run run = { .inv = inv };

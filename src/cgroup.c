@@ -86,6 +86,30 @@ int cg_parse_oom_kills(const char *text, uint64_t *n)
 	return -1;
 }
 
+int cg_parse_pids_max_events(const char *text, uint64_t *n)
+{
+	const char *p = text;
+
+	while (p && *p) {
+		/* "max N", not "max.imposed N" (pids.events of later kernels) */
+		if (!strncmp(p, "max ", 4) && p[4] >= '0' && p[4] <= '9') {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(p + 4, &end, 10);
+			if (!errno && (*end == '\n' || !*end)) {
+				*n = v;
+				return 0;
+			}
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return -1;
+}
+
 static char *slurp(const char *path)
 {
 	return read_file_all(path, 1 << 20, NULL);
@@ -153,6 +177,42 @@ static bool can_mkdir(const char *dir)
 	return true;
 }
 
+/* Is word one of the space-separated words of list? */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (!p[n] || p[n] == ' ' || p[n] == '\n'))
+			return true;
+	return false;
+}
+
+/* v2's pids controller, handed down to the children of mem_parent when it can be. */
+static void detect_v2_pids(struct cg_host *h, const char *ctls)
+{
+	char p[PATH_MAX + 32], *sub;
+
+	if (!has_word(ctls, "pids")) {
+		snprintf(h->pids_why, sizeof(h->pids_why), "the pids controller is not available "
+			 "in %s (cgroup v2)", h->mem_parent);
+		return;
+	}
+	snprintf(p, sizeof(p), "%s/cgroup.subtree_control", h->mem_parent);
+	sub = slurp(p);
+	if (!(sub && has_word(sub, "pids"))) {
+		write_str(h->mem_parent, "cgroup.subtree_control", "+pids");
+		free(sub);
+		sub = slurp(p);
+	}
+	if (sub && has_word(sub, "pids"))
+		strlcpy0(h->pids_parent, h->mem_parent, sizeof(h->pids_parent));
+	else
+		snprintf(h->pids_why, sizeof(h->pids_why), "cannot enable the pids controller for "
+			 "the children of %s (cgroup v2)", h->mem_parent);
+	free(sub);
+}
+
 static int detect_v2(struct cg_host *h)
 {
 	char mnt[PATH_MAX], rel[PATH_MAX], *self, *ctls, *sub;
@@ -189,13 +249,36 @@ static int detect_v2(struct cg_host *h)
 		}
 		ok = sub && strstr(sub, "memory") && strstr(sub, "cpu") && can_mkdir(h->mem_parent);
 	}
-	free(ctls);
 	free(sub);
+	sub = NULL;
+	if (ok)
+		detect_v2_pids(h, ctls);
+	free(ctls);
 	if (!ok)
 		return -1;
 	strlcpy0(h->cpu_parent, h->mem_parent, sizeof(h->cpu_parent));
 	h->version = CG_V2;
 	return 0;
+}
+
+/* v1's pids hierarchy, when mounted and usable. */
+static void detect_v1_pids(struct cg_host *h)
+{
+	char mnt[PATH_MAX], rel[PATH_MAX], *self = slurp("/proc/self/cgroup");
+
+	if (find_mount("pids", mnt, sizeof(mnt)) || !self ||
+	    cg_parse_self(self, "pids", rel, sizeof(rel))) {
+		snprintf(h->pids_why, sizeof(h->pids_why), "no cgroup v1 pids hierarchy mounted");
+	} else {
+		snprintf(h->pids_parent, sizeof(h->pids_parent), "%s%s", mnt,
+			 strcmp(rel, "/") ? rel : "");
+		if (!can_mkdir(h->pids_parent)) {
+			snprintf(h->pids_why, sizeof(h->pids_why), "cannot create cgroups under %s: "
+				 "%s", h->pids_parent, strerror(errno));
+			h->pids_parent[0] = '\0';
+		}
+	}
+	free(self);
 }
 
 static int detect_v1(struct cg_host *h, char *why, size_t whylen)
@@ -223,6 +306,7 @@ static int detect_v1(struct cg_host *h, char *why, size_t whylen)
 			 h->cpu_parent, strerror(errno));
 		return -1;
 	}
+	detect_v1_pids(h);
 	h->version = CG_V1;
 	return 0;
 }
@@ -249,6 +333,21 @@ static uint64_t read_oom(const struct cg *c)
 	return n;
 }
 
+static uint64_t read_pids_max(const struct cg *c)
+{
+	char p[PATH_MAX + 32], *t;
+	uint64_t n = 0;
+
+	if (!c->pids[0])
+		return 0;
+	snprintf(p, sizeof(p), "%s/pids.events", c->pids);
+	t = slurp(p);
+	if (t)
+		cg_parse_pids_max_events(t, &n);
+	free(t);
+	return n;
+}
+
 int cg_create(const struct cg_host *h, const char *name, unsigned memory_mb, struct cg *c,
 	      char *err, size_t errlen)
 {
@@ -264,6 +363,14 @@ int cg_create(const struct cg_host *h, const char *name, unsigned memory_mb, str
 		goto fail_errno;
 	if (h->version == CG_V1 && mkdir(c->cpu, 0755) && errno != EEXIST)
 		goto fail_errno;
+	if (h->pids_parent[0]) {
+		snprintf(c->pids, sizeof(c->pids), "%s/%s", h->pids_parent, name);
+		if (h->version == CG_V1 && mkdir(c->pids, 0755) && errno != EEXIST)
+			goto fail_errno;
+		snprintf(val, sizeof(val), "%u", CG_PIDS_MAX);
+		if ((e = write_str(c->pids, "pids.max", val)))
+			goto fail_e;
+	}
 
 	snprintf(val, sizeof(val), "%llu", (unsigned long long)bytes);
 	if (h->version == CG_V2) {
@@ -288,6 +395,7 @@ int cg_create(const struct cg_host *h, const char *name, unsigned memory_mb, str
 			goto fail_e;
 	}
 	c->oom_kills_at_start = read_oom(c);
+	c->pids_max_at_start = read_pids_max(c);
 	return 0;
 fail_errno:
 	e = -errno;
@@ -297,11 +405,11 @@ fail_e:
 	return -1;
 }
 
-int cg_join_fds(const struct cg *c, int fds[2])
+int cg_join_fds(const struct cg *c, int fds[CG_JOIN_FDS])
 {
 	char p[PATH_MAX + 32];
 
-	fds[0] = fds[1] = -1;
+	fds[0] = fds[1] = fds[2] = -1;
 	snprintf(p, sizeof(p), "%s/cgroup.procs", c->mem);
 	fds[0] = open(p, O_WRONLY | O_CLOEXEC);
 	if (fds[0] < 0)
@@ -309,13 +417,33 @@ int cg_join_fds(const struct cg *c, int fds[2])
 	if (c->version == CG_V1) {
 		snprintf(p, sizeof(p), "%s/cgroup.procs", c->cpu);
 		fds[1] = open(p, O_WRONLY | O_CLOEXEC);
-		if (fds[1] < 0) {
-			close(fds[0]);
-			fds[0] = -1;
-			return -1;
+		if (fds[1] < 0)
+			goto fail;
+		if (c->pids[0]) {
+			snprintf(p, sizeof(p), "%s/cgroup.procs", c->pids);
+			fds[2] = open(p, O_WRONLY | O_CLOEXEC);
+			if (fds[2] < 0)
+				goto fail;
 		}
 	}
 	return 0;
+fail:
+	for (int i = 0; i < CG_JOIN_FDS; i++) {
+		if (fds[i] >= 0)
+			close(fds[i]);
+		fds[i] = -1;
+	}
+	return -1;
+}
+
+uint64_t cg_pids_max_events(const struct cg *c)
+{
+	uint64_t n;
+
+	if (c->version == CG_NONE)
+		return 0;
+	n = read_pids_max(c);
+	return n > c->pids_max_at_start ? n - c->pids_max_at_start : 0;
 }
 
 uint64_t cg_oom_kills(const struct cg *c)
@@ -358,6 +486,8 @@ int cg_kill_all(const struct cg *c)
 	n = kill_listed(c->mem);
 	if (c->version == CG_V1)
 		n += kill_listed(c->cpu);
+	if (c->version == CG_V1 && c->pids[0])
+		n += kill_listed(c->pids);
 	return n;
 }
 
@@ -368,7 +498,7 @@ static int remove_cg(const struct cg *c)
 
 	/* a dying task leaves its cgroup a moment after it is reaped */
 	for (int i = 0; i < 200; i++) {
-		bool mem_gone, cpu_gone;
+		bool mem_gone, cpu_gone, pids_gone;
 
 		e = 0;
 		mem_gone = rmdir(c->mem) == 0 || errno == ENOENT;
@@ -377,7 +507,11 @@ static int remove_cg(const struct cg *c)
 		cpu_gone = c->version == CG_V2 || rmdir(c->cpu) == 0 || errno == ENOENT;
 		if (!cpu_gone)
 			e = errno;
-		if (mem_gone && cpu_gone)
+		pids_gone = c->version == CG_V2 || !c->pids[0] || rmdir(c->pids) == 0 ||
+			    errno == ENOENT;
+		if (!pids_gone)
+			e = errno;
+		if (mem_gone && cpu_gone && pids_gone)
 			return 0;
 		cg_kill_all(c);
 		usleep(1000);
@@ -499,6 +633,8 @@ int cg_sweep_stale(const struct cg_host *h, struct cg_stale **out, size_t *n)
 	ret = find_stale(h->mem_parent, out, n, &cap);
 	if (!ret && h->version == CG_V1)
 		ret = find_stale(h->cpu_parent, out, n, &cap);
+	if (!ret && h->version == CG_V1 && h->pids_parent[0])
+		ret = find_stale(h->pids_parent, out, n, &cap);
 	if (*n)
 		qsort(*out, *n, sizeof(**out), by_pid_then_n);
 	for (size_t i = 0; i < *n; i++) {
@@ -506,6 +642,8 @@ int cg_sweep_stale(const struct cg_host *h, struct cg_stale **out, size_t *n)
 
 		snprintf(c.mem, sizeof(c.mem), "%s/%s", h->mem_parent, (*out)[i].name);
 		snprintf(c.cpu, sizeof(c.cpu), "%s/%s", h->cpu_parent, (*out)[i].name);
+		if (h->pids_parent[0])
+			snprintf(c.pids, sizeof(c.pids), "%s/%s", h->pids_parent, (*out)[i].name);
 		/* v2 (Linux 5.14+): the whole cgroup at once, forks in flight included */
 		if (h->version == CG_V2)
 			write_str(c.mem, "cgroup.kill", "1");

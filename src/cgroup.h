@@ -1,6 +1,8 @@
 /* A cgroup per cold start with Lambda's limits: memory = -m MB (no swap), CPU in
- * proportion (1769 MB = one vCPU). cgroup v2 where its controllers are
- * available, else v1 (memory and cpu hierarchies). */
+ * proportion (1769 MB = one vCPU), and at most CG_PIDS_MAX processes and threads (the pids
+ * controller, where the host has it: without it the run goes on and says so). cgroup v2
+ * where its memory and cpu controllers are available, else v1 (memory, cpu and pids
+ * hierarchies). */
 #ifndef CGROUP_H
 #define CGROUP_H
 #include <limits.h>
@@ -11,6 +13,8 @@
 
 #define LAMBDA_MB_PER_VCPU 1769.0
 #define CG_CFS_PERIOD_US 100000u
+#define CG_PIDS_MAX 1024u	/* Lambda: 1024 processes and threads per execution environment */
+#define CG_JOIN_FDS 3		/* the cgroup.procs files a child joins (v1: one per hierarchy) */
 
 enum cg_version { CG_NONE = 0, CG_V1, CG_V2 };
 
@@ -19,6 +23,9 @@ struct cg_host {
 	enum cg_version version;
 	char mem_parent[PATH_MAX];	/* v1: memory hierarchy folder; v2: the one parent */
 	char cpu_parent[PATH_MAX];	/* v1: cpu hierarchy folder; v2: same as mem_parent */
+	char pids_parent[PATH_MAX];	/* v1: pids hierarchy folder; v2: same as mem_parent;
+					 * "" when the pids controller cannot be used here */
+	char pids_why[256];		/* pids_parent "": why (for the results) */
 };
 
 /* One cold start's cgroup(s). */
@@ -26,7 +33,9 @@ struct cg {
 	enum cg_version version;
 	char mem[PATH_MAX];
 	char cpu[PATH_MAX];		/* v2: same as mem */
+	char pids[PATH_MAX];		/* v1: in the pids hierarchy; v2: same as mem; "": none */
 	uint64_t oom_kills_at_start;
+	uint64_t pids_max_at_start;	/* pids.events "max" when made */
 };
 
 /* Lambda's CPU share for a memory size, in vCPUs (pure). */
@@ -39,19 +48,25 @@ uint64_t cg_cfs_quota_us(unsigned memory_mb);
 int cg_parse_self(const char *text, const char *ctl, char *path, size_t len);
 /* Read an "oom_kill N" line from memory.oom_control (v1) or memory.events (v2) text (pure). */
 int cg_parse_oom_kills(const char *text, uint64_t *n);
+/* Read the "max N" line of pids.events text (v1 and v2): how many forks and clones were
+ * refused at pids.max (pure). */
+int cg_parse_pids_max_events(const char *text, uint64_t *n);
 
 /* Find where cgroups can be made and whether their controllers work here.
  * Returns 0, or -1 with one line in why. */
 int cg_host_detect(struct cg_host *h, char *why, size_t whylen);
 
-/* Make the cgroup(s) for one cold start, named name, with the limits of memory_mb. */
+/* Make the cgroup(s) for one cold start, named name, with the limits of memory_mb, and
+ * pids.max CG_PIDS_MAX where h has the pids controller. */
 int cg_create(const struct cg_host *h, const char *name, unsigned memory_mb, struct cg *c,
 	      char *err, size_t errlen);
-/* Open the files a child writes "0" to in order to join (closed by the caller);
- * fds[1] is -1 on v2. Returns 0 or -1. */
-int cg_join_fds(const struct cg *c, int fds[2]);
+/* Open the files a child writes "0" to in order to join (closed by the caller); the
+ * unused ones are -1 (v2: fds[1] and fds[2]; v1 without pids: fds[2]). Returns 0 or -1. */
+int cg_join_fds(const struct cg *c, int fds[CG_JOIN_FDS]);
 /* OOM kills in this cgroup since cg_create. */
 uint64_t cg_oom_kills(const struct cg *c);
+/* Forks and clones its pids controller refused since cg_create (0 without one). */
+uint64_t cg_pids_max_events(const struct cg *c);
 /* SIGKILL every process in it; returns how many were signalled. */
 int cg_kill_all(const struct cg *c);
 /* Remove the cgroup(s) (all processes must be gone); accepts a zeroed struct. */
@@ -78,7 +93,7 @@ struct cg_stale {
 	int error;			/* 0: removed; else why not (errno) */
 };
 
-/* Remove the stale cgroups of h's parent(s) (both v1 hierarchies): kill what is left in
+/* Remove the stale cgroups of h's parent(s) (every v1 hierarchy): kill what is left in
  * them (cgroup.kill on v2 when the kernel has it, SIGKILL to each pid of cgroup.procs) and
  * rmdir. *out (malloc'd, the caller frees) gets one entry per name, by pid and cold start,
  * *n their number.

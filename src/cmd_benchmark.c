@@ -45,6 +45,8 @@ static void usage(FILE *f)
 "                         share (1769 MB = 1 vCPU), and gets AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n"
 "                         A list runs every size in one command (a sweep): one results\n"
 "                         file each and a summary table\n"
+"                         Each also gets Lambda's process limits: at most 1024 processes and\n"
+"                         threads (pids cgroup) and 1024 descriptors (RLIMIT_NOFILE)\n"
 "      --strict-limits    refuse to run (exit 3) when those limits cannot be applied\n"
 "      --cold-cache       before each cold start, evict the bootstrap, its interpreter, its\n"
 "                         libraries and the files of its folder from the page cache (fsync +\n"
@@ -722,12 +724,16 @@ static void sweep_stale_cgroups(const struct cg_host *h)
 	free(v);
 }
 
-/* Lambda's memory and CPU limits (cgroups), or a warning (--strict-limits: a refusal). */
+/* Lambda's memory, CPU and process limits (cgroups), or a warning (--strict-limits: a
+ * refusal). The descriptor limit needs no cgroup: it is always set. */
 static int detect_limits(struct bench_env *env)
 {
-	char err[512];
+	char *err = env->limits_why;
+	size_t errlen = sizeof(env->limits_why);
 
-	if (cg_host_detect(&env->cgh, err, sizeof(err)) == 0) {
+	env->dep.nofile = RUNNER_LAMBDA_NOFILE;
+	env->dep.pids_max = CG_PIDS_MAX;
+	if (cg_host_detect(&env->cgh, err, errlen) == 0) {
 		env->limits_ok = true;
 		sweep_stale_cgroups(&env->cgh);
 	} else if (env->o.strict_limits) {
@@ -735,7 +741,20 @@ static int detect_limits(struct bench_env *env)
 		return EXIT_ENV;
 	} else {
 		fprintf(stderr, "profiler: warning: Lambda's memory and CPU limits not applied: %s\n", err);
+		env->dep.pids_why = err;
+		return 0;
 	}
+	env->dep.pids_applied = env->cgh.pids_parent[0] != '\0';
+	env->dep.pids_why = env->cgh.pids_why;
+	if (env->dep.pids_applied)
+		return 0;
+	if (env->o.strict_limits) {
+		fprintf(stderr, "profiler: cannot apply Lambda's process limit (--strict-limits): %s\n",
+			env->cgh.pids_why);
+		return EXIT_ENV;
+	}
+	fprintf(stderr, "profiler: warning: Lambda's process limit (%u processes and threads) not "
+		"applied: %s\n", CG_PIDS_MAX, env->cgh.pids_why);
 	return 0;
 }
 

@@ -147,6 +147,7 @@ struct child_args {
 	int out_fd;
 	const struct run_as *user;
 	const int *cg_fds;
+	unsigned nofile;
 	pid_t parent;			/* the profiler, read before clone */
 	/* written by the child in the memory it shares with us until its execve: no
 	 * system call (and so no wake-up of the parent) between the clock read and execve */
@@ -329,9 +330,16 @@ static int child_fn(void *p)
 	if (dup2(a->out_fd, 1) < 0 || dup2(a->out_fd, 2) < 0)
 		goto fail;
 	/* into the cold start's cgroup(s) before the image exists: "0" is "me" */
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 3; i++)
 		if (a->cg_fds[i] >= 0 && write(a->cg_fds[i], "0", 1) != 1)
 			goto fail;
+	/* Lambda's descriptor limit, soft and hard: the bootstrap cannot raise it again */
+	if (a->nofile) {
+		struct rlimit rl = { a->nofile, a->nofile };
+
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			goto fail;
+	}
 	/* nothing but 0, 1 and 2 reaches the bootstrap: not the fds the profiler was started
 	 * with (root's files), nor its own that lack O_CLOEXEC */
 	runner_close_fds(true);
@@ -379,6 +387,7 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
 				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds,
+				 .nofile = o->nofile,
 				 .parent = getpid() };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");

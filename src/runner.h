@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define RUNNER_LAMBDA_NOFILE 1024u	/* Lambda's RLIMIT_NOFILE, soft and hard */
+
 /* Who the bootstrap runs as: it is untrusted code, never root unless asked. */
 struct run_as {
 	uid_t uid;
@@ -38,7 +40,9 @@ struct spawn_opts {
 					 * NULL-terminated; NULL: none */
 	int out_fd;			/* the child's stdout and stderr (a pipe the caller drains) */
 	const struct run_as *user;	/* drop to this user before execve; NULL: stay */
-	int cg_fds[2];			/* cgroup.procs files the child joins (-1: none) */
+	int cg_fds[3];			/* cgroup.procs files the child joins (-1: none;
+					 * cgroup.h's CG_JOIN_FDS) */
+	unsigned nofile;		/* RLIMIT_NOFILE (soft and hard) in the child; 0: as ours */
 	/* called with true right before the child is created and false right
 	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
 	 * Non-zero return aborts the spawn. */

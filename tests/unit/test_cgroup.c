@@ -71,6 +71,30 @@ static void test_parse_oom(void **state)
 	assert_int_equal(cg_parse_oom_kills("oom_kill_disable 0\nunder_oom 0\n", &n), -1);
 }
 
+static void test_parse_pids_events(void **state)
+{
+	uint64_t n = 99;
+
+	(void)state;
+	/* v1 and v2 pids.events */
+	assert_int_equal(cg_parse_pids_max_events("max 0\n", &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(cg_parse_pids_max_events("max 1234\n", &n), 0);
+	assert_int_equal(n, 1234);
+	/* later kernels: max.imposed beside it, in either order; no newline at the end */
+	assert_int_equal(cg_parse_pids_max_events("max.imposed 7\nmax 3", &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(cg_parse_pids_max_events("max 5\nmax.imposed 7\n", &n), 0);
+	assert_int_equal(n, 5);
+	n = 99;
+	assert_int_equal(cg_parse_pids_max_events("max.imposed 7\n", &n), -1);
+	assert_int_equal(cg_parse_pids_max_events("", &n), -1);
+	assert_int_equal(cg_parse_pids_max_events("max x\n", &n), -1);
+	assert_int_equal(cg_parse_pids_max_events("max 3x\n", &n), -1);
+	assert_int_equal(cg_parse_pids_max_events("maximum 3\n", &n), -1);
+	assert_int_equal(n, 99);
+}
+
 static void test_parse_name(void **state)
 {
 	unsigned n = 0;
@@ -142,6 +166,7 @@ int main(void)
 		cmocka_unit_test(test_parse_self_v1),
 		cmocka_unit_test(test_parse_self_v2),
 		cmocka_unit_test(test_parse_oom),
+		cmocka_unit_test(test_parse_pids_events),
 		cmocka_unit_test(test_parse_name),
 		cmocka_unit_test(test_is_stale),
 		cmocka_unit_test(test_pid_alive),
