@@ -22,11 +22,11 @@ WARN     := -Wall -Wextra -Werror -Werror=unused-function -Wno-format-truncation
 DEFS     := -D_GNU_SOURCE -DPROFILER_VERSION='"$(VERSION)"'
 INCLUDES := -Iinclude -Isrc -I$(OUTPUT)
 DEPFLAGS  = -MMD -MP
-LDLIBS   := -lbpf -lelf -lz -lcjson -lmicrohttpd -lpthread -lm
-TEST_LIBS := -lcmocka -lcjson -lmicrohttpd -lelf -lz -lpthread -lm
+LDLIBS   := -lbpf -lelf -lz -larchive -lcjson -lmicrohttpd -lpthread -lm
+TEST_LIBS := -lcmocka -lcjson -lmicrohttpd -lelf -lz -larchive -lpthread -lm
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Iinclude -I$(dir $(VMLINUX))
 
-DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcjson-dev \
+DEB_PACKAGES := make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libarchive-dev libcjson-dev \
                 libcmocka-dev libmicrohttpd-dev pkg-config curl jq procps valgrind util-linux \
                 dpkg-dev man-db groff-base libclang-rt-14-dev lintian
 
@@ -42,7 +42,7 @@ endif
 # (data in, data out) and those whose I/O a test reaches without privileges (files of its own
 # under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback, the
 # runner's user rule and fd closing).
-UNIT_MODS := jsonw textout output fnenv deployed httpclass invocation timeline coldstart stats results \
+UNIT_MODS := jsonw textout output fnenv deployed package httpclass invocation timeline coldstart stats results \
              results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
              coldcache svg html_report chrome_trace chrome_trace_coldstart chrome_trace_events \
              breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap \
