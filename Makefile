@@ -42,7 +42,7 @@ endif
 # (data in, data out) and those whose I/O a test reaches without privileges (files of its own
 # under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback, the
 # runner's user rule and fd closing).
-UNIT_MODS := jsonw textout output fnenv deployed package httpclass invocation timeline coldstart stats results \
+UNIT_MODS := jsonw textout output fnenv deployed package sandbox httpclass invocation timeline coldstart stats results \
              results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
              coldcache svg html_report chrome_trace chrome_trace_coldstart chrome_trace_events \
              breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap \

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "util.h"
 
 #ifndef SYS_close_range
@@ -148,11 +149,15 @@ struct child_args {
 	const struct run_as *user;
 	const int *cg_fds;
 	unsigned nofile;
+	const struct sandbox *sb;	/* in a new mount namespace (CLONE_NEWNS) */
+	int mntns_fd;			/* >= 0: join this one (setns) */
 	pid_t parent;			/* the profiler, read before clone */
 	/* written by the child in the memory it shares with us until its execve: no
 	 * system call (and so no wake-up of the parent) between the clock read and execve */
 	volatile uint64_t spawn_ns;
 	volatile int exec_errno;
+	volatile bool sb_failed;
+	volatile size_t sb_step;
 };
 
 /*
@@ -340,6 +345,16 @@ static int child_fn(void *p)
 		if (setrlimit(RLIMIT_NOFILE, &rl))
 			goto fail;
 	}
+	/* Lambda's filesystem, while still privileged: its mounts need CAP_SYS_ADMIN */
+	if (a->sb || a->mntns_fd >= 0) {
+		size_t step = 0;
+
+		if (a->mntns_fd >= 0 ? setns(a->mntns_fd, CLONE_NEWNS) : sandbox_enter(a->sb, &step)) {
+			a->sb_step = step;
+			a->sb_failed = true;
+			goto fail;
+		}
+	}
 	/* nothing but 0, 1 and 2 reaches the bootstrap: not the fds the profiler was started
 	 * with (root's files), nor its own that lack O_CLOEXEC */
 	runner_close_fds(true);
@@ -372,12 +387,18 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	int e, ret = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!realpath(o->path, abs_path)) {
-		snprintf(err, errlen, "cannot resolve %s: %s", o->path, strerror(errno));
-		return -1;
+	if (o->sandbox || o->join_mntns) {
+		/* the path as the sandbox sees it; the task root is Lambda's */
+		strlcpy0(abs_path, o->sandbox ? o->sandbox->exec_path : o->path, sizeof(abs_path));
+		strlcpy0(task_root, SB_TASK_ROOT, sizeof(task_root));
+	} else {
+		if (!realpath(o->path, abs_path)) {
+			snprintf(err, errlen, "cannot resolve %s: %s", o->path, strerror(errno));
+			return -1;
+		}
+		strlcpy0(task_root, abs_path, sizeof(task_root));
+		strlcpy0(task_root, dirname(task_root), sizeof(task_root));
 	}
-	strlcpy0(task_root, abs_path, sizeof(task_root));
-	strlcpy0(task_root, dirname(task_root), sizeof(task_root));
 	env = runner_build_env(o->api, task_root, o->function_name, o->memory_mb, o->handler,
 			       o->fn_env);
 	stack = malloc(CHILD_STACK);
@@ -387,7 +408,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
 				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds,
-				 .nofile = o->nofile,
+				 .nofile = o->nofile, .sb = o->join_mntns ? NULL : o->sandbox,
+				 .mntns_fd = o->join_mntns ? o->mntns_fd : -1,
 				 .parent = getpid() };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
@@ -396,7 +418,9 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	/* no signal handler of ours may run in the child while it shares our memory */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pid = clone(child_fn, stack + CHILD_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+	/* CLONE_NEWNS goes with CLONE_VM (not with CLONE_FS): the child's mounts are its own */
+	pid = clone(child_fn, stack + CHILD_STACK,
+		    CLONE_VM | CLONE_VFORK | SIGCHLD | (a.sb ? CLONE_NEWNS : 0), &a);
 	e = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (o->arm)
@@ -410,6 +434,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	 * what it stored is final (spawn_ns 0: it failed before reading the clock) */
 	out->spawn_ns = a.spawn_ns;
 	out->exec_errno = a.exec_errno;
+	out->sandbox_failed = a.sb_failed;
+	out->sandbox_step = a.sb_step;
 	ret = 0;
 out:
 	free(stack);

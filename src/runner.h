@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct sandbox;
+
 #define RUNNER_LAMBDA_NOFILE 1024u	/* Lambda's RLIMIT_NOFILE, soft and hard */
 
 /* Who the bootstrap runs as: it is untrusted code, never root unless asked. */
@@ -43,6 +45,13 @@ struct spawn_opts {
 	int cg_fds[3];			/* cgroup.procs files the child joins (-1: none;
 					 * cgroup.h's CG_JOIN_FDS) */
 	unsigned nofile;		/* RLIMIT_NOFILE (soft and hard) in the child; 0: as ours */
+	/* Lambda's filesystem (sandbox.h): the child enters a new mount namespace set up by
+	 * this plan and execs sandbox->exec_path from /var/task; NULL: the host's, as is.
+	 * With join_mntns, it joins the mount namespace of that fd instead (another process
+	 * tree of the same sandbox: sandbox_ns_open), and execs path as seen in there. */
+	const struct sandbox *sandbox;
+	bool join_mntns;
+	int mntns_fd;
 	/* called with true right before the child is created and false right
 	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
 	 * Non-zero return aborts the spawn. */
@@ -54,6 +63,9 @@ struct spawned {
 	pid_t pid;
 	uint64_t spawn_ns;		/* CLOCK_MONOTONIC read by the child right before execve */
 	int exec_errno;			/* non-zero: execve failed with this errno */
+	bool sandbox_failed;		/* ... or, before it, the sandbox's step sandbox_step did
+					 * (sandbox_describe says which) */
+	size_t sandbox_step;
 };
 
 /* Close every fd from 3 up (close_range; false: the fallback of kernels before 5.9, which
