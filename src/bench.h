@@ -17,8 +17,10 @@
 #include "deployed.h"
 #include "elf_info.h"
 #include "fnenv.h"
+#include "package.h"
 #include "results.h"
 #include "runner.h"
+#include "sandbox.h"
 #include "stats.h"
 
 #define MAX_CONFIGS 16
@@ -51,6 +53,10 @@ struct bench_opts {
 	bool breakdown;			/* --breakdown */
 	bool verbose;
 	struct fnenv fn;		/* --handler, --env, --env-file */
+	const char *layers[PKG_MAX_LAYERS];	/* --layer ZIP, in order */
+	unsigned n_layers;
+	bool sandbox, no_sandbox;	/* --sandbox, --no-sandbox */
+	unsigned ephemeral_mb;		/* --ephemeral-storage MB; 0: not given */
 };
 
 /* A run: its options, what was set up for it, and where its report goes. */
@@ -82,6 +88,11 @@ struct bench_env {
 	bool entry_probed;
 	char **fn_env;			/* o.fn's variables as "KEY=VALUE" strings */
 	struct deployed dep;		/* what the results say of the function as deployed */
+	const char *zip;		/* -b was a .zip: its path (o.bootstrap is then the
+					 * runtime unpacked from it) */
+	struct package pkg;		/* the unpacked function and layers */
+	bool sandboxed;			/* each cold start runs in sb */
+	struct sandbox *sb;
 	char **json;			/* --json: each configuration's results */
 	size_t n_json;
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <limits.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -442,7 +443,7 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 		.path = env->o.bootstrap, .api = env->api_str, .function_name = fn_name,
 		.memory_mb = env->memory_mb, .arm = arm, .ctx = env->t,
 		.handler = fnenv_handler(&env->o.fn), .fn_env = env->fn_env,
-		.nofile = env->dep.nofile,
+		.nofile = env->dep.nofile, .sandbox = env->sandboxed ? env->sb : NULL,
 		.user = env->drop ? &env->user : NULL,
 	};
 	struct cold_run run = { .inv = inv };
@@ -453,9 +454,17 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 		coldstart_classify(&(struct coldstart_facts){ .spawn_error = run.err }, inv);
 		return 0;
 	}
-	if (run.sp.exec_errno)
-		snprintf(exec_error, sizeof(exec_error), "cannot execute %s: %s", env->o.bootstrap,
+	if (run.sp.sandbox_failed) {
+		char what[PATH_MAX + 64];
+
+		sandbox_describe(env->sb, run.sp.sandbox_step, what, sizeof(what));
+		snprintf(exec_error, sizeof(exec_error), "cannot set up the sandbox: %s: %s", what,
 			 strerror(run.sp.exec_errno));
+	} else if (run.sp.exec_errno) {
+		snprintf(exec_error, sizeof(exec_error), "cannot execute %s: %s",
+			 env->sandboxed ? env->sb->exec_path : env->o.bootstrap,
+			 strerror(run.sp.exec_errno));
+	}
 	else
 		wait = wait_cold(env, &run);
 	after_answer(env, &run);
@@ -518,10 +527,19 @@ static void describe_run(const struct bench_env *env, unsigned memory_mb, const 
 	res->entry_probed = env->entry_probed;
 	res->warm = o->warm;
 	res->freeze_ms = o->freeze_ms;
-	if (o->runtime)
+	if (o->runtime) {
 		strlcpy0(res->runtime, o->runtime, sizeof(res->runtime));
-	else
+	} else if (env->zip) {
+		/* function.zip: "function" */
+		const char *base = strrchr(env->zip, '/') ? strrchr(env->zip, '/') + 1 : env->zip;
+		size_t n = strlen(base);
+
+		if (n > 4 && !strcmp(base + n - 4, ".zip"))
+			n -= 4;
+		snprintf(res->runtime, sizeof(res->runtime), "%.*s", (int)n, base);
+	} else {
 		default_runtime(o->bootstrap, res->runtime, sizeof(res->runtime));
+	}
 	res->memory_mb = memory_mb;
 	strlcpy0(res->arch, host_arch(), sizeof(res->arch));
 	strlcpy0(res->timing_source, env->t ? "ebpf" : "userspace", sizeof(res->timing_source));
@@ -530,7 +548,7 @@ static void describe_run(const struct bench_env *env, unsigned memory_mb, const 
 		snprintf(res->kernel, sizeof(res->kernel), "%s %s", u.sysname, u.release);
 	}
 	strlcpy0(res->tool_version, PROFILER_VERSION, sizeof(res->tool_version));
-	strlcpy0(res->bootstrap, o->bootstrap, sizeof(res->bootstrap));
+	strlcpy0(res->bootstrap, env->zip ? env->zip : o->bootstrap, sizeof(res->bootstrap));
 	strlcpy0(res->log_dir, log_dir, sizeof(res->log_dir));
 	res->deployed = &env->dep;
 	if (env->drop) {
@@ -667,6 +685,9 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 		fprintf(stderr, "profiler: %s\n", err);
 		return -1;
 	}
+	/* the unpacked copy is gone after the run: the path the runtime had in the sandbox */
+	if (env->zip)
+		strlcpy0(res->binary.path, env->dep.bootstrap_in, sizeof(res->binary.path));
 	res->inv = calloc(o->n, sizeof(*res->inv));
 	if (!res->inv) {
 		fprintf(stderr, "profiler: out of memory\n");

@@ -38,7 +38,17 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -b, --bootstrap PATH   bootstrap executable (default ./bootstrap, then\n"
-"                         target/release-ultra/bootstrap)\n"
+"                         target/release-ultra/bootstrap), or a function's .zip package\n"
+"                         (told by its content): its root's bootstrap is the runtime, and\n"
+"                         it runs in Lambda's sandbox\n"
+"      --layer ZIP        a layer, unpacked under /opt (repeatable, at most 5, merged in\n"
+"                         order: a later layer's file replaces an earlier one's)\n"
+"      --sandbox          run each cold start in Lambda's filesystem: /var/task (the\n"
+"                         package, or the bootstrap's folder) and /opt read-only, a private\n"
+"                         /tmp, the host's system folders read-only and nothing else\n"
+"                         (default for a .zip; needs root)\n"
+"      --no-sandbox       run a .zip's bootstrap from its unpacked folder on the host\n"
+"      --ephemeral-storage MB  the size of /tmp in the sandbox, 512..10240 (default 512)\n"
 "  -n, --count N          cold starts (default 10, as lambda-perf)\n"
 "  -m, --memory MB[,MB..] memory size, 128..10240 (default 128): each cold start runs in a\n"
 "                         cgroup of its own limited to MB (no swap) and to Lambda's CPU\n"
@@ -226,7 +236,8 @@ void bench_output_path(const char *pattern, unsigned mem, const char *arch, bool
 }
 
 /* options with no short form */
-enum { OPT_HANDLER = 0x100, OPT_ENV, OPT_ENV_FILE };
+enum { OPT_HANDLER = 0x100, OPT_ENV, OPT_ENV_FILE, OPT_LAYER, OPT_SANDBOX, OPT_NO_SANDBOX,
+       OPT_EPHEMERAL };
 
 static const struct option longopts[] = {
 	{ "bootstrap", required_argument, NULL, 'b' },
@@ -257,6 +268,10 @@ static const struct option longopts[] = {
 	{ "handler", required_argument, NULL, OPT_HANDLER },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "env-file", required_argument, NULL, OPT_ENV_FILE },
+	{ "layer", required_argument, NULL, OPT_LAYER },
+	{ "sandbox", no_argument, NULL, OPT_SANDBOX },
+	{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+	{ "ephemeral-storage", required_argument, NULL, OPT_EPHEMERAL },
 	{ 0 },
 };
 
@@ -277,6 +292,19 @@ static int parse_opt(int c, char **argv, struct bench_opts *o)
 	case OPT_ENV_FILE:
 		if (fnenv_read_file(&o->fn, optarg, err, sizeof(err)))
 			return err_usage("%s", err);
+		break;
+	case OPT_LAYER:
+		if (o->n_layers == PKG_MAX_LAYERS)
+			return err_usage("--layer: Lambda allows at most %d layers per function",
+					 PKG_MAX_LAYERS);
+		o->layers[o->n_layers++] = optarg;
+		break;
+	case OPT_SANDBOX: o->sandbox = true; break;
+	case OPT_NO_SANDBOX: o->no_sandbox = true; break;
+	case OPT_EPHEMERAL:
+		if (parse_uint(optarg, SB_EPHEMERAL_MIN, SB_EPHEMERAL_MAX, &o->ephemeral_mb))
+			return err_usage("--ephemeral-storage must be MB from %u to %u, not '%s'",
+					 SB_EPHEMERAL_MIN, SB_EPHEMERAL_MAX, optarg);
 		break;
 	case 'b': o->bootstrap = optarg; break;
 	case 'n':
@@ -348,6 +376,11 @@ static int check_opts(int argc, char **argv, struct bench_opts *o)
 		return err_usage("--no-bpf and --require-bpf exclude each other");
 	if (o->no_bpf && o->breakdown)
 		return err_usage("--breakdown needs the eBPF tracer: it excludes --no-bpf");
+	if (o->sandbox && o->no_sandbox)
+		return err_usage("--sandbox and --no-sandbox exclude each other");
+	if (o->n_layers && o->no_sandbox)
+		return err_usage("--layer needs the sandbox: layers are reached at /opt, which "
+				 "--no-sandbox leaves out");
 	/* a breakdown cannot come from userspace timing: no fallback */
 	if (o->breakdown)
 		o->require_bpf = true;
@@ -465,6 +498,13 @@ static int user_can_exec_interp(const struct bench_env *env, const char *interp)
 	return runner_user_can_exec(&env->user, path);
 }
 
+/* An interpreter the sandbox provides (/opt, /var/task): not on the host to be checked. */
+static bool interp_in_sandbox(const struct bench_env *env, const char *interp)
+{
+	return env->sandboxed && (!strncmp(interp, SB_LAYER_ROOT "/", 4) ||
+				  !strncmp(interp, SB_TASK_ROOT "/", 9));
+}
+
 /* The bootstrap: there, executable by whom it runs as, runnable here (elf_check_runnable). */
 static int check_bootstrap(struct bench_env *env)
 {
@@ -485,10 +525,11 @@ static int check_bootstrap(struct bench_env *env)
 				 "or choose --user NAME or --run-as-root", env->user.name, o->bootstrap,
 				 strerror(rc));
 	/* what execve would refuse, said once instead of failing every cold start */
-	if (elf_check_runnable(o->bootstrap, true, err, sizeof(err)) ||
-	    elf_inspect(o->bootstrap, &env->ef, err, sizeof(err)))
+	if (elf_inspect(o->bootstrap, &env->ef, err, sizeof(err)) ||
+	    elf_check_runnable(o->bootstrap, !interp_in_sandbox(env, env->ef.interpreter), err,
+			       sizeof(err)))
 		return err_usage("%s", err);
-	if (env->drop && env->ef.interpreter[0] &&
+	if (env->drop && env->ef.interpreter[0] && !interp_in_sandbox(env, env->ef.interpreter) &&
 	    (rc = user_can_exec_interp(env, env->ef.interpreter)) != 0)
 		return err_usage("user %s cannot execute %s's interpreter %s (%s): make it and its "
 				 "folders accessible, or choose --user NAME", env->user.name, o->bootstrap,
@@ -545,6 +586,86 @@ static int probe_outputs(const struct bench_opts *o)
 	return 0;
 }
 
+/*
+ * -b function.zip (and --layer): unpacked into the run's folder, its bootstrap the one run;
+ * and whether the cold starts are sandboxed (a .zip's are unless --no-sandbox; a loose
+ * executable's with --sandbox), the sandbox planned and tried once.
+ */
+static int prepare_function(struct bench_env *env)
+{
+	struct bench_opts *o = &env->o;
+	const struct pkg_limits lim = { PKG_MAX_UNZIPPED_BYTES, PKG_MAX_ENTRIES };
+	char err[PATH_MAX + 512], real[PATH_MAX], *base;
+	const char *task_root = NULL, *layer_root = NULL, *inside;
+	struct stat st;
+
+	if (o->bootstrap && stat(o->bootstrap, &st) == 0 && S_ISREG(st.st_mode) &&
+	    pkg_is_zip(o->bootstrap)) {
+		env->zip = o->bootstrap;
+		if (package_open(&env->pkg, env->zip, o->layers, o->n_layers, &lim, NULL, err,
+				 sizeof(err)))
+			return err_usage("%s", err);
+		o->bootstrap = env->pkg.bootstrap;
+		env->sandboxed = !o->no_sandbox;
+		task_root = env->pkg.task_root;
+		layer_root = env->pkg.layer_root;
+		inside = env->pkg.bootstrap_in;
+		env->dep.zip = env->zip;
+		for (unsigned i = 0; i < o->n_layers; i++)
+			env->dep.layers[i] = o->layers[i];
+		env->dep.n_layers = o->n_layers;
+		env->dep.bootstrap_in = inside;
+		env->dep.unzipped_bytes = env->pkg.count.bytes;
+		env->dep.entries = env->pkg.count.entries;
+		env->dep.max_unzipped_bytes = lim.max_bytes;
+		env->dep.max_entries = lim.max_entries;
+	} else {
+		if (o->n_layers && !o->sandbox)
+			return err_usage("--layer needs the sandbox: with a loose executable, add "
+					 "--sandbox (layers are reached at /opt)");
+		if (o->n_layers) {
+			if (package_open(&env->pkg, NULL, o->layers, o->n_layers, &lim, NULL, err,
+					 sizeof(err)))
+				return err_usage("%s", err);
+			layer_root = env->pkg.layer_root;
+			for (unsigned i = 0; i < o->n_layers; i++)
+				env->dep.layers[i] = o->layers[i];
+			env->dep.n_layers = o->n_layers;
+		}
+		env->sandboxed = o->sandbox;
+		if (!env->sandboxed)
+			goto no_sandbox;
+		if (!o->bootstrap || !realpath(o->bootstrap, real))
+			return 0;	/* check_bootstrap says what is wrong with it */
+		base = strrchr(real, '/');
+		*base++ = '\0';
+		task_root = real[0] ? real : "/";
+		snprintf(env->pkg.bootstrap, sizeof(env->pkg.bootstrap), "%s/%s", SB_TASK_ROOT, base);
+		inside = env->pkg.bootstrap;
+	}
+	if (!env->sandboxed)
+		goto no_sandbox;
+	env->sb = calloc(1, sizeof(*env->sb));
+	if (!env->sb)
+		return out_error(EXIT_USAGE, "out of memory");
+	if (sandbox_plan(env->sb, task_root, layer_root, inside,
+			 o->ephemeral_mb ? o->ephemeral_mb : SB_EPHEMERAL_DEFAULT,
+			 env->pkg.dir[0] ? env->pkg.dir : NULL, err, sizeof(err)))
+		return out_error(EXIT_USAGE, "%s", err);
+	if (sandbox_probe(env->sb, err, sizeof(err)))
+		return out_error(EXIT_ENV, "%s%s", err, env->zip ? " (--no-sandbox runs the package "
+				 "on the host)" : "");
+	env->dep.sandbox = true;
+	env->dep.ephemeral_mb = env->sb->ephemeral_mb;
+	env->dep.system_dirs = env->sb->system_dirs;
+	return 0;
+no_sandbox:
+	if (o->ephemeral_mb)
+		return err_usage("--ephemeral-storage is the sandbox's /tmp: it needs the sandbox "
+				 "(--sandbox, or -b function.zip without --no-sandbox)");
+	return 0;
+}
+
 /* Everything that can be refused before anything is started. */
 static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 {
@@ -552,7 +673,8 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 	char err[512];
 	int rc;
 
-	if ((rc = check_bootstrap(env)) || (rc = read_event(o->event_file, event, event_len)))
+	if ((rc = prepare_function(env)) || (rc = check_bootstrap(env)) ||
+	    (rc = read_event(o->event_file, event, event_len)))
 		return rc;
 	if (o->cold_cache && cold_cache_plan(o->bootstrap, 10000, &o->cc, err, sizeof(err))) {
 		fprintf(stderr, "profiler: --cold-cache: %s\n", err);
@@ -880,6 +1002,10 @@ static void clean_up(struct bench_env *env)
 	if (env->txt && env->txt != stdout && env->txt != stderr)
 		fclose(env->txt);
 	cold_cache_free(&env->o.cc);
+	if (env->sb)
+		sandbox_remove(env->sb);
+	free(env->sb);
+	package_remove(&env->pkg);
 	fnenv_free_strv(env->fn_env);
 	fnenv_free(&env->o.fn);
 	ctrace_free(env->ct);

@@ -432,7 +432,7 @@ int package_open(struct package *p, const char *zip, const char *const *layers, 
 		snprintf(err, errlen, "cannot prepare %s: %s", p->dir, strerror(errno));
 		goto fail;
 	}
-	if (pkg_extract(zip, p->task_root, lim, &p->count, err, errlen))
+	if (zip && pkg_extract(zip, p->task_root, lim, &p->count, err, errlen))
 		goto fail;
 	for (unsigned i = 0; i < n_layers; i++)
 		if (pkg_extract(layers[i], p->layer_root, lim, &p->count, err, errlen))
@@ -442,7 +442,7 @@ int package_open(struct package *p, const char *zip, const char *const *layers, 
 		snprintf(err, errlen, "cannot prepare %s: %s", p->dir, strerror(errno));
 		goto fail;
 	}
-	if (find_bootstrap(p, zip, n_layers, err, errlen))
+	if (zip && find_bootstrap(p, zip, n_layers, err, errlen))
 		goto fail;
 	return 0;
 fail:

@@ -77,8 +77,9 @@ struct package {
 };
 
 /* Make the run's folder and unpack zip and its layers (n_layers at most PKG_MAX_LAYERS) into
- * it; tmpdir is where the folder is made (NULL: /tmp). 0, or -1 with one line in err and
- * nothing left behind. */
+ * it; tmpdir is where the folder is made (NULL: /tmp). zip NULL: the layers alone (for a
+ * loose bootstrap in the sandbox; no bootstrap is looked for). 0, or -1 with one line in err
+ * and nothing left behind. */
 int package_open(struct package *p, const char *zip, const char *const *layers, unsigned n_layers,
 		 const struct pkg_limits *lim, const char *tmpdir, char *err, size_t errlen);
 /* Remove the run's folder and everything in it (links are removed, never followed). */
