@@ -936,6 +936,207 @@ open(sys.argv[2], "wb").write(b.replace(l + b"\0", o + b"\0", 1))' "$B/keepalive
 	check "a script that can run still runs (exit 0)" test "$RC" -eq 0
 fi
 
+# ------------------------------------------------- the function as deployed ---
+# Zips and layers written by mkzip.py; every deployed run must leave nothing on the host.
+MKZIP="python3 $TOP/tests/integration/mkzip.py"
+leftovers() {
+	! ls -d /tmp/profiler-task-* /tmp/profiler-sandbox-* >/dev/null 2>&1 &&
+		! grep -q 'profiler-\(task\|sandbox\)-' /proc/self/mountinfo
+}
+# log_has NAME TEXT: the first cold start's log of the last bench has TEXT
+log_has() {
+	local log
+	log=$(jq -r '(.measurements + .failures)[0].log' "$J" 2>/dev/null)
+	if [ -f "$log" ] && grep -qF -- "$2" "$log"; then
+		ok "$1"
+	else
+		nok "$1" "no '$2' in $log" "log: $(head -c 600 "$log" 2>/dev/null)"
+	fi
+}
+# usage_err NAME TEXT ARGS...: benchmark exits 2 with one line on stderr that has TEXT
+usage_err() {
+	local name=$1 text=$2
+	shift 2
+	"$P" benchmark "$@" >"$TMP/u.out" 2>"$TMP/u.err"
+	local rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/u.err")" -eq 1 ] && grep -qF -- "$text" "$TMP/u.err"; then
+		ok "$name"
+	else
+		nok "$name" "rc=$rc (want 2, one line with '$text')" "stderr: $(head -c 400 "$TMP/u.err")"
+	fi
+}
+
+if selected node_ric; then
+	echo "== node_ric: AWS's Node.js runtime interface client, unmodified, --handler"
+	setup_out=$(bash "$TOP/tests/clients/setup-node-ric.sh" --task-root "$BD/node-fn" 2>"$TMP/ric.err")
+	setup_rc=$?
+	if [ $setup_rc -ne 0 ]; then
+		# no silent skip: CI has the npm registry; exit 3 says it cannot be reached
+		nok "node_ric: aws-lambda-ric installed from npm (setup-node-ric.sh exit $setup_rc)" \
+			"$(tail -n 2 "$TMP/ric.err")"
+	else
+		ok "node_ric: aws-lambda-ric installed from npm"
+		# Node starts many threads and JIT-compiles: below a vCPU (1769 MB) the CPU quota,
+		# not the runtime, decides its init
+		bench node_ric -b "$setup_out/bootstrap" --handler index.handler -n 2 -m 1769
+		check "node_ric: exit status 0" test "$RC" -eq 0
+		jqcheck "node_ric: 2 cold starts, init and handler measured" "$J" \
+			'(.measurements | length) == 2 and (.failures | length) == 0 and .timing_source == "ebpf"
+			 and all(.measurements[]; .init_ms > 0 and .handler_ms > 0 and .total_ms > .init_ms)'
+		jqcheck "node_ric: the handler recorded, not a default" "$J" \
+			'.function.handler == "index.handler" and .function.handler_default == false'
+		bench node_ric_default -b "$setup_out/bootstrap" -n 1 -m 1769
+		check "node_ric: without --handler: exit status 1" test "$RC" -eq 1
+		jqcheck "node_ric: without --handler: Runtime.MalformedHandlerName at init" "$J" \
+			'.failures[0].outcome == "init_error" and .failures[0].error_type == "Runtime.MalformedHandlerName"
+			 and .function.handler == "handler" and .function.handler_default' .failures
+		bench node_ric_sandbox -b "$setup_out/bootstrap" --handler index.handler --sandbox -n 2 -m 1769
+		jqcheck "node_ric: in the sandbox as well (its folder is /var/task)" "$J" \
+			'(.measurements | length) == 2 and .sandbox.used and all(.measurements[]; .init_ms > 0 and .handler_ms > 0)'
+	fi
+fi
+
+if selected deployed_zip; then
+	echo "== deployed_zip: a shell runtime from function.zip, two layers"
+	mkdir -p "$TMP/fn" "$TMP/l1/lib" "$TMP/l2"
+	cp "$TB/shell_runtime.sh" "$TMP/fn/bootstrap"
+	cp "$TOP/tests/bootstraps/shell_fn/hello.sh" "$TMP/fn/"
+	echo "from layer one" >"$TMP/l1/data.txt"
+	echo "kept" >"$TMP/l1/lib/only-in-one"
+	echo "from layer two" >"$TMP/l2/data.txt"
+	$MKZIP "$TMP/function.zip" "$TMP/fn" && $MKZIP "$TMP/l1.zip" "$TMP/l1" && $MKZIP "$TMP/l2.zip" "$TMP/l2"
+	bench deployed_zip -b "$TMP/function.zip" --layer "$TMP/l1.zip" --layer "$TMP/l2.zip" \
+		--handler hello.handler -n 2
+	check "deployed_zip: exit status 0" test "$RC" -eq 0
+	jqcheck "deployed_zip: 2 cold starts, every phase traced across the namespace" "$J" \
+		"(.measurements | length) == 2 and (.failures | length) == 0 and .events_dropped == 0 and $PHASES_OK"
+	log_has "deployed_zip: the handler is \${_HANDLER%%.*}.sh from /var/task" \
+		"runtime: handler hello.handler -> /var/task/hello.sh, function handler"
+	log_has "deployed_zip: /opt holds the layers, the later one's file winning" \
+		"hello: /opt/data.txt says: from layer two"
+	jqcheck "deployed_zip: the package, its layers and the sandbox in the results" "$J" \
+		'.package.zip == "'"$TMP"'/function.zip" and .package.layers == ["'"$TMP"'/l1.zip","'"$TMP"'/l2.zip"]
+		 and .package.bootstrap == "/var/task/bootstrap" and .package.entries == 6
+		 and .package.unzipped_bytes > 0 and .package.max_unzipped_bytes == 262144000
+		 and .sandbox.used and .sandbox.task_root == "/var/task" and .sandbox.layer_root == "/opt"
+		 and .sandbox.ephemeral_storage_mb == 512 and .runtime == "function" and .binary.path == "/var/task/bootstrap"' .package
+	check "deployed_zip: nothing left on the host (folders, mounts)" leftovers
+	bench deployed_zip_nohandler -b "$TMP/function.zip" --layer "$TMP/l1.zip" --handler nope.handler -n 1
+	jqcheck "deployed_zip: a handler with no script is the runtime's init error" "$J" \
+		'.failures[0].outcome == "init_error" and .failures[0].error_type == "Runtime.HandlerNotFound"' .failures
+	bench deployed_zip_host -b "$TMP/function.zip" --handler hello.handler --no-sandbox -n 1
+	jqcheck "deployed_zip: --no-sandbox runs it from its unpacked folder on the host" "$J" \
+		'(.measurements | length) == 1 and .sandbox.used == false and .package.zip != null'
+	log_has "deployed_zip: ... where /opt is the host's" "hello: /opt/data.txt says: cat: /opt/data.txt"
+	check "deployed_zip: nothing left after --no-sandbox either" leftovers
+
+	# --breakdown: the entry-point uprobe is attached by inode, so it fires for /var/task/bootstrap
+	mkdir -p "$TMP/fn-elf"
+	cp "$B/sample/bootstrap" "$TMP/fn-elf/bootstrap"
+	$MKZIP "$TMP/elf.zip" "$TMP/fn-elf"
+	bench deployed_breakdown -b "$TMP/elf.zip" -n 2 --breakdown -m 1024
+	jqcheck "deployed_zip: --breakdown's entry point probed in the sandbox, dynamic loading measured" "$J" \
+		'(.measurements | length) == 2 and .sandbox.used and .breakdown.entry_point_probed
+		 and all(.measurements[]; .breakdown.phases[1].name == "dynamic_loading"
+			 and .breakdown.phases[1].measured and .breakdown.phases[1].duration_ms > 0)'
+
+	echo "== deployed_zip: packages refused (exit 2, one line)"
+	$MKZIP "$TMP/trav.zip" "$TMP/fn" --file "../escaped=gotcha"
+	usage_err "deployed_zip: a '../' name" "entry '../escaped' has a '..' component" -b "$TMP/trav.zip"
+	$MKZIP "$TMP/abs.zip" "$TMP/fn" --file "/tmp/profiler-escaped=gotcha"
+	usage_err "deployed_zip: an absolute name" "entry '/tmp/profiler-escaped' has an absolute name" -b "$TMP/abs.zip"
+	check "deployed_zip: ... nothing written outside" test ! -e /tmp/profiler-escaped
+	$MKZIP "$TMP/linkout.zip" "$TMP/fn" --link "etc=/etc"
+	usage_err "deployed_zip: a link out of the package" "points to the absolute path '/etc'" -b "$TMP/linkout.zip"
+	$MKZIP "$TMP/through.zip" "$TMP/fn" --link "up=.." --file "up/x=1"
+	usage_err "deployed_zip: a link up and a path through it" "symbolic link 'up' points to '..'" -b "$TMP/through.zip"
+	$MKZIP "$TMP/nobs.zip" --file "index.js=x"
+	usage_err "deployed_zip: no bootstrap" "has no bootstrap at its root" -b "$TMP/nobs.zip"
+	usage_err "deployed_zip: six layers" "at most 5 layers" -b "$TMP/function.zip" \
+		--layer "$TMP/l1.zip" --layer "$TMP/l1.zip" --layer "$TMP/l1.zip" --layer "$TMP/l1.zip" \
+		--layer "$TMP/l1.zip" --layer "$TMP/l1.zip"
+	# 251 MiB of zeros: a 250 KB zip, over Lambda's 262144000 bytes unzipped (with the layer)
+	$MKZIP "$TMP/bomb.zip" "$TMP/fn" --zeros "zeros=263192576"
+	usage_err "deployed_zip: a zip bomb, stopped at Lambda's 250 MB" "pass Lambda's limit of 262144000 bytes" \
+		-b "$TMP/bomb.zip"
+	check "deployed_zip: the bomb's zip is small" test "$(stat -c %s "$TMP/bomb.zip")" -lt 1000000
+	check "deployed_zip: nothing left after the refusals" leftovers
+fi
+
+if selected sandbox_fs; then
+	echo "== sandbox_fs: Lambda's filesystem seen from inside"
+	touch "$BD/host-marker"	# a file the bootstrap's user can see on the host
+	bench sandbox_rofs -b "$B/lambda_limits" --sandbox --env PROBE=rofs --env "MARKER=$BD/host-marker" -n 1
+	jqcheck "sandbox_fs: every finding as expected (a response, not Probe.Unexpected)" "$J" \
+		'(.measurements | length) == 1 and .sandbox.used' .failures
+	log_has "sandbox_fs: a write to /var/task fails with EROFS" "probe: write /var/task/probe: EROFS"
+	log_has "sandbox_fs: ... to /opt too" "probe: write /opt/probe: EROFS"
+	log_has "sandbox_fs: ... and to the root and the host's /etc" "probe: write /etc/probe: EROFS"
+	log_has "sandbox_fs: /tmp is writable" "probe: write /tmp/probe: written"
+	log_has "sandbox_fs: the host's /tmp is out of reach" "probe: host file $BD/host-marker: ENOENT"
+	log_has "sandbox_fs: /root and /home are not there" "probe: /home: ENOENT"
+	log_has "sandbox_fs: cwd /var/task" "probe: cwd /var/task"
+	log_has "sandbox_fs: LAMBDA_TASK_ROOT=/var/task" "probe: LAMBDA_TASK_ROOT /var/task"
+	bench sandbox_tmpfull -b "$B/lambda_limits" --sandbox --ephemeral-storage 512 -m 1024 --env PROBE=tmpfull -n 1
+	jqcheck "sandbox_fs: /tmp full: the cold start answered" "$J" '(.measurements | length) == 1' .failures
+	log_has "sandbox_fs: /tmp fills at --ephemeral-storage 512 MB exactly (ENOSPC)" \
+		"probe: /tmp full after $((512 << 20)) bytes: ENOSPC"
+	bench sandbox_host -b "$B/lambda_limits" --env PROBE=rofs -n 1
+	jqcheck "sandbox_fs: a loose executable without --sandbox keeps the host's filesystem" "$J" \
+		'.sandbox.used == false and .failures[0].error_type == "Probe.Unexpected"' .failures
+	check "sandbox_fs: nothing left on the host" leftovers
+	usage_err "sandbox_fs: --ephemeral-storage below Lambda's 512" "--ephemeral-storage must be MB from 512 to 10240" \
+		-b "$B/lambda_limits" --sandbox --ephemeral-storage 256
+	usage_err "sandbox_fs: --ephemeral-storage without the sandbox" "it needs the sandbox" \
+		-b "$B/lambda_limits" --ephemeral-storage 1024
+fi
+
+if selected process_limits; then
+	echo "== process_limits: 1024 descriptors, 1024 processes and threads"
+	bench limits_fds -b "$B/lambda_limits" --env PROBE=fds -n 1
+	jqcheck "process_limits: fds: answered, RLIMIT_NOFILE 1024 in the results" "$J" \
+		'(.measurements | length) == 1 and .process_limits.nofile == 1024' .failures
+	log_has "process_limits: RLIMIT_NOFILE soft and hard 1024, not raisable" "probe: raising it to 4096: EPERM"
+	log_has "process_limits: the 1025th descriptor fails with EMFILE" \
+		"probe: descriptor 1023 opened, the next open: EMFILE"
+	bench limits_threads -b "$B/lambda_limits" --env PROBE=threads -m 512 -n 1
+	jqcheck "process_limits: threads: answered (a refused thread it handled is no failure)" "$J" \
+		'(.measurements | length) == 1 and .process_limits.pids_applied and .process_limits.pids_max == 1024
+		 and .measurements[0].process_limit_hits >= 1' .
+	log_has "process_limits: the 1024th task (1025th with the main thread) fails with EAGAIN" \
+		"probe: 1023 threads started, the next: EAGAIN"
+	bench limits_forkbomb -b "$B/lambda_limits" --env PROBE=forkbomb --init-timeout 3 -m 512 -n 1
+	check "process_limits: fork bomb: exit status 1" test "$RC" -eq 1
+	jqcheck "process_limits: a fork bomb ends as process_limit, not out_of_memory" "$J" \
+		'.failures[0].outcome == "process_limit" and .failures[0].process_limit_hits > 0
+		 and (.failures[0].reason | test("process limit of 1024 processes and threads"))
+		 and .failures[0].processes <= 1024' .failures
+	check "process_limits: no process of the bomb left" no_process "$B/lambda_limits"
+fi
+
+if selected function_env; then
+	echo "== function_env: --env, --env-file, Lambda's rules"
+	mkdir -p "$BD/shellfn"
+	cp "$TB/shell_runtime.sh" "$BD/shellfn/bootstrap"
+	cp "$TOP/tests/bootstraps/shell_fn/hello.sh" "$BD/shellfn/"
+	printf '# the function settings\nTABLE=orders\nSECRET_TOKEN=s3cr3t-not-for-results\n' >"$TMP/fn.env"
+	bench function_env -b "$BD/shellfn/bootstrap" --handler hello.handler --env-file "$TMP/fn.env" \
+		--env STAGE=it --env TZ=Europe/Paris -n 1
+	check "function_env: exit status 0" test "$RC" -eq 0
+	log_has "function_env: a variable of --env-file reaches the function" "hello: TABLE=orders TZ=Europe/Paris"
+	jqcheck "function_env: the variables' names in the results, in order" "$J" \
+		'.function.env == ["TABLE","SECRET_TOKEN","STAGE","TZ"] and .function.env_bytes > 0' .function
+	check "function_env: no value in the results" bash -c "! grep -q s3cr3t-not-for-results '$J'"
+	usage_err "function_env: a reserved variable, named" "AWS_REGION is reserved by Lambda" \
+		-b "$B/keepalive" --env AWS_REGION=eu-west-1
+	printf '{"LAMBDA_TASK_ROOT": "/elsewhere"}\n' >"$TMP/reserved.json"
+	usage_err "function_env: a reserved variable in a JSON --env-file" "LAMBDA_TASK_ROOT is reserved by Lambda" \
+		-b "$B/keepalive" --env-file "$TMP/reserved.json"
+	python3 -c "print('BIG=' + 'v' * 4096)" >"$TMP/big.env"
+	usage_err "function_env: over Lambda's 4 KB" "over Lambda's limit of 4096" -b "$B/keepalive" --env-file "$TMP/big.env"
+	usage_err "function_env: a key Lambda would refuse" "'1ST' is not a valid variable name" -b "$B/keepalive" --env 1ST=x
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
