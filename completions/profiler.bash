@@ -66,7 +66,7 @@ _profiler()
 	case $cmd in
 	benchmark)
 		case $prev in
-		-b | --bootstrap | -o | --output | --event | --trace-out)
+		-b | --bootstrap | -o | --output | --event | --trace-out | --layer | --env-file)
 			_profiler_files
 			return 0
 			;;
@@ -86,13 +86,18 @@ _profiler()
 			COMPREPLY=($(compgen -u -- "$cur"))
 			return 0
 			;;
-		-n | --count | -t | --timeout | --init-timeout | --runtime | --log-limit)
+		-n | --count | -t | --timeout | --init-timeout | --runtime | --log-limit | --handler | --env)
+			return 0
+			;;
+		--ephemeral-storage)
+			COMPREPLY=($(compgen -W "512 1024 2048 4096 10240" -- "$cur"))
 			return 0
 			;;
 		esac
 		opts="-b --bootstrap -n --count -m --memory -a --arch -o --output --event
 		      --runtime -t --timeout --init-timeout --log-dir --log-limit --user
-		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --trace-out --breakdown --json -q --quiet -v --verbose -h --help"
+		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --trace-out --breakdown --json -q --quiet -v --verbose -h --help
+		      --handler --env --env-file --layer --sandbox --no-sandbox --ephemeral-storage"
 		;;
 	compare)
 		case $prev in
