@@ -599,6 +599,10 @@ static int prepare_function(struct bench_env *env)
 	const char *task_root = NULL, *layer_root = NULL, *inside;
 	struct stat st;
 
+	/* what a SIGKILLed profiler left: its unpacked package, its sandbox's mount point */
+	if (pkg_sweep_stale(NULL, getpid(), cg_pid_alive, err, sizeof(err)) > 0)
+		fprintf(stderr, "profiler: removed the folders of profilers that no longer run: %s\n",
+			err);
 	if (o->bootstrap && stat(o->bootstrap, &st) == 0 && S_ISREG(st.st_mode) &&
 	    pkg_is_zip(o->bootstrap)) {
 		env->zip = o->bootstrap;

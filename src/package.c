@@ -417,7 +417,8 @@ int package_open(struct package *p, const char *zip, const char *const *layers, 
 			 PKG_MAX_LAYERS);
 		return -1;
 	}
-	snprintf(p->dir, sizeof(p->dir), "%s/profiler-task-XXXXXX", tmpdir ? tmpdir : "/tmp");
+	snprintf(p->dir, sizeof(p->dir), "%s/profiler-task-%d-XXXXXX", tmpdir ? tmpdir : "/tmp",
+		 (int)getpid());
 	if (!mkdtemp(p->dir)) {
 		snprintf(err, errlen, "cannot create a folder for the package in %s: %s",
 			 tmpdir ? tmpdir : "/tmp", strerror(errno));
@@ -456,4 +457,61 @@ void package_remove(struct package *p)
 		return;
 	pkg_remove_tree(p->dir);
 	p->dir[0] = '\0';
+}
+
+int pkg_parse_dir_name(const char *name, pid_t *pid)
+{
+	static const char *const prefixes[] = { "profiler-task-", "profiler-sandbox-" };
+	const char *s = NULL;
+	unsigned long long p = 0;
+	size_t digits = 0, i;
+
+	for (i = 0; i < 2 && !s; i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			s = name + strlen(prefixes[i]);
+	if (!s)
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		p = p * 10 + (unsigned)(*s - '0');
+		if (p > INT32_MAX)
+			return -1;
+	}
+	/* PID, '-', and mkdtemp's six characters */
+	if (!digits || !p || s[-(long)digits] == '0' || *s != '-' || strlen(s + 1) != 6)
+		return -1;
+	*pid = (pid_t)p;
+	return 0;
+}
+
+int pkg_sweep_stale(const char *tmpdir, pid_t self, bool (*alive)(pid_t pid), char *out,
+		    size_t len)
+{
+	const char *dir = tmpdir ? tmpdir : "/tmp";
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+	int removed = 0;
+
+	if (len)
+		out[0] = '\0';
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		char path[PATH_MAX];
+		struct stat st;
+		pid_t pid;
+
+		if (pkg_parse_dir_name(e->d_name, &pid) || (pid != self && alive(pid)))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		if (pkg_remove_tree(path))
+			continue;
+		removed++;
+		if (n < len)
+			n += (size_t)snprintf(out + n, len - n, "%s%s", n ? " " : "", e->d_name);
+	}
+	closedir(d);
+	return removed;
 }

@@ -5,7 +5,7 @@
  *   DIR/task   the task root (the function's zip): /var/task in the sandbox
  *   DIR/opt    the layer root (every layer merged, in order): /opt in the sandbox
  *
- * DIR is a new /tmp/profiler-task-XXXXXX of mode 0755, owned by the profiler, so the user the
+ * DIR is a new /tmp/profiler-task-PID-XXXXXX of mode 0755, owned by the profiler, so the user the
  * bootstrap runs as can reach it and no one else can write in it. Layers are merged as
  * Lambda merges them: extracted in the order given into one folder, a later layer's file
  * replacing an earlier one's. The runtime is the file "bootstrap" at the function's root, as
@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define PKG_MAX_LAYERS 5			/* Lambda: 5 layers per function */
 #define PKG_MAX_UNZIPPED_BYTES 262144000ull	/* Lambda: 250 MB unzipped, function + layers */
@@ -87,4 +88,17 @@ void package_remove(struct package *p);
 
 /* Remove path and, when it is a folder, everything below it, following no link. 0 or -errno. */
 int pkg_remove_tree(const char *path);
+
+/*
+ * The run's folders are named profiler-task-PID-XXXXXX and profiler-sandbox-PID-XXXXXX (PID:
+ * the profiler's), so that those a SIGKILLed profiler left can be told and removed by the next
+ * run. The pid of such a name: 0, or -1 for any other name (pure).
+ */
+int pkg_parse_dir_name(const char *name, pid_t *pid);
+/* Remove the folders in tmpdir (NULL: /tmp) of that naming whose profiler no longer runs
+ * (alive(pid) false; self's own pid is stale too: this process has made none yet), that are
+ * real folders owned by this user. Their names go to out, space-separated. Returns how many
+ * were removed. */
+int pkg_sweep_stale(const char *tmpdir, pid_t self, bool (*alive)(pid_t pid), char *out,
+		    size_t len);
 #endif

@@ -162,7 +162,7 @@ int sandbox_plan(struct sandbox *sb, const char *task_root, const char *layer_ro
 	if (workdir) {
 		snprintf(sb->root, sizeof(sb->root), "%s/root", workdir);
 	} else {
-		strlcpy0(sb->dir, "/tmp/profiler-sandbox-XXXXXX", sizeof(sb->dir));
+		snprintf(sb->dir, sizeof(sb->dir), "/tmp/profiler-sandbox-%d-XXXXXX", (int)getpid());
 		if (!mkdtemp(sb->dir)) {
 			snprintf(err, errlen, "cannot create the sandbox's folder: %s", strerror(errno));
 			sb->dir[0] = '\0';

@@ -75,7 +75,7 @@ struct sandbox {
 /*
  * Plan the sandbox: task_root and layer_root (NULL: an empty /opt) are host folders;
  * bootstrap_in is the runtime's path inside (under /var/task or /opt). The mount point is made
- * in workdir (NULL: a new /tmp/profiler-sandbox-XXXXXX). Returns 0, or -1 with one line in err.
+ * in workdir (NULL: a new /tmp/profiler-sandbox-PID-XXXXXX, package.h's naming). Returns 0, or -1 with one line in err.
  */
 int sandbox_plan(struct sandbox *sb, const char *task_root, const char *layer_root,
 		 const char *bootstrap_in, unsigned ephemeral_mb, const char *workdir, char *err,

@@ -1061,6 +1061,25 @@ if selected deployed_zip; then
 		-b "$TMP/bomb.zip"
 	check "deployed_zip: the bomb's zip is small" test "$(stat -c %s "$TMP/bomb.zip")" -lt 1000000
 	check "deployed_zip: nothing left after the refusals" leftovers
+
+	# a SIGKILLed profiler cannot remove its folders: the next run does
+	mkdir -p "$TMP/fn-sleep"
+	printf '#!/bin/sh\nexec sleep 7303\n' >"$TMP/fn-sleep/bootstrap"
+	chmod 755 "$TMP/fn-sleep/bootstrap"
+	$MKZIP "$TMP/sleep.zip" "$TMP/fn-sleep"
+	"$P" benchmark -b "$TMP/sleep.zip" -n 1 --init-timeout 120 --log-dir "$TMP/logs-sleep" \
+		>"$TMP/sleep.out" 2>&1 &
+	pp=$!
+	for _ in $(seq 200); do pgrep -f 'sleep 7303' >/dev/null && break; sleep 0.05; done
+	kill -KILL $pp
+	wait $pp 2>/dev/null
+	for _ in $(seq 100); do pgrep -f 'sleep 7303' >/dev/null || break; sleep 0.05; done
+	check "deployed_zip: SIGKILLed, its sandboxed bootstrap died with it" no_process 'sleep 7303'
+	check "deployed_zip: ... its folder is left" bash -c "ls -d /tmp/profiler-task-$pp-* >/dev/null 2>&1"
+	bench deployed_sweep -b "$TMP/function.zip" --handler hello.handler -n 1
+	check "deployed_zip: the next run removes it and says so" \
+		grep -q "^profiler: removed the folders of profilers that no longer run: profiler-task-$pp-" "$ERR"
+	check "deployed_zip: ... nothing left" leftovers
 fi
 
 if selected sandbox_fs; then

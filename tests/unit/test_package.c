@@ -534,6 +534,7 @@ static void test_package_refusals(void **state)
 	assert_string_equal(err, "6 layers: Lambda allows at most 5 per function");
 	/* a refusal leaves no folder behind */
 	snprintf(left, sizeof(left), "ls -d %s/profiler-task-* >/dev/null 2>&1", tmpdir);
+	/* (named for this process: profiler-task-PID-XXXXXX) */
 	assert_int_not_equal(system(left), 0);
 }
 
@@ -555,6 +556,65 @@ static void test_not_a_zip(void **state)
 	assert_non_null(strstr(err, "/nonexistent.zip: "));
 }
 
+static bool fake_alive(pid_t pid)
+{
+	return pid == 100;	/* only profiler 100 runs */
+}
+
+/* The folders a SIGKILLed profiler left, told by their names and removed; no other. */
+static void test_sweep_stale(void **state)
+{
+	static const char *const made[] = {
+		"profiler-task-200-abcdef", "profiler-sandbox-200-ABC123",	/* stale */
+		"profiler-task-100-abcdef",					/* its profiler runs */
+		"profiler-task-300-abcdef",					/* self: stale too */
+		"profiler-task-200-abc", "profiler-task-0200-abcdef",		/* not our names */
+		"profiler-logs-abcdef", "profiler-task-x-abcdef",
+	};
+	char dir[PATH_MAX], p[PATH_MAX + 64], out[512];
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pkg_parse_dir_name("profiler-task-1234-a1B2c3", &pid), 0);
+	assert_int_equal(pid, 1234);
+	assert_int_equal(pkg_parse_dir_name("profiler-sandbox-7-zzzzzz", &pid), 0);
+	assert_int_equal(pid, 7);
+	assert_int_equal(pkg_parse_dir_name("profiler-task--abcdef", &pid), -1);
+	assert_int_equal(pkg_parse_dir_name("profiler-task-0-abcdef", &pid), -1);
+	assert_int_equal(pkg_parse_dir_name("profiler-task-99999999999-abcdef", &pid), -1);
+	snprintf(dir, sizeof(dir), "%s/sweep", tmpdir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, made[i]);
+		assert_int_equal(mkdir(p, 0755), 0);
+	}
+	/* with content, a read-only folder and a link out among it */
+	snprintf(p, sizeof(p), "%s/profiler-task-200-abcdef/ro", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/profiler-task-200-abcdef/ro/f", dir);
+	fclose(fopen(p, "w"));
+	snprintf(p, sizeof(p), "%s/profiler-task-200-abcdef/ro", dir);
+	chmod(p, 0555);
+	snprintf(p, sizeof(p), "%s/profiler-task-200-abcdef/out", dir);
+	assert_int_equal(symlink(tmpdir, p), 0);
+	/* a file of the name is not a folder: left */
+	snprintf(p, sizeof(p), "%s/profiler-sandbox-400-fffff1", dir);
+	fclose(fopen(p, "w"));
+
+	assert_int_equal(pkg_sweep_stale(dir, 300, fake_alive, out, sizeof(out)), 3);
+	assert_non_null(strstr(out, "profiler-task-200-abcdef"));
+	assert_non_null(strstr(out, "profiler-sandbox-200-ABC123"));
+	assert_non_null(strstr(out, "profiler-task-300-abcdef"));
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, made[i]);
+		assert_int_equal(exists(p), i >= 2 && i != 3);
+	}
+	snprintf(p, sizeof(p), "%s/profiler-sandbox-400-fffff1", dir);
+	assert_true(exists(p));
+	assert_true(exists(tmpdir));	/* the link was not followed */
+	assert_int_equal(pkg_remove_tree(dir), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_package_layers),
 		cmocka_unit_test(test_package_refusals),
 		cmocka_unit_test(test_not_a_zip),
+		cmocka_unit_test(test_sweep_stale),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
