@@ -443,7 +443,8 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 		.path = env->o.bootstrap, .api = env->api_str, .function_name = fn_name,
 		.memory_mb = env->memory_mb, .arm = arm, .ctx = env->t,
 		.handler = fnenv_handler(&env->o.fn), .fn_env = env->fn_env,
-		.nofile = env->dep.nofile, .sandbox = env->sandboxed ? env->sb : NULL,
+		.nofile = env->dep.nofile, .nofile_soft_only = env->dep.nofile_soft_only,
+		.sandbox = env->sandboxed ? env->sb : NULL,
 		.user = env->drop ? &env->user : NULL,
 	};
 	struct cold_run run = { .inv = inv };

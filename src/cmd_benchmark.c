@@ -856,9 +856,18 @@ static int detect_limits(struct bench_env *env)
 {
 	char *err = env->limits_why;
 	size_t errlen = sizeof(env->limits_why);
+	int rc;
 
 	env->dep.nofile = RUNNER_LAMBDA_NOFILE;
 	env->dep.pids_max = CG_PIDS_MAX;
+	if ((rc = runner_probe_nofile(RUNNER_LAMBDA_NOFILE))) {
+		/* the soft limit is what the 1025th open meets; without the hard one the bootstrap
+		 * could raise it again */
+		env->dep.nofile_soft_only = true;
+		fprintf(stderr, "profiler: warning: Lambda's descriptor limit (%u) is set as the soft "
+			"limit only: lowering the hard limit is refused here (%s)\n",
+			RUNNER_LAMBDA_NOFILE, strerror(rc));
+	}
 	if (cg_host_detect(&env->cgh, err, errlen) == 0) {
 		env->limits_ok = true;
 		sweep_stale_cgroups(&env->cgh);

@@ -49,6 +49,7 @@ bool deployed_json(cJSON *root, const struct deployed *d)
 		jw_uint(w, o, "nofile", d->nofile);
 	else
 		jw_null(w, o, "nofile");
+	jw_bool(w, o, "nofile_hard", d->nofile && !d->nofile_soft_only);
 	jw_uint(w, o, "pids_max", d->pids_max);
 	jw_bool(w, o, "pids_applied", d->pids_applied);
 	jw_str(w, o, "pids_not_applied", d->pids_applied ? NULL : d->pids_why);

@@ -8,7 +8,8 @@
  *                     "unzipped_bytes", "entries", "max_unzipped_bytes", "max_entries"}
  *   "sandbox":        {"used", and when used: "task_root", "layer_root",
  *                     "ephemeral_storage_mb", "tmp", "root", "system_dirs"}
- *   "process_limits": {"nofile", "pids_max", "pids_applied", "pids_not_applied"}
+ *   "process_limits": {"nofile", "nofile_hard", "pids_max", "pids_applied",
+ *                     "pids_not_applied"}
  * and per cold start (measurements and failures) "process_limit_hits": the pids
  * controller's "max" events (fork or clone refused at pids_max), null without it.
  *
@@ -42,6 +43,7 @@ struct deployed {
 	const char *system_dirs;	/* the host folders bound read-only ("/usr /etc ...") */
 	/* Lambda's process limits */
 	unsigned nofile;		/* RLIMIT_NOFILE, soft and hard; 0: not set */
+	bool nofile_soft_only;		/* ... the hard limit could not be lowered (said why) */
 	unsigned pids_max;		/* the pids controller's limit per cold start */
 	bool pids_applied;
 	const char *pids_why;		/* !pids_applied: why not */

@@ -29,6 +29,23 @@
 #define SYS_close_range 436	/* the same number on every architecture */
 #endif
 
+int runner_probe_nofile(unsigned n)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		struct rlimit rl = { n, n };
+
+		_exit(setrlimit(RLIMIT_NOFILE, &rl) ? (errno & 0xff) : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return ECHILD;
+	return WEXITSTATUS(status);
+}
+
 int runner_init(void)
 {
 	/* Daemons a bootstrap forks re-parent to us, so they can be reaped. */
@@ -149,6 +166,7 @@ struct child_args {
 	const struct run_as *user;
 	const int *cg_fds;
 	unsigned nofile;
+	bool nofile_soft_only;
 	const struct sandbox *sb;	/* in a new mount namespace (CLONE_NEWNS) */
 	int mntns_fd;			/* >= 0: join this one (setns) */
 	pid_t parent;			/* the profiler, read before clone */
@@ -342,6 +360,8 @@ static int child_fn(void *p)
 	if (a->nofile) {
 		struct rlimit rl = { a->nofile, a->nofile };
 
+		if (a->nofile_soft_only && getrlimit(RLIMIT_NOFILE, &rl) == 0)
+			rl.rlim_cur = a->nofile < rl.rlim_max ? a->nofile : rl.rlim_max;
 		if (setrlimit(RLIMIT_NOFILE, &rl))
 			goto fail;
 	}
@@ -408,7 +428,7 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	}
 	a = (struct child_args){ .path = abs_path, .argv = argv, .env = env, .dir = task_root,
 				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds,
-				 .nofile = o->nofile, .sb = o->join_mntns ? NULL : o->sandbox,
+				 .nofile = o->nofile, .nofile_soft_only = o->nofile_soft_only, .sb = o->join_mntns ? NULL : o->sandbox,
 				 .mntns_fd = o->join_mntns ? o->mntns_fd : -1,
 				 .parent = getpid() };
 	if (o->arm && o->arm(o->ctx, true)) {

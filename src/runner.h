@@ -45,6 +45,7 @@ struct spawn_opts {
 	int cg_fds[3];			/* cgroup.procs files the child joins (-1: none;
 					 * cgroup.h's CG_JOIN_FDS) */
 	unsigned nofile;		/* RLIMIT_NOFILE (soft and hard) in the child; 0: as ours */
+	bool nofile_soft_only;		/* ... the soft limit only (runner_probe_nofile failed) */
 	/* Lambda's filesystem (sandbox.h): the child enters a new mount namespace set up by
 	 * this plan and execs sandbox->exec_path from /var/task; NULL: the host's, as is.
 	 * With join_mntns, it joins the mount namespace of that fd instead (another process
@@ -71,6 +72,11 @@ struct spawned {
 /* Close every fd from 3 up (close_range; false: the fallback of kernels before 5.9, which
  * reads /proc/self/fd, exposed for tests). System calls only: safe in a CLONE_VM child. */
 void runner_close_fds(bool use_close_range);
+
+/* Can a child set RLIMIT_NOFILE to n, soft and hard? Tried in a child of its own. 0, or the
+ * errno (lowering a hard limit is always allowed, but a tool the profiler runs under may
+ * refuse it, as valgrind does). */
+int runner_probe_nofile(unsigned n);
 
 /* Make this process the reaper of orphaned descendants (call once). */
 int runner_init(void);

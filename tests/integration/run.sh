@@ -1114,7 +1114,7 @@ if selected process_limits; then
 	echo "== process_limits: 1024 descriptors, 1024 processes and threads"
 	bench limits_fds -b "$B/lambda_limits" --env PROBE=fds -n 1
 	jqcheck "process_limits: fds: answered, RLIMIT_NOFILE 1024 in the results" "$J" \
-		'(.measurements | length) == 1 and .process_limits.nofile == 1024' .failures
+		'(.measurements | length) == 1 and .process_limits.nofile == 1024 and .process_limits.nofile_hard' .failures
 	log_has "process_limits: RLIMIT_NOFILE soft and hard 1024, not raisable" "probe: raising it to 4096: EPERM"
 	log_has "process_limits: the 1025th descriptor fails with EMFILE" \
 		"probe: descriptor 1023 opened, the next open: EMFILE"

@@ -63,9 +63,19 @@ static void test_function_and_secrets(void **state)
 	assert_true(cJSON_IsFalse(get(j, "sandbox", "used")));
 	assert_null(get(j, "sandbox", "task_root"));
 	assert_int_equal(get(j, "process_limits", "nofile")->valuedouble, 1024);
+	assert_true(cJSON_IsTrue(get(j, "process_limits", "nofile_hard")));
 	assert_int_equal(get(j, "process_limits", "pids_max")->valuedouble, 1024);
 	assert_true(cJSON_IsTrue(get(j, "process_limits", "pids_applied")));
 	assert_true(cJSON_IsNull(get(j, "process_limits", "pids_not_applied")));
+	cJSON_Delete(j);
+	free(txt);
+	/* where the hard limit could not be lowered, the results say so */
+	d.nofile_soft_only = true;
+	txt = encode(&d, NULL);
+	j = cJSON_Parse(txt);
+	assert_non_null(j);
+	assert_int_equal(get(j, "process_limits", "nofile")->valuedouble, 1024);
+	assert_true(cJSON_IsFalse(get(j, "process_limits", "nofile_hard")));
 	cJSON_Delete(j);
 	free(txt);
 	fnenv_free(&fn);
@@ -105,6 +115,7 @@ static void test_package_sandbox_limits(void **state)
 	assert_int_equal(get(j, "sandbox", "ephemeral_storage_mb")->valuedouble, 1024);
 	assert_string_equal(get(j, "sandbox", "system_dirs")->valuestring, "/usr /etc");
 	assert_true(cJSON_IsNull(get(j, "process_limits", "nofile")));
+	assert_true(cJSON_IsFalse(get(j, "process_limits", "nofile_hard")));
 	assert_true(cJSON_IsFalse(get(j, "process_limits", "pids_applied")));
 	assert_string_equal(get(j, "process_limits", "pids_not_applied")->valuestring,
 			    "no pids controller here");

@@ -179,11 +179,19 @@ static void test_build_env(void **state)
 	runner_free_env(env);
 }
 
+/* Lowering RLIMIT_NOFILE, soft and hard, is allowed to anyone: the probe says so. */
+static void test_probe_nofile(void **state)
+{
+	(void)state;
+	assert_int_equal(runner_probe_nofile(64), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_root_needs_run_as_root),
 		cmocka_unit_test(test_build_env),
+		cmocka_unit_test(test_probe_nofile),
 		cmocka_unit_test(test_other_users),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_close_fds),
