@@ -313,7 +313,7 @@ clean:
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := jsonw httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
+FUZZ_MODS    := jsonw fnenv deployed httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
                 chrome_trace_events stats results util lambda_perf elf_info rapi breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
