@@ -100,6 +100,22 @@ void jw_mib(struct jw *w, cJSON *parent, const char *key, double mib)
 	measured3(w, parent, key, mib);
 }
 
+void jw_vcpus(struct jw *w, cJSON *parent, const char *key, double vcpus)
+{
+	measured3(w, parent, key, vcpus);
+}
+
+void jw_median_count(struct jw *w, cJSON *parent, const char *key, double median)
+{
+	if (!parent)
+		return;
+	/* the median of whole counts is one of them or the mean of two: n or n.5, exact */
+	if (!isfinite(median) || median < 0)
+		add(w, parent, key, cJSON_CreateNull());
+	else
+		add(w, parent, key, cJSON_CreateNumber(median));
+}
+
 void jw_pct(struct jw *w, cJSON *parent, const char *key, double pct)
 {
 	if (parent)

@@ -8,6 +8,9 @@
  *   jw_kib    KiB that need not be whole (a mean of peak RSS figures): 3 decimals
  *   jw_mib    MiB (lambda-perf's mu): 3 decimals
  *   jw_pct    a percentage (a change, a share): 3 decimals, negative kept
+ *   jw_vcpus  a CPU share in vCPUs (Lambda's memory / 1769 MB): 3 decimals
+ *   jw_median_count  a median of whole counts: a whole number, or one halfway between two
+ *             (n.5), both exact in a double: written as it is, never rounded
  *   jw_ratio  a dimensionless figure (ratio, factor, t, df, p, alpha): as computed, the
  *             shortest text that reads back as the same double (a p of 1e-30 stays 1e-30)
  *   jw_uint   a whole count, bytes, whole KiB, MB, an id: the exact integer, even above
@@ -19,8 +22,8 @@
  * (textout.h prints jw_round3's value with "%.3f"), goes through this one rule, so a figure
  * read from a file and written again is the file's own.
  *
- * Unavailable: jw_ms, jw_kib and jw_mib write null for a negative or non-finite figure
- * (the convention for "not measured"); jw_pct and jw_ratio write null for a non-finite one;
+ * Unavailable: jw_ms, jw_kib, jw_mib, jw_vcpus and jw_median_count write null for a negative
+ * or non-finite figure (the convention for "not measured"); jw_pct and jw_ratio write null for a non-finite one;
  * jw_str writes null for a NULL string.
  *
  * Every helper takes the document's struct jw, a parent and a key. The parent may be an
@@ -59,6 +62,8 @@ void jw_ms_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns);
 void jw_kib(struct jw *w, cJSON *parent, const char *key, double kib);
 void jw_mib(struct jw *w, cJSON *parent, const char *key, double mib);
 void jw_pct(struct jw *w, cJSON *parent, const char *key, double pct);
+void jw_vcpus(struct jw *w, cJSON *parent, const char *key, double vcpus);
+void jw_median_count(struct jw *w, cJSON *parent, const char *key, double median);
 void jw_ratio(struct jw *w, cJSON *parent, const char *key, double v);
 void jw_uint(struct jw *w, cJSON *parent, const char *key, uint64_t v);
 void jw_int(struct jw *w, cJSON *parent, const char *key, int64_t v);

@@ -110,6 +110,25 @@ static void test_other_units(void **state)
 			  "\"p\":1e-30,\"t\":null}\n");
 }
 
+/* A CPU share to 3 decimals; a median of counts exactly, its half kept, never rounded. */
+static void test_vcpus_and_median_counts(void **state)
+{
+	struct jw w = { 0 };
+	cJSON *o = jw_root(&w);
+
+	(void)state;
+	jw_vcpus(&w, o, "vcpus", 128.0 / 1769);
+	jw_vcpus(&w, o, "vcpus_unavailable", -1);
+	jw_median_count(&w, o, "whole", 1234);
+	jw_median_count(&w, o, "half", 1234.5);
+	jw_median_count(&w, o, "large_half", 4503599627370495.5);	/* 2^52 - 0.5: exact */
+	jw_median_count(&w, o, "none", -1);
+	jw_median_count(&w, o, "nan", NAN);
+	expect_doc(&w, o, "{\"vcpus\":0.072,\"vcpus_unavailable\":null,\"whole\":1234,"
+			  "\"half\":1234.5,\"large_half\":4503599627370495.5,\"none\":null,"
+			  "\"nan\":null}\n");
+}
+
 /* A ratio is written in full: its text reads back as the same double. */
 static void test_ratio_reads_back(void **state)
 {
@@ -296,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_ms_rule),
 		cmocka_unit_test(test_ms_from_ns),
 		cmocka_unit_test(test_other_units),
+		cmocka_unit_test(test_vcpus_and_median_counts),
 		cmocka_unit_test(test_ratio_reads_back),
 		cmocka_unit_test(test_exact_integers),
 		cmocka_unit_test(test_strings_bools_null),
