@@ -42,7 +42,8 @@ endif
 # (data in, data out) and those whose I/O a test reaches without privileges (files of its own
 # under /tmp, this host's ld.so.cache and libraries read, the emulator on loopback, the
 # runner's user rule and fd closing).
-UNIT_MODS := jsonw textout output fnenv deployed package sandbox httpclass invocation timeline coldstart stats results \
+UNIT_MODS := jsonw textout output fnenv deployed package sandbox httpclass invocation timeline \
+             coldstart stats results_fields results_encode results_decode results_stats \
              results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
              coldcache svg html_report chrome_trace chrome_trace_coldstart chrome_trace_events \
              breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap \
@@ -313,8 +314,9 @@ clean:
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := jsonw fnenv deployed httpclass invocation timeline coldstart chrome_trace chrome_trace_coldstart \
-                chrome_trace_events stats results util lambda_perf elf_info rapi breakdown \
+FUZZ_MODS    := jsonw fnenv deployed httpclass invocation timeline coldstart chrome_trace \
+                chrome_trace_coldstart chrome_trace_events stats results_fields results_encode \
+                results_decode results_stats util lambda_perf elf_info rapi breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))

@@ -14,6 +14,7 @@
 #include "results.h"
 #include "svg.h"
 #include "textout.h"
+#include "util.h"
 
 struct report_opts {
 	const char **input;

@@ -1,4 +1,7 @@
-/* The results JSON of a benchmark: encode, decode, atomic write. */
+/* The results JSON of a benchmark: its model (struct results), encoded (results_encode.c),
+ * decoded (results_decode.c) and its statistics (results_stats.c). The fields of one
+ * invocation record are one table both ends iterate (results_fields.h). Written to a file
+ * with write_file_atomic() (util.h). */
 #ifndef RESULTS_H
 #define RESULTS_H
 #include <stdbool.h>
@@ -82,8 +85,4 @@ int results_read_file(const char *path, struct results *r, char *err, size_t err
 char *results_invocation_json(const struct invocation *v);
 
 void results_free(struct results *r);	/* frees inv; accepts zeroed struct */
-
-/* Write data to path atomically: temp file in the same directory, fsync,
- * rename. Returns 0 or -errno. */
-int write_file_atomic(const char *path, const char *data, size_t len);
 #endif

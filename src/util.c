@@ -119,3 +119,84 @@ void text_line_col(const char *text, size_t off, size_t *line, size_t *col)
 	*line = l;
 	*col = c;
 }
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int fsync_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int fd, ret = 0;
+
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, (size_t)(slash - path));
+	if (!dir)
+		return -ENOMEM;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -errno;
+	/* some file systems cannot sync a directory: nothing more to do there */
+	if (fsync(fd) < 0 && errno != EINVAL)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+	static const char suffix[] = ".tmp.XXXXXX";
+	size_t plen;
+	char *tmp;
+	int fd, ret;
+
+	if (!path || !*path || (!data && len))
+		return -EINVAL;
+	plen = strlen(path);
+	tmp = malloc(plen + sizeof(suffix));
+	if (!tmp)
+		return -ENOMEM;
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, suffix, sizeof(suffix));
+
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		free(tmp);
+		return ret;
+	}
+	ret = fchmod(fd, 0644) < 0 ? -errno : 0;
+	if (!ret)
+		ret = write_all(fd, data, len);
+	if (!ret && fsync(fd) < 0)
+		ret = -errno;
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path) < 0)
+		ret = -errno;
+	if (ret) {
+		unlink(tmp);
+		free(tmp);
+		return ret;
+	}
+	free(tmp);
+	return fsync_parent(path);
+}

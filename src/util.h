@@ -14,4 +14,9 @@ void text_line_col(const char *text, size_t off, size_t *line, size_t *col);
  * length goes to *len (when len is not NULL). Returns NULL with errno set: EFBIG when
  * the file holds more than max bytes, EISDIR for a folder, or open/read's errno. */
 char *read_file_all(const char *path, size_t max, size_t *len);
+/* Write data to path atomically: a temporary file beside it (mode 0644, whatever the umask),
+ * written in full and fsync'd, renamed over path, then the folder fsync'd so that the rename
+ * itself is on disk. On failure path is as it was (the old file, or none) and the temporary
+ * file is removed. Returns 0 or -errno (the system-wrapper convention). */
+int write_file_atomic(const char *path, const char *data, size_t len);
 #endif

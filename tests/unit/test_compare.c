@@ -18,6 +18,7 @@
 #include "compare.h"
 #include "lambda_perf.h"
 #include "results.h"
+#include "util.h"
 
 #define assert_near(a, b, eps)							\
 	do {									\

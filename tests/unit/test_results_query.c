@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "results.h"
 #include "results_query.h"
+#include "util.h"
 
 #define assert_near(a, b, eps)							\
 	do {									\

@@ -1,5 +1,5 @@
-/* Unit tests of src/util.c: the clocks, strlcpy0, text_line_col and read_file_all (on files of
- * the test's own in a fresh folder under /tmp). */
+/* Unit tests of src/util.c: the clocks, strlcpy0, text_line_col, read_file_all and
+ * write_file_atomic (on files of the test's own in a fresh folder under /tmp). */
 #include <errno.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <cmocka.h>
 
 #include "util.h"
@@ -300,6 +303,137 @@ static void test_read_errors(void **state)
 	assert_int_equal(len, 12345);
 }
 
+/* ------------------------------------------------------------------------ */
+/* atomic write                                                               */
+
+/* Entries of dir other than . and .. */
+static size_t count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A fresh empty folder below the test's own; malloc'd path. */
+static char *fresh_dir(const char *name)
+{
+	char *dir = strdup(tpath(name));
+
+	assert_non_null(dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	return dir;
+}
+
+static void assert_file_is(const char *path, const char *want)
+{
+	size_t len;
+	char *back = read_file_all(path, 1 << 20, &len);
+
+	assert_non_null(back);
+	assert_int_equal(len, strlen(want));
+	assert_string_equal(back, want);
+	free(back);
+}
+
+/* It writes, it replaces, mode 0644, nothing left beside the file. */
+static void test_write_file_atomic(void **state)
+{
+	char *dir = fresh_dir("atomic"), path[PATH_MAX], missing[PATH_MAX];
+	const char *data = "{\"a\": 1}\n";
+	struct stat st;
+	mode_t old;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/out.json", dir);
+	assert_int_equal(write_file_atomic(path, data, strlen(data)), 0);
+	assert_file_is(path, data);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(count_entries(dir), 1);	/* no temp file left */
+
+	/* replacing an existing file, with something shorter; whatever the umask, and whatever
+	 * the mode of the file it replaces, the new one is 0644 */
+	assert_int_equal(chmod(path, 0600), 0);
+	old = umask(077);
+	assert_int_equal(write_file_atomic(path, "x", 1), 0);
+	umask(old);
+	assert_file_is(path, "x");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	assert_int_equal(write_file_atomic(path, NULL, 0), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(count_entries(dir), 1);
+
+	/* a missing directory */
+	snprintf(missing, sizeof(missing), "%s/nope/out.json", dir);
+	assert_int_equal(write_file_atomic(missing, data, strlen(data)), -ENOENT);
+	assert_int_equal(count_entries(dir), 1);
+
+	/* the target is a directory: rename fails, the temp file goes away */
+	snprintf(missing, sizeof(missing), "%s/sub", dir);
+	assert_int_equal(mkdir(missing, 0755), 0);
+	assert_true(write_file_atomic(missing, data, strlen(data)) < 0);
+	assert_int_equal(count_entries(dir), 2);
+	assert_int_equal(rmdir(missing), 0);
+
+	assert_int_equal(write_file_atomic(NULL, data, 1), -EINVAL);
+	assert_int_equal(write_file_atomic("", data, 1), -EINVAL);
+	assert_int_equal(write_file_atomic(path, NULL, 1), -EINVAL);
+	free(dir);
+}
+
+/* A write that fails half-way (the file size limit: EFBIG) leaves the old file as it was and
+ * no temporary file. */
+static void test_write_file_atomic_failed_write(void **state)
+{
+	char *dir = fresh_dir("atomic-fail"), path[PATH_MAX], big[8192];
+	struct rlimit saved, lim;
+	void (*prev)(int);
+	int ret;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/keep.json", dir);
+	assert_int_equal(write_file_atomic(path, "old\n", 4), 0);
+	memset(big, 'n', sizeof(big));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	lim = saved;
+	lim.rlim_cur = 1024;
+	prev = signal(SIGXFSZ, SIG_IGN);	/* the write then fails with EFBIG */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	ret = write_file_atomic(path, big, sizeof(big));
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	signal(SIGXFSZ, prev);
+	assert_int_equal(ret, -EFBIG);
+	assert_file_is(path, "old\n");
+	assert_int_equal(count_entries(dir), 1);
+	free(dir);
+}
+
+/* A path with no folder in it is written in the current one, and that folder (".") is the one
+ * synced: the call succeeds there as anywhere. */
+static void test_write_file_atomic_relative(void **state)
+{
+	char *dir = fresh_dir("atomic-rel"), cwd[PATH_MAX], path[PATH_MAX];
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(write_file_atomic("rel.json", "r\n", 2), 0);
+	assert_int_equal(chdir(cwd), 0);
+	snprintf(path, sizeof(path), "%s/rel.json", dir);
+	assert_file_is(path, "r\n");
+	assert_int_equal(count_entries(dir), 1);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -310,6 +444,9 @@ int main(void)
 		cmocka_unit_test(test_read_whole_file),
 		cmocka_unit_test(test_read_max),
 		cmocka_unit_test(test_read_errors),
+		cmocka_unit_test(test_write_file_atomic),
+		cmocka_unit_test(test_write_file_atomic_failed_write),
+		cmocka_unit_test(test_write_file_atomic_relative),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
