@@ -19,11 +19,11 @@ static char *xstrdup(const char *s)
 	return p;
 }
 
-char *ctrace_args_text(cJSON *o, bool ok)
+char *ctrace_args_text(struct jw *w, cJSON *o)
 {
 	char *s = NULL;
 
-	if (o && ok)
+	if (o && !w->oom)
 		s = cJSON_PrintUnformatted(o);
 	cJSON_Delete(o);
 	if (!s)
@@ -73,23 +73,18 @@ nomem:
 int ctrace_push_meta(struct ctrace *w, const char *what, uint32_t pid, uint32_t tid,
 		     const char *name, int sort_index)
 {
-	cJSON *a = cJSON_CreateObject();
+	struct jw jw = { 0 };
+	cJSON *a = jw_root(&jw);
 	char *txt;
 
-	if (!a)
-		goto nomem;
-	if (name ? !cJSON_AddStringToObject(a, "name", name)
-		 : !cJSON_AddNumberToObject(a, "sort_index", sort_index)) {
-		cJSON_Delete(a);
-		goto nomem;
-	}
-	txt = ctrace_args_text(a, true);
+	if (name)
+		jw_str(&jw, a, "name", name);
+	else
+		jw_int(&jw, a, "sort_index", sort_index);
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
-		goto nomem;
+		return -1;
 	return ctrace_push(w, 'M', NULL, what, pid, tid, 0, 0, txt);
-nomem:
-	errno = ENOMEM;
-	return -1;
 }
 
 struct ctrace *ctrace_open(void)
@@ -173,75 +168,54 @@ static void sb_put(struct sbuf *b, const char *s)
 	b->len += l;
 }
 
-/* ns as microseconds with three decimals: exact, and parsed exactly by Perfetto. */
-static void us_text(char *buf, size_t sz, uint64_t ns)
-{
-	snprintf(buf, sz, "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
-}
-
+/* ts and dur in microseconds with three decimals (jw_us_ns): exact, and parsed exactly by
+ * Perfetto. */
 static char *event_text(const struct ctrace_rec *r, uint64_t origin)
 {
-	cJSON *o = cJSON_CreateObject();
-	char num[48];
-	bool ok = o != NULL;
-	char *s;
+	struct jw w = { 0 };
+	cJSON *o = jw_root(&w);
+	char ph[2] = { r->ph, '\0' };
 
-	ok = ok && cJSON_AddStringToObject(o, "name", r->name);
+	jw_str(&w, o, "name", r->name);
 	if (r->cat)
-		ok = ok && cJSON_AddStringToObject(o, "cat", r->cat);
-	num[0] = r->ph;
-	num[1] = '\0';
-	ok = ok && cJSON_AddStringToObject(o, "ph", num);
-	if (r->ph != 'M') {
-		us_text(num, sizeof(num), r->ts - origin);
-		ok = ok && cJSON_AddRawToObject(o, "ts", num);
-	}
-	if (r->ph == 'X') {
-		us_text(num, sizeof(num), r->dur);
-		ok = ok && cJSON_AddRawToObject(o, "dur", num);
-	}
+		jw_str(&w, o, "cat", r->cat);
+	jw_str(&w, o, "ph", ph);
+	if (r->ph != 'M')
+		jw_us_ns(&w, o, "ts", r->ts - origin);
+	if (r->ph == 'X')
+		jw_us_ns(&w, o, "dur", r->dur);
 	if (r->ph == 'i')
-		ok = ok && cJSON_AddStringToObject(o, "s", "t");
-	ok = ok && cJSON_AddNumberToObject(o, "pid", r->pid);
-	ok = ok && cJSON_AddNumberToObject(o, "tid", r->tid);
-	if (r->args)
-		ok = ok && cJSON_AddRawToObject(o, "args", r->args);
-	s = ok ? cJSON_PrintUnformatted(o) : NULL;
-	cJSON_Delete(o);
-	return s;
+		jw_str(&w, o, "s", "t");
+	jw_uint(&w, o, "pid", r->pid);
+	jw_uint(&w, o, "tid", r->tid);
+	if (r->args && o)	/* already JSON, made by ctrace_args_text */
+		jw_chk(&w, cJSON_AddRawToObject(o, "args", r->args));
+	return ctrace_args_text(&w, o);
 }
 
 static char *header_text(const struct ctrace *w, uint64_t origin, bool at_exec)
 {
-	cJSON *o = cJSON_CreateObject(), *od;
+	struct jw jw = { 0 };
+	cJSON *o = jw_root(&jw), *od;
 	char num[32];
-	bool ok = o != NULL;
-	char *s;
 
 	snprintf(num, sizeof(num), "%" PRIu64, origin);
-	ok = ok && cJSON_AddStringToObject(o, "displayTimeUnit", "ns");
-	od = ok ? cJSON_AddObjectToObject(o, "otherData") : NULL;
-	ok = od != NULL;
-	ok = ok && cJSON_AddStringToObject(od, "producer", "profiler " PROFILER_VERSION);
-	ok = ok && cJSON_AddStringToObject(od, "clock", "CLOCK_MONOTONIC (bpf_ktime_get_ns)");
-	ok = ok && cJSON_AddStringToObject(od, "ts_origin_ns", num);
-	ok = ok && cJSON_AddStringToObject(od, "ts_origin",
-					   at_exec ? "exec_enter of the first cold start: ts 0"
-						   : "the earliest event of the trace: ts 0");
-	ok = ok && cJSON_AddStringToObject(od, "units",
-					   "ts and dur in microseconds with ns precision");
-	ok = ok && cJSON_AddNumberToObject(od, "cold_starts", w->cold_starts);
-	ok = ok && cJSON_AddNumberToObject(od, "skipped_events", (double)w->skipped);
-	ok = ok && cJSON_AddNumberToObject(od, "pid_reuses", (double)w->pid_reuses);
-	ok = ok && cJSON_AddStringToObject(od, "rss_kb",
-					   "peak RSS of each process, KiB, recorded once at its exit: "
-					   "the only RSS sample the tracer takes");
-	ok = ok && cJSON_AddStringToObject(od, "pids",
-					   "pid = kernel tgid, tid = kernel thread id; pid 0 is the "
-					   "profiler's pseudo-process grouping the cold starts");
-	s = ok ? cJSON_PrintUnformatted(o) : NULL;
-	cJSON_Delete(o);
-	return s;
+	jw_str(&jw, o, "displayTimeUnit", "ns");
+	od = jw_obj(&jw, o, "otherData");
+	jw_str(&jw, od, "producer", "profiler " PROFILER_VERSION);
+	jw_str(&jw, od, "clock", "CLOCK_MONOTONIC (bpf_ktime_get_ns)");
+	jw_str(&jw, od, "ts_origin_ns", num);
+	jw_str(&jw, od, "ts_origin", at_exec ? "exec_enter of the first cold start: ts 0"
+					     : "the earliest event of the trace: ts 0");
+	jw_str(&jw, od, "units", "ts and dur in microseconds with ns precision");
+	jw_uint(&jw, od, "cold_starts", w->cold_starts);
+	jw_uint(&jw, od, "skipped_events", w->skipped);
+	jw_uint(&jw, od, "pid_reuses", w->pid_reuses);
+	jw_str(&jw, od, "rss_kb", "peak RSS of each process, KiB, recorded once at its exit: "
+				  "the only RSS sample the tracer takes");
+	jw_str(&jw, od, "pids", "pid = kernel tgid, tid = kernel thread id; pid 0 is the "
+				"profiler's pseudo-process grouping the cold starts");
+	return ctrace_args_text(&jw, o);
 }
 
 char *ctrace_to_json(const struct ctrace *w)

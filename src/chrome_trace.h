@@ -28,12 +28,13 @@
  *   start's index. pid 0 is a pseudo-process "profiler" whose thread 0
  *   ("cold starts") holds one "X" slice "cold start N" per cold start, from
  *   min(exec_enter, its first event) to max(root_exit, its last event end),
- *   with the invocation's outcome and phases (ms, null = not measured) in args.
+ *   with the invocation's outcome and phases (ms to the microsecond, jw_ms:
+ *   null = not measured) in args.
  * - cat "phase": "X" slices on the root process's main thread (pid = tid =
  *   root): total, init, exec, connect, wait, handler, from the kernel marks of
  *   struct invocation (invocation.h); a phase whose marks are missing is left
- *   out. They nest: total contains init, wait and handler; init contains
- *   exec and connect.
+ *   out; args {ms (to the microsecond, jw_ms), span}. They nest: total
+ *   contains init, wait and handler; init contains exec and connect.
  * - cat "syscall": an "X" slice for every CONNECT, WRITE, READ and CLOSE
  *   (ts = entry, dur = exit - entry) on its thread, args {fd, conn_id, ret,
  *   bytes (requested), and for writes: request (rapi_req_name of the request

@@ -171,13 +171,6 @@ static int note_names(struct cs_state *s, const struct prof_event *e)
 
 /* --- its records -------------------------------------------------------- */
 
-/* A number, or null when negative (a phase that was not measured). */
-static bool add_ms(cJSON *o, const char *key, double ms)
-{
-	return ms >= 0 ? cJSON_AddNumberToObject(o, key, ms) != NULL
-		       : cJSON_AddNullToObject(o, key) != NULL;
-}
-
 /* Does an API event of the same thread start at the same ns (the same syscall)? */
 static bool api_twin(const struct prof_event *const *ix, size_t m, size_t i)
 {
@@ -197,6 +190,7 @@ static int add_phase(struct ctrace *w, uint32_t root, const struct invocation *i
 {
 	const struct inv_phase_def *d = &inv_phases[p];
 	uint64_t from = inv_mark(&inv->k, d->from), to = inv_mark(&inv->k, d->to);
+	struct jw jw = { 0 };
 	char span[64];
 	cJSON *a;
 	char *txt;
@@ -204,9 +198,10 @@ static int add_phase(struct ctrace *w, uint32_t root, const struct invocation *i
 	if (!from || !to || to < from)
 		return 0;
 	snprintf(span, sizeof(span), "%s -> %s", inv_marks[d->from].name, inv_marks[d->to].name);
-	a = cJSON_CreateObject();
-	txt = ctrace_args_text(a, a && add_ms(a, "ms", inv_phase_ms(inv, p)) &&
-				  cJSON_AddStringToObject(a, "span", span));
+	a = jw_root(&jw);
+	jw_ms(&jw, a, "ms", inv_phase_ms(inv, p));	/* null: not measured */
+	jw_str(&jw, a, "span", span);
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
 		return -1;
 	return ctrace_push(w, 'X', "phase", d->name, root, root, from, to - from, txt);
@@ -229,30 +224,27 @@ static int add_phases(struct ctrace *w, const struct invocation *inv, uint32_t r
 static int add_cold_start_slice(struct ctrace *w, int index, const struct invocation *inv,
 				uint32_t root, uint64_t first, uint64_t last)
 {
-	cJSON *a = cJSON_CreateObject();
-	bool ok = a != NULL;
-	char name[48];
+	struct jw jw = { 0 };
+	cJSON *a = jw_root(&jw);
+	char name[48], key[32];
 	char *txt;
 
-	ok = ok && cJSON_AddNumberToObject(a, "index", index);
-	ok = ok && cJSON_AddNumberToObject(a, "root_pid", root);
-	ok = ok && cJSON_AddStringToObject(a, "outcome", inv_outcome_name(inv->outcome));
+	jw_int(&jw, a, "index", index);
+	jw_uint(&jw, a, "root_pid", root);
+	jw_str(&jw, a, "outcome", inv_outcome_name(inv->outcome));
 	if (inv->reason[0])
-		ok = ok && cJSON_AddStringToObject(a, "reason", inv->reason);
+		jw_strn(&jw, a, "reason", inv->reason, sizeof(inv->reason));
 	for (int p = 0; p < INV_PHASES; p++) {
-		char key[32];
-
 		snprintf(key, sizeof(key), "%s_ms", inv_phases[p].name);
-		ok = ok && add_ms(a, key, inv_phase_ms(inv, p));
+		jw_ms(&jw, a, key, inv_phase_ms(inv, p));
 	}
 	if (inv->memory_kb)
-		ok = ok && cJSON_AddNumberToObject(a, "memory_kb", (double)inv->memory_kb);
+		jw_uint(&jw, a, "memory_kb", inv->memory_kb);
 	else
-		ok = ok && cJSON_AddNullToObject(a, "memory_kb");
-	ok = ok && cJSON_AddNumberToObject(a, "events", (double)inv->events);
-	ok = ok && cJSON_AddStringToObject(a, "span",
-					   "min(exec_enter, first event) -> max(root_exit, last event end)");
-	txt = ctrace_args_text(a, ok);
+		jw_null(&jw, a, "memory_kb");
+	jw_uint(&jw, a, "events", inv->events);
+	jw_str(&jw, a, "span", "min(exec_enter, first event) -> max(root_exit, last event end)");
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
 		return -1;
 	snprintf(name, sizeof(name), "cold start %d", index);

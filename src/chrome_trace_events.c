@@ -79,20 +79,19 @@ int ctrace_add_api_syscall(struct ctrace *w, struct httpclass_conn *hc,
 			   const struct prof_event *e)
 {
 	const char *name = ctrace_api_syscall(e->type);
-	cJSON *a = cJSON_CreateObject();
-	bool ok = a != NULL;
+	struct jw jw = { 0 };
+	cJSON *a = jw_root(&jw);
 	char buf[PROF_CAPTURE_LEN + 1];
 	char iname[64];
 	char *txt;
 
-	ok = ok && cJSON_AddNumberToObject(a, "fd", e->fd);
-	ok = ok && cJSON_AddNumberToObject(a, "conn_id", e->conn_id);
-	ok = ok && cJSON_AddNumberToObject(a, "ret", (double)e->ret);
+	jw_int(&jw, a, "fd", e->fd);
+	jw_uint(&jw, a, "conn_id", e->conn_id);
+	jw_int(&jw, a, "ret", e->ret);
 	if (e->type == PROF_EV_WRITE || e->type == PROF_EV_READ)
-		ok = ok && cJSON_AddNumberToObject(a, "bytes", (double)e->arg);
+		jw_uint(&jw, a, "bytes", e->arg);
 	if (e->type == PROF_EV_CONNECT)
-		ok = ok && cJSON_AddStringToObject(a, "family",
-						   e->flags & PROF_F_IPV6 ? "ipv6" : "ipv4");
+		jw_str(&jw, a, "family", e->flags & PROF_F_IPV6 ? "ipv6" : "ipv4");
 	if (e->type == PROF_EV_WRITE) {
 		size_t cap = e->cap_len < PROF_CAPTURE_LEN ? e->cap_len : PROF_CAPTURE_LEN;
 
@@ -102,16 +101,16 @@ int ctrace_add_api_syscall(struct ctrace *w, struct httpclass_conn *hc,
 
 			req = httpclass_feed(hc, e->data, cap, (size_t)e->ret, &starts);
 			if (req != RAPI_REQ_NONE)
-				ok = ok && cJSON_AddStringToObject(a, "request", rapi_req_name(req));
-			ok = ok && cJSON_AddBoolToObject(a, "starts_request", starts);
+				jw_str(&jw, a, "request", rapi_req_name(req));
+			jw_bool(&jw, a, "starts_request", starts);
 		}
 		ctrace_sanitize(e->data, cap, buf);
-		ok = ok && cJSON_AddStringToObject(a, "data", buf);
-		ok = ok && cJSON_AddBoolToObject(a, "capture_truncated", (uint64_t)cap < e->arg);
+		jw_str(&jw, a, "data", buf);
+		jw_bool(&jw, a, "capture_truncated", (uint64_t)cap < e->arg);
 		if (e->flags & PROF_F_CAPTURE_FAULT)
-			ok = ok && cJSON_AddTrueToObject(a, "capture_fault");
+			jw_bool(&jw, a, "capture_fault", true);
 	}
-	txt = ctrace_args_text(a, ok);
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
 		return -1;
 	if (e->end_ns && e->end_ns >= e->ts_ns)
@@ -123,9 +122,9 @@ int ctrace_add_api_syscall(struct ctrace *w, struct httpclass_conn *hc,
 
 int ctrace_add_instant(struct ctrace *w, const struct prof_event *e)
 {
-	cJSON *a = cJSON_CreateObject();
+	struct jw jw = { 0 };
+	cJSON *a = jw_root(&jw);
 	const char *name;
-	bool ok = a != NULL;
 	char buf[PROF_CAPTURE_LEN + 1];
 	char *txt;
 
@@ -135,56 +134,54 @@ int ctrace_add_instant(struct ctrace *w, const struct prof_event *e)
 
 		name = "exec_enter";
 		ctrace_sanitize(e->data, strnlen((const char *)e->data, cap), buf);
-		ok = ok && cJSON_AddStringToObject(a, "filename", buf);
+		jw_str(&jw, a, "filename", buf);
 		if (e->flags & PROF_F_CAPTURE_FAULT)
-			ok = ok && cJSON_AddTrueToObject(a, "capture_fault");
+			jw_bool(&jw, a, "capture_fault", true);
 		break;
 	}
 	case PROF_EV_EXEC_DONE:
 		name = "exec_done";
 		ctrace_sanitize((const unsigned char *)e->comm, strnlen(e->comm, PROF_COMM_LEN),
 				buf);
-		ok = ok && cJSON_AddStringToObject(a, "comm", buf);
+		jw_str(&jw, a, "comm", buf);
 		break;
 	case PROF_EV_EXEC_FAIL:
 		name = "exec_fail";
-		ok = ok && cJSON_AddNumberToObject(a, "ret", (double)e->ret);
+		jw_int(&jw, a, "ret", e->ret);
 		break;
 	case PROF_EV_FORK:
 		name = "fork";
-		ok = ok && cJSON_AddNumberToObject(a, "child", (double)e->arg);
-		ok = ok && cJSON_AddStringToObject(a, "kind",
-						   e->flags & PROF_F_THREAD ? "thread" : "process");
+		jw_uint(&jw, a, "child", e->arg);
+		jw_str(&jw, a, "kind", e->flags & PROF_F_THREAD ? "thread" : "process");
 		break;
 	case PROF_EV_EXIT: {
 		int st = (int)e->arg;
 
 		name = "exit";
-		ok = ok && cJSON_AddNumberToObject(a, "status", st);
+		jw_int(&jw, a, "status", st);
 		if (WIFEXITED(st))
-			ok = ok && cJSON_AddNumberToObject(a, "exit_code", WEXITSTATUS(st));
+			jw_int(&jw, a, "exit_code", WEXITSTATUS(st));
 		else if (WIFSIGNALED(st))
-			ok = ok && cJSON_AddNumberToObject(a, "signal", WTERMSIG(st));
-		ok = ok && cJSON_AddNumberToObject(a, "threads", e->threads);
+			jw_int(&jw, a, "signal", WTERMSIG(st));
+		jw_uint(&jw, a, "threads", e->threads);
 		if (e->rss_peak_kb)
-			ok = ok && cJSON_AddNumberToObject(a, "rss_peak_kb", (double)e->rss_peak_kb);
+			jw_uint(&jw, a, "rss_peak_kb", e->rss_peak_kb);
 		else
-			ok = ok && cJSON_AddNullToObject(a, "rss_peak_kb");
-		ok = ok && cJSON_AddNumberToObject(a, "min_flt", (double)e->min_flt);
-		ok = ok && cJSON_AddNumberToObject(a, "maj_flt", (double)e->maj_flt);
-		ok = ok && cJSON_AddNumberToObject(a, "read_bytes", (double)e->read_bytes);
+			jw_null(&jw, a, "rss_peak_kb");
+		jw_uint(&jw, a, "min_flt", e->min_flt);
+		jw_uint(&jw, a, "maj_flt", e->maj_flt);
+		jw_uint(&jw, a, "read_bytes", e->read_bytes);
 		break;
 	}
 	case PROF_EV_IO_URING:
 		name = "io_uring";
-		ok = ok && cJSON_AddStringToObject(a, "note",
-						   "io_uring traffic bypasses the syscall tracepoints");
+		jw_str(&jw, a, "note", "io_uring traffic bypasses the syscall tracepoints");
 		break;
 	default:
 		cJSON_Delete(a);
 		return 0;	/* unknown type: nothing to show */
 	}
-	txt = ctrace_args_text(a, ok);
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
 		return -1;
 	return ctrace_push(w, 'i', "process", name, e->tgid, e->pid, e->ts_ns, 0, txt);
@@ -193,9 +190,12 @@ int ctrace_add_instant(struct ctrace *w, const struct prof_event *e)
 int ctrace_add_rss(struct ctrace *w, const char *name, const char *series, uint32_t tgid,
 		   uint64_t ts, uint64_t kb)
 {
-	cJSON *a = cJSON_CreateObject();
-	char *txt = ctrace_args_text(a, cJSON_AddNumberToObject(a, series, (double)kb) != NULL);
+	struct jw jw = { 0 };
+	cJSON *a = jw_root(&jw);
+	char *txt;
 
+	jw_uint(&jw, a, series, kb);
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
 		return -1;
 	return ctrace_push(w, 'C', "memory", name, tgid, tgid, ts, 0, txt);
@@ -211,11 +211,13 @@ int ctrace_add_exit_rss(struct ctrace *w, const struct prof_event *e)
 int ctrace_add_bd_syscall(struct ctrace *w, const struct prof_event *e)
 {
 	const char *nm = bd_syscall_name((int)e->arg);
-	cJSON *a = cJSON_CreateObject();
+	struct jw jw = { 0 };
+	cJSON *a = jw_root(&jw);
 	char name[32], *txt;
 
-	txt = ctrace_args_text(a, cJSON_AddNumberToObject(a, "nr", (double)e->arg) &&
-				  cJSON_AddNumberToObject(a, "ret", (double)e->ret));
+	jw_uint(&jw, a, "nr", e->arg);
+	jw_int(&jw, a, "ret", e->ret);
+	txt = ctrace_args_text(&jw, a);
 	if (!txt)
 		return -1;
 	if (nm)

@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include "chrome_trace.h"
 #include "httpclass.h"
+#include "jsonw.h"
 
 /* The profiler's pseudo-process, whose thread holds the cold starts' slices. */
 #define CTRACE_PROFILER_PID 0u
@@ -60,9 +61,10 @@ int ctrace_push(struct ctrace *w, char ph, const char *cat, const char *name, ui
 int ctrace_push_meta(struct ctrace *w, const char *what, uint32_t pid, uint32_t tid,
 		     const char *name, int sort_index);
 
-/* The args object as JSON text; o is consumed. NULL with errno ENOMEM when o is NULL, ok is
- * false (building it ran out of memory) or printing it does. */
-char *ctrace_args_text(cJSON *o, bool ok);
+/* The args object o, made with w (jsonw.h), as compact JSON text; o is consumed. NULL with
+ * errno ENOMEM when o is NULL, w->oom is set (building it ran out of memory) or printing it
+ * does. */
+char *ctrace_args_text(struct jw *w, cJSON *o);
 
 /* chrome_trace_events.c */
 

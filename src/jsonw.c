@@ -90,6 +90,17 @@ void jw_ms_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns)
 		add(w, parent, key, cJSON_CreateNumber((double)us / 1000.0));
 }
 
+void jw_us_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns)
+{
+	char b[32];
+
+	if (!parent)
+		return;
+	/* digits, not a double: a ts of hours in ns keeps its last digit */
+	snprintf(b, sizeof(b), "%" PRIu64 ".%03u", ns / 1000, (unsigned)(ns % 1000));
+	add(w, parent, key, cJSON_CreateRaw(b));
+}
+
 void jw_kib(struct jw *w, cJSON *parent, const char *key, double kib)
 {
 	measured3(w, parent, key, kib);

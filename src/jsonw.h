@@ -5,6 +5,8 @@
  *   jw_ms     milliseconds, to the microsecond: 3 decimals
  *   jw_ms_ns  nanoseconds (a kernel interval) written as milliseconds to the microsecond: the
  *             same rule in integer arithmetic (ns / 1000, halves up), exact for any count
+ *   jw_us_ns  nanoseconds written as microseconds with exactly three decimals ("12.345"): the
+ *             trace export's ts and dur, exact for any count
  *   jw_kib    KiB that need not be whole (a mean of peak RSS figures): 3 decimals
  *   jw_mib    MiB (lambda-perf's mu): 3 decimals
  *   jw_pct    a percentage (a change, a share): 3 decimals, negative kept
@@ -59,6 +61,7 @@ cJSON *jw_arr(struct jw *w, cJSON *parent, const char *key);
 
 void jw_ms(struct jw *w, cJSON *parent, const char *key, double ms);
 void jw_ms_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns);
+void jw_us_ns(struct jw *w, cJSON *parent, const char *key, uint64_t ns);
 void jw_kib(struct jw *w, cJSON *parent, const char *key, double kib);
 void jw_mib(struct jw *w, cJSON *parent, const char *key, double mib);
 void jw_pct(struct jw *w, cJSON *parent, const char *key, double pct);

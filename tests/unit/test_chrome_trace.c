@@ -481,6 +481,39 @@ static void test_one_cold_start(void **state)
 	ctrace_free(w);
 }
 
+/* A phase's ms in args, on its slice and on the cold start's, are written by the tool's one
+ * rule for milliseconds (jsonw.h: to the microsecond), not as the unrounded ns / 1e6; ts and
+ * dur keep the nanosecond. */
+static void test_phase_ms_rounding(void **state)
+{
+	struct seq s;
+	struct invocation inv;
+	struct ctrace *w = ctrace_open();
+	const cJSON *ph, *cs, *a;
+	cJSON *root;
+
+	(void)state;
+	assert_non_null(w);
+	simple_cold_start(&s, 100, T0);
+	s.ev[7].ts_ns += 1456;		/* the response's last write: handler 1.021456 ms */
+	build_inv(&s, 1, &inv);
+	assert_true(inv.handler_ms == 1021456 / 1e6);
+	assert_int_equal(add_cs(w, 1, &s, &inv), 0);
+	root = render(w, NULL);
+	ph = find(root, 'X', "handler", 100);
+	assert_non_null(ph);
+	assert_int_equal(ns_of(ph, "dur"), 1021456);	/* the slice keeps the ns */
+	a = cJSON_GetObjectItemCaseSensitive(ph, "args");
+	assert_true(cJSON_GetObjectItemCaseSensitive(a, "ms")->valuedouble == 1.021);
+	cs = find(root, 'X', "cold start 1", 0);
+	assert_non_null(cs);
+	a = cJSON_GetObjectItemCaseSensitive(cs, "args");
+	assert_true(cJSON_GetObjectItemCaseSensitive(a, "handler_ms")->valuedouble == 1.021);
+	assert_true(cJSON_GetObjectItemCaseSensitive(a, "total_ms")->valuedouble == 6.021);
+	cJSON_Delete(root);
+	ctrace_free(w);
+}
+
 static void test_escaping(void **state)
 {
 	static const unsigned char payload[] = "POST /x HTTP/1.1\r\nX: \"q\\\"\n\xff\x01\x7f"
@@ -786,6 +819,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_cold_start),
+		cmocka_unit_test(test_phase_ms_rounding),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_sanitize),
 		cmocka_unit_test(test_two_cold_starts),

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "jsonenc.h"
 #include "jsonw.h"
 
 /* The compact text of root (deleted), which must be complete. */
@@ -108,6 +107,21 @@ static void test_other_units(void **state)
 	expect_doc(&w, o, "{\"kib\":2047.667,\"kib_unavailable\":null,\"mib\":2,\"mib_unavailable\":null,"
 			  "\"pct\":12.346,\"change\":-0.063,\"pct_unavailable\":null,\"ratio\":0.1,"
 			  "\"p\":1e-30,\"t\":null}\n");
+}
+
+/* Microseconds from ns: three decimals, exact digits (no double in between). */
+static void test_us_from_ns(void **state)
+{
+	struct jw w = { 0 };
+	cJSON *o = jw_root(&w);
+
+	(void)state;
+	jw_us_ns(&w, o, "zero", 0);
+	jw_us_ns(&w, o, "ns", 7);
+	jw_us_ns(&w, o, "us", 12345678);
+	jw_us_ns(&w, o, "hours", 18446744073709551615ull);	/* a double would lose the 5 */
+	expect_doc(&w, o, "{\"zero\":0.000,\"ns\":0.007,\"us\":12345.678,"
+			  "\"hours\":18446744073709551.615}\n");
 }
 
 /* A CPU share to 3 decimals; a median of counts exactly, its half kept, never rounded. */
@@ -289,25 +303,6 @@ static void test_oom_flag(void **state)
 	assert_true(limit > 5);		/* the failures before it were seen */
 }
 
-/* jsonenc.h, the older names, writes what jsonw does */
-static void test_jsonenc_shim(void **state)
-{
-	struct enc e = { 0 };
-	cJSON *o = cJSON_CreateObject();
-	char *t;
-
-	(void)state;
-	assert_non_null(o);
-	put_u64(&e, o, "big", (1ull << 53) + 1);
-	assert_false(e.oom);
-	put_u64(&e, NULL, "lost", 1);
-	assert_true(e.oom);
-	t = json_text_nl(o, false);
-	assert_non_null(t);
-	assert_string_equal(t, "{\"big\":9007199254740993}\n");
-	free(t);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_ms_rule),
 		cmocka_unit_test(test_ms_from_ns),
 		cmocka_unit_test(test_other_units),
+		cmocka_unit_test(test_us_from_ns),
 		cmocka_unit_test(test_vcpus_and_median_counts),
 		cmocka_unit_test(test_ratio_reads_back),
 		cmocka_unit_test(test_exact_integers),
@@ -323,7 +319,6 @@ int main(void)
 		cmocka_unit_test(test_null_parent),
 		cmocka_unit_test(test_text_forms),
 		cmocka_unit_test(test_oom_flag),
-		cmocka_unit_test(test_jsonenc_shim),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
