@@ -47,9 +47,10 @@ char *out_error_json(const char *msg, int status)
 	return jw_text(&w, root, true);
 }
 
-static int report(int status, const char *prefix, const char *fmt, va_list ap)
+/* The line on standard error, terminal-safe; returns the message (malloc'd) or NULL. */
+static char *say(const char *prefix, const char *fmt, va_list ap)
 {
-	char *msg = NULL, *safe = NULL, *doc;
+	char *msg = NULL, *safe = NULL;
 	size_t len;
 
 	if (vasprintf(&msg, fmt, ap) < 0)
@@ -60,6 +61,14 @@ static int report(int status, const char *prefix, const char *fmt, va_list ap)
 		tx_escape(safe, TX_ESC_SIZE(len), msg);
 	fprintf(stderr, "%s%s\n", prefix, safe ? safe : "out of memory (reporting an error)");
 	fflush(stderr);
+	free(safe);
+	return msg;
+}
+
+static int report(int status, const char *prefix, const char *fmt, va_list ap)
+{
+	char *msg = say(prefix, fmt, ap), *doc;
+
 	if (json_mode && !document_written && msg) {
 		doc = out_error_json(msg, status);
 		if (doc) {
@@ -69,9 +78,22 @@ static int report(int status, const char *prefix, const char *fmt, va_list ap)
 			free(doc);
 		}
 	}
-	free(safe);
 	free(msg);
 	return status;
+}
+
+void out_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	free(say("profiler: warning: ", fmt, ap));
+	va_end(ap);
+}
+
+void out_records_started(void)
+{
+	document_written = true;
 }
 
 int out_verror(int status, const char *fmt, va_list ap)

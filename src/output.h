@@ -35,6 +35,16 @@ int out_verror(int status, const char *fmt, va_list ap) __attribute__((format(pr
  * ("Binary not found: PATH"): the line on standard error is MSG alone. */
 int out_error_bare(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A warning: "profiler: warning: MSG" on standard error, made safe for a terminal like an
+ * error's line; never JSON and never on standard output, in either mode (the command goes on
+ * and its document, if any, is still the one on standard output). */
+void out_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A command whose output is a stream of records (trace --json: NDJSON lines) says it has begun
+ * writing them: from then on an error is said on standard error and by the exit status only,
+ * as after a document, so that standard output stays one record a line. */
+void out_records_started(void);
+
 /* The error object's text, {"error": {"message": msg, "exit_status": status}} and a newline
  * (malloc'd; NULL when out of memory). */
 char *out_error_json(const char *msg, int status);

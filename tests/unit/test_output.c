@@ -212,6 +212,51 @@ static void test_document_oom(void **state)
 	done(&c);
 }
 
+/* A warning is a line on stderr, made safe, in either mode; never JSON on stdout. */
+static void test_warning(void **state)
+{
+	struct captured c;
+
+	(void)state;
+	for (int json = 0; json < 2; json++) {
+		out_set_json(json);
+		capture(&c);
+		out_warn("limits not applied: %s", "cgroup \x1b[2J\nfake");
+		release(&c);
+		assert_int_equal(c.out_len, 0);
+		assert_string_equal(c.err, "profiler: warning: limits not applied: cgroup "
+					   "\\x1b[2J\\nfake\n");
+		done(&c);
+	}
+	/* the command's error after a warning is still its one JSON document */
+	out_set_json(true);
+	capture(&c);
+	out_warn("w");
+	assert_int_equal(out_error(3, "e"), 3);
+	release(&c);
+	assert_non_null(strstr(c.out, "\"exit_status\":\t3"));
+	done(&c);
+	out_set_json(false);
+}
+
+/* Once a stream of records has begun on stdout, an error goes to stderr only. */
+static void test_error_after_records(void **state)
+{
+	struct captured c;
+
+	(void)state;
+	out_set_json(true);
+	capture(&c);
+	fputs("{\"invocation\":1}\n", stdout);
+	out_records_started();
+	assert_int_equal(out_error(1, "cannot write r.ndjson: No space left on device"), 1);
+	release(&c);
+	assert_string_equal(c.out, "{\"invocation\":1}\n");
+	assert_string_equal(c.err, "profiler: cannot write r.ndjson: No space left on device\n");
+	done(&c);
+	out_set_json(false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +267,8 @@ int main(void)
 		cmocka_unit_test(test_error_untrusted_message),
 		cmocka_unit_test(test_one_document),
 		cmocka_unit_test(test_document_oom),
+		cmocka_unit_test(test_warning),
+		cmocka_unit_test(test_error_after_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
