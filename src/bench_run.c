@@ -16,8 +16,11 @@
 
 #include "bench.h"
 #include "chrome_trace.h"
+#include "cmd.h"
 #include "interrupt.h"
+#include "output.h"
 #include "rapi.h"
+#include "textout.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -249,10 +252,10 @@ static void warm_run(const struct bench_env *env, struct cold_run *run)
 		    wst.response_received_ns > wst.event_sent_ns)
 			inv->warm_handler_ms[k] = (double)(wst.response_received_ns - wst.event_sent_ns) / 1e6;
 		if (wst.state != RAPI_RESPONDED) {
-			fprintf(stderr, "profiler: cold start %d: warm invocation %u got no response (%s); "
-				"its series ends there\n", inv->index, k + 1,
-				wst.state == RAPI_ERRORED ? "it posted an error" :
-				run->reaped ? "the process ended" : "timeout");
+			out_warn("cold start %d: warm invocation %u got no response (%s); its series "
+				 "ends there", inv->index, k + 1,
+				 wst.state == RAPI_ERRORED ? "it posted an error" :
+				 run->reaped ? "the process ended" : "timeout");
 			break;
 		}
 	}
@@ -620,10 +623,10 @@ static int write_trace(struct bench_env *env, unsigned memory_mb, bool sweep)
 	ctrace_free(env->ct);
 	env->ct = NULL;
 	if (rc) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(-rc));
+		out_error(EXIT_USAGE, "cannot write %s: %s", path, strerror(-rc));
 		return -1;
 	}
-	fprintf(env->txt, "Trace saved to: %s\n", path);
+	fprintf(env->txt, "Trace saved to: %s\n", TX_SAFE(path));
 	return 0;
 }
 
@@ -637,7 +640,7 @@ static int save_results(struct bench_env *env, const struct results *res, const 
 		return 0;
 	json = results_to_json(res);
 	if (!json) {
-		fprintf(stderr, "profiler: cannot encode the results\n");
+		out_error(EXIT_USAGE, "cannot encode the results");
 		return -1;
 	}
 	if (env->o.json) {
@@ -646,7 +649,7 @@ static int save_results(struct bench_env *env, const struct results *res, const 
 
 		if (!nj) {
 			free(json);
-			fprintf(stderr, "profiler: out of memory\n");
+			out_error(EXIT_USAGE, "out of memory");
 			return -1;
 		}
 		env->json = nj;
@@ -659,10 +662,10 @@ static int save_results(struct bench_env *env, const struct results *res, const 
 	rc = write_file_atomic(out_path, json, strlen(json));
 	free(json);
 	if (rc) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", out_path, strerror(-rc));
+		out_error(EXIT_USAGE, "cannot write %s: %s", out_path, strerror(-rc));
 		return -1;
 	}
-	fprintf(env->txt, "\nResults saved to: %s\n", out_path);
+	fprintf(env->txt, "\nResults saved to: %s\n", TX_SAFE(out_path));
 	return 0;
 }
 
@@ -678,12 +681,12 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 	memset(res, 0, sizeof(*res));
 	log_dfd = config_log_dir(env, memory_mb, sweep, log_dir, sizeof(log_dir));
 	if (log_dfd < 0) {
-		fprintf(stderr, "profiler: no log folder for %u MB\n", memory_mb);
+		out_error(EXIT_USAGE, "no log folder for %u MB", memory_mb);
 		return -1;
 	}
 	describe_run(env, memory_mb, log_dir, res);
 	if (fill_binary(o->bootstrap, &res->binary, err, sizeof(err))) {
-		fprintf(stderr, "profiler: %s\n", err);
+		out_error(EXIT_USAGE, "%s", err);
 		return -1;
 	}
 	/* the unpacked copy is gone after the run: the path the runtime had in the sandbox */
@@ -691,12 +694,12 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 		strlcpy0(res->binary.path, env->dep.bootstrap_in, sizeof(res->binary.path));
 	res->inv = calloc(o->n, sizeof(*res->inv));
 	if (!res->inv) {
-		fprintf(stderr, "profiler: out of memory\n");
+		out_error(EXIT_USAGE, "out of memory");
 		return -1;
 	}
 	bench_print_config(env, res);
 	if (o->trace_out && env->t && !(env->ct = ctrace_open())) {
-		fprintf(stderr, "profiler: out of memory\n");
+		out_error(EXIT_USAGE, "out of memory");
 		return -1;
 	}
 	tracer_counters(env->t, &before);

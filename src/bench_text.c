@@ -6,6 +6,7 @@
 
 #include "bench.h"
 #include "breakdown_text.h"
+#include "textout.h"
 #include "util.h"
 
 void bench_print_config(const struct bench_env *env, const struct results *res)
@@ -14,20 +15,20 @@ void bench_print_config(const struct bench_env *env, const struct results *res)
 	FILE *txt = env->txt;
 
 	fprintf(txt, "Running benchmark: %uMB memory, %s arch\n", res->memory_mb, res->arch);
-	fprintf(txt, "Bootstrap: %s (%s%s%s)\n", o->bootstrap,
+	fprintf(txt, "Bootstrap: %s (%s%s%s)\n", TX_SAFE(o->bootstrap),
 	       env->ef.is_elf ? (env->ef.is_static ? "static ELF" : "dynamic ELF")
 			      : (env->ef.is_script ? "script: " : "not ELF"),
-	       env->ef.is_script ? env->ef.interpreter : "",
+	       TX_SAFE(env->ef.is_script ? env->ef.interpreter : ""),
 	       env->ef.is_elf ? (env->ef.stripped ? ", stripped" : ", not stripped") : "");
 	fprintf(txt, "Runtime API emulator: %s\n", env->api_str);
 	if (env->drop)
-		fprintf(txt, "Bootstrap runs as: %s (uid %u, gid %u)\n", env->user.name,
+		fprintf(txt, "Bootstrap runs as: %s (uid %u, gid %u)\n", TX_SAFE(env->user.name),
 			(unsigned)env->user.uid, (unsigned)env->user.gid);
 	else
 		fprintf(txt, "Bootstrap runs as: %s (uid %u, the profiler's own user)\n",
 		       geteuid() ? "the invoking user" : "root", (unsigned)geteuid());
 	if (o->breakdown)
-		fprintf(txt, "Breakdown: on; end of dynamic loading: %s\n", env->entry_probe);
+		fprintf(txt, "Breakdown: on; end of dynamic loading: %s\n", TX_SAFE(env->entry_probe));
 	fprintf(txt, "Collecting %u cold start measurements...\n\n", o->n);
 	fflush(txt);
 }
@@ -40,7 +41,7 @@ void bench_print_invocation(FILE *txt, const struct invocation *inv)
 		       inv->total_ms, inv->init_ms, inv->handler_ms);
 	else
 		fprintf(txt, "  Invocation %d: FAILED (%s: %s)\n", inv->index,
-			inv_outcome_name(inv->outcome), inv->reason);
+			inv_outcome_name(inv->outcome), TX_SAFE(inv->reason));	/* the bootstrap's words */
 	fflush(txt);
 	if (inv->has_breakdown && inv->outcome == INV_OK) {
 		breakdown_print(txt, &inv->bd, 40, 5);
@@ -200,14 +201,15 @@ static void print_conditions(FILE *txt, const struct results *r)
 	else
 		fprintf(txt, "Limits: none applied; %u MB is only passed as AWS_LAMBDA_FUNCTION_MEMORY_SIZE\n",
 		       r->memory_mb);
-	fprintf(txt, "Logs: %s\n", r->log_dir);
+	fprintf(txt, "Logs: %s\n", TX_SAFE(r->log_dir));
 }
 
 void bench_print_summary(FILE *txt, const struct results *r)
 {
 	fprintf(txt, "\n=== Benchmark Results ===\n");
 	print_total_stats(txt, r);
-	fprintf(txt, "Binary:   %lluKB (%s)\n", (unsigned long long)r->binary.size_kb, r->binary.path);
+	fprintf(txt, "Binary:   %lluKB (%s)\n", (unsigned long long)r->binary.size_kb,
+		TX_SAFE(r->binary.path));
 	if (r->n_ok)
 		print_phases(txt, r);
 	if (r->warm)
@@ -259,10 +261,11 @@ void bench_print_sweep(FILE *txt, const struct config_summary *cs, size_t n)
 		if (cs[i].n_ok)
 			fprintf(txt, "%-8s %4zu %4zu %9.3f %9.3f %9.3f %9.3f %9.3f %9s  %s\n", mem,
 			       cs[i].n_ok, cs[i].n_failed, cs[i].total.avg, cs[i].total.p50, cs[i].total.p99,
-			       cs[i].init_avg, cs[i].handler_avg, rss, cs[i].output[0] ? cs[i].output : "-");
+			       cs[i].init_avg, cs[i].handler_avg, rss,
+			       TX_SAFE(cs[i].output[0] ? cs[i].output : "-"));
 		else
 			fprintf(txt, "%-8s %4zu %4zu %9s %9s %9s %9s %9s %9s  %s\n", mem, cs[i].n_ok,
 			       cs[i].n_failed, "n/a", "n/a", "n/a", "n/a", "n/a", rss,
-			       cs[i].output[0] ? cs[i].output : "-");
+			       TX_SAFE(cs[i].output[0] ? cs[i].output : "-"));
 	}
 }

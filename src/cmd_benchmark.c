@@ -426,21 +426,18 @@ static int find_bootstrap(struct bench_opts *o)
 			}
 		}
 		if (!o->bootstrap) {
-			fprintf(stderr, "Binary not found: %s (nor %s); use -b PATH\n", defaults[0], defaults[1]);
-			return 2;
+			return out_error_bare(2, "Binary not found: %s (nor %s); use -b PATH",
+					      defaults[0], defaults[1]);
 		}
 	}
 	if (stat(o->bootstrap, &st) != 0) {
-		fprintf(stderr, "Binary not found: %s\n", o->bootstrap);
-		return 2;
+		return out_error_bare(2, "Binary not found: %s", o->bootstrap);
 	}
 	if (S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "profiler: %s is a directory, not a bootstrap executable\n", o->bootstrap);
-		return 2;
+		return out_error(2, "%s is a directory, not a bootstrap executable", o->bootstrap);
 	}
 	if (!S_ISREG(st.st_mode) || access(o->bootstrap, X_OK) != 0) {
-		fprintf(stderr, "profiler: %s is not an executable file (chmod +x?)\n", o->bootstrap);
-		return 2;
+		return out_error(2, "%s is not an executable file (chmod +x?)", o->bootstrap);
 	}
 	return 0;
 }
@@ -476,8 +473,7 @@ static int setup_report(struct bench_env *env)
 	if (env->o.quiet) {
 		env->txt = fopen("/dev/null", "we");
 		if (!env->txt) {
-			fprintf(stderr, "profiler: cannot open /dev/null: %s\n", strerror(errno));
-			return EXIT_USAGE;
+			return out_error(EXIT_USAGE, "cannot open /dev/null: %s", strerror(errno));
 		}
 	}
 	env->progress = !env->o.quiet && isatty(STDERR_FILENO) && !(term && !strcmp(term, "dumb"));
@@ -535,9 +531,8 @@ static int check_bootstrap(struct bench_env *env)
 				 "folders accessible, or choose --user NAME", env->user.name, o->bootstrap,
 				 env->ef.interpreter, strerror(rc));
 	if (o->arch && (bad = foreign_arch(o->arch, abuf, sizeof(abuf)))) {
-		fprintf(stderr, "profiler: -a %s does not match this host (%s): cold starts run natively\n",
-			bad, host_arch());
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "-a %s does not match this host (%s): cold starts run "
+				 "natively", bad, host_arch());
 	}
 	return 0;
 }
@@ -551,14 +546,12 @@ static int read_event(const char *path, char **event, size_t *len)
 		return 0;
 	*event = read_file_all(path, EVENT_MAX, len);
 	if (!*event) {
-		fprintf(stderr, "profiler: cannot read --event %s: %s\n", path,
-			errno == EFBIG ? "larger than 6 MiB" : strerror(errno));
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "cannot read --event %s: %s", path,
+				 errno == EFBIG ? "larger than 6 MiB" : strerror(errno));
 	}
 	probe = cJSON_ParseWithLength(*event, *len);
 	if (!probe) {
-		fprintf(stderr, "profiler: --event %s is not valid JSON\n", path);
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "--event %s is not valid JSON", path);
 	}
 	cJSON_Delete(probe);
 	return 0;
@@ -577,8 +570,7 @@ static int probe_outputs(const struct bench_opts *o)
 		snprintf(tmp, sizeof(tmp), "%s.probe-XXXXXX", path);
 		fd = mkstemp(tmp);
 		if (fd < 0) {
-			fprintf(stderr, "profiler: cannot write %s: %s\n", path, strerror(errno));
-			return EXIT_USAGE;
+			return out_error(EXIT_USAGE, "cannot write %s: %s", path, strerror(errno));
 		}
 		close(fd);
 		unlink(tmp);
@@ -681,8 +673,7 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 	    (rc = read_event(o->event_file, event, event_len)))
 		return rc;
 	if (o->cold_cache && cold_cache_plan(o->bootstrap, 10000, &o->cc, err, sizeof(err))) {
-		fprintf(stderr, "profiler: --cold-cache: %s\n", err);
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "--cold-cache: %s", err);
 	}
 	if ((rc = probe_outputs(o)))
 		return rc;
@@ -692,8 +683,8 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 	env->dep.fn = &o->fn;
 	/* root is only ever asked for (runner_pick_user): then said, once all is accepted */
 	if (env->drop ? env->user.uid == 0 : geteuid() == 0)
-		fprintf(stderr, "profiler: warning: the bootstrap runs as root (--run-as-root): it is "
-			"untrusted code and can read and change anything on this host\n");
+		out_warn("the bootstrap runs as root (--run-as-root): it is untrusted code and can "
+			 "read and change anything on this host");
 	return 0;
 }
 
@@ -717,12 +708,10 @@ static int open_tracer(struct bench_env *env)
 	if (!o->no_bpf) {
 		env->t = tracer_open(&to, err, sizeof(err));
 		if (!env->t && o->require_bpf) {
-			fprintf(stderr, "profiler: %s\n", err);
-			return EXIT_ENV;
+			return out_error(EXIT_ENV, "%s", err);
 		}
 		if (!env->t)
-			fprintf(stderr, "profiler: warning: %s; measuring from userspace instead "
-				"(--require-bpf refuses)\n", err);
+			out_warn("%s; measuring from userspace instead (--require-bpf refuses)", err);
 	}
 	if (env->t && o->breakdown)
 		env->entry_probed = tracer_probe_entry(env->t, o->bootstrap, env->entry_probe,
@@ -743,7 +732,7 @@ static int open_log_folder(int at, const char *name, const char *path)
 	int fd;
 
 	if (mkdirat(at, name, 0700) && errno != EEXIST) {
-		fprintf(stderr, "profiler: cannot create the log folder %s: %s\n", path, strerror(errno));
+		out_error(EXIT_USAGE, "cannot create the log folder %s: %s", path, strerror(errno));
 		return -1;
 	}
 	fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -751,27 +740,26 @@ static int open_log_folder(int at, const char *name, const char *path)
 		int e = errno;
 
 		if (fstatat(at, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
-			fprintf(stderr, "profiler: log folder %s is a symbolic link: give the folder "
-				"itself\n", path);
+			out_error(EXIT_USAGE, "log folder %s is a symbolic link: give the folder "
+				  "itself", path);
 		else if (e == ENOTDIR)
-			fprintf(stderr, "profiler: log folder %s is not a directory\n", path);
+			out_error(EXIT_USAGE, "log folder %s is not a directory", path);
 		else
-			fprintf(stderr, "profiler: cannot open the log folder %s: %s\n", path,
-				strerror(e));
+			out_error(EXIT_USAGE, "cannot open the log folder %s: %s", path, strerror(e));
 		return -1;
 	}
 	if (fstat(fd, &st)) {
-		fprintf(stderr, "profiler: cannot stat the log folder %s: %s\n", path, strerror(errno));
+		out_error(EXIT_USAGE, "cannot stat the log folder %s: %s", path, strerror(errno));
 	} else if (st.st_uid != geteuid()) {
 		struct passwd *pw = getpwuid(st.st_uid);
 
-		fprintf(stderr, "profiler: log folder %s is owned by uid %u%s%s%s, not by the profiler's "
-			"user (uid %u): its owner could plant links in it\n", path, (unsigned)st.st_uid,
-			pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "", (unsigned)geteuid());
+		out_error(EXIT_USAGE, "log folder %s is owned by uid %u%s%s%s, not by the profiler's "
+			  "user (uid %u): its owner could plant links in it", path, (unsigned)st.st_uid,
+			  pw ? " (" : "", pw ? pw->pw_name : "", pw ? ")" : "", (unsigned)geteuid());
 	} else if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		fprintf(stderr, "profiler: log folder %s is writable by group or others (mode %04o): the "
-			"bootstrap could plant links in it; give a folder only its owner can write\n",
-			path, (unsigned)(st.st_mode & 07777));
+		out_error(EXIT_USAGE, "log folder %s is writable by group or others (mode %04o): the "
+			  "bootstrap could plant links in it; give a folder only its owner can write",
+			  path, (unsigned)(st.st_mode & 07777));
 	} else {
 		return fd;
 	}
@@ -789,8 +777,7 @@ static int make_log_dir(struct bench_env *env)
 		strlcpy0(env->log_dir, o->log_dir, sizeof(env->log_dir));
 	} else {
 		if (!mkdtemp(tmpl)) {
-			fprintf(stderr, "profiler: cannot create a log directory: %s\n", strerror(errno));
-			return EXIT_USAGE;
+			return out_error(EXIT_USAGE, "cannot create a log directory: %s", strerror(errno));
 		}
 		strlcpy0(env->log_dir, tmpl, sizeof(env->log_dir));
 	}
@@ -816,7 +803,7 @@ static void sweep_stale_cgroups(const struct cg_host *h)
 	size_t n, i, j;
 
 	if (cg_sweep_stale(h, &v, &n))
-		fprintf(stderr, "profiler: warning: out of memory while looking for stale cgroups\n");
+		out_warn("out of memory while looking for stale cgroups");
 	for (i = 0; i < n; i++) {
 		pid_t pid = v[i].pid;
 		size_t removed = 0;
@@ -841,9 +828,8 @@ static void sweep_stale_cgroups(const struct cg_host *h)
 			if (v[j].pid != pid)
 				continue;
 			if (v[j].error)
-				fprintf(stderr, "profiler: warning: cannot remove the stale cgroup %s of "
-					"profiler %d (no longer running): %s\n", v[j].name, (int)pid,
-					strerror(v[j].error));
+				out_warn("cannot remove the stale cgroup %s of profiler %d (no longer "
+					 "running): %s", v[j].name, (int)pid, strerror(v[j].error));
 			v[j].pid = 0;
 		}
 	}
@@ -864,18 +850,16 @@ static int detect_limits(struct bench_env *env)
 		/* the soft limit is what the 1025th open meets; without the hard one the bootstrap
 		 * could raise it again */
 		env->dep.nofile_soft_only = true;
-		fprintf(stderr, "profiler: warning: Lambda's descriptor limit (%u) is set as the soft "
-			"limit only: lowering the hard limit is refused here (%s)\n",
-			RUNNER_LAMBDA_NOFILE, strerror(rc));
+		out_warn("Lambda's descriptor limit (%u) is set as the soft limit only: lowering the "
+			 "hard limit is refused here (%s)", RUNNER_LAMBDA_NOFILE, strerror(rc));
 	}
 	if (cg_host_detect(&env->cgh, err, errlen) == 0) {
 		env->limits_ok = true;
 		sweep_stale_cgroups(&env->cgh);
 	} else if (env->o.strict_limits) {
-		fprintf(stderr, "profiler: cannot apply Lambda's limits (--strict-limits): %s\n", err);
-		return EXIT_ENV;
+		return out_error(EXIT_ENV, "cannot apply Lambda's limits (--strict-limits): %s", err);
 	} else {
-		fprintf(stderr, "profiler: warning: Lambda's memory and CPU limits not applied: %s\n", err);
+		out_warn("Lambda's memory and CPU limits not applied: %s", err);
 		env->dep.pids_why = err;
 		return 0;
 	}
@@ -884,12 +868,11 @@ static int detect_limits(struct bench_env *env)
 	if (env->dep.pids_applied)
 		return 0;
 	if (env->o.strict_limits) {
-		fprintf(stderr, "profiler: cannot apply Lambda's process limit (--strict-limits): %s\n",
-			env->cgh.pids_why);
-		return EXIT_ENV;
+		return out_error(EXIT_ENV, "cannot apply Lambda's process limit (--strict-limits): %s",
+				 env->cgh.pids_why);
 	}
-	fprintf(stderr, "profiler: warning: Lambda's process limit (%u processes and threads) not "
-		"applied: %s\n", CG_PIDS_MAX, env->cgh.pids_why);
+	out_warn("Lambda's process limit (%u processes and threads) not applied: %s", CG_PIDS_MAX,
+		 env->cgh.pids_why);
 	return 0;
 }
 
@@ -901,15 +884,13 @@ static int start_emulator(struct bench_env *env, const char *event, size_t event
 
 	env->api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
 	if (!env->api) {
-		fprintf(stderr, "profiler: cannot start the Runtime API emulator: %s\n", err);
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "cannot start the Runtime API emulator: %s", err);
 	}
 	rapi_set_timeout_ms(env->api, (unsigned)(env->o.timeout_s * 1000));
 	if (env->t && (tracer_add_api_addr(env->t, AF_INET, &lo4, rapi_port(env->api)) ||
 		       (rapi_has_ipv6(env->api) &&
 			tracer_add_api_addr(env->t, AF_INET6, &in6addr_loopback, rapi_port(env->api))))) {
-		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "cannot configure the tracer: %s", strerror(errno));
 	}
 	snprintf(env->api_str, sizeof(env->api_str), "127.0.0.1:%u", rapi_port(env->api));
 	return 0;
@@ -930,7 +911,7 @@ static int set_up(struct bench_env *env, const char *event, size_t event_len)
 	if ((rc = start_emulator(env, event, event_len)))
 		return rc;
 	if (runner_init())
-		fprintf(stderr, "profiler: warning: cannot become a child subreaper: %s\n", strerror(errno));
+		out_warn("cannot become a child subreaper: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
@@ -1036,8 +1017,7 @@ int cmd_benchmark(int argc, char **argv)
 	int rc;
 
 	if (!env) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return EXIT_USAGE;
+		return out_error(EXIT_USAGE, "out of memory");
 	}
 	env->txt = stdout;
 	env->log_dfd = -1;

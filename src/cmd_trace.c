@@ -19,9 +19,11 @@
 #include "coldstart.h"
 #include "httpclass.h"
 #include "interrupt.h"
+#include "output.h"
 #include "results.h"
 #include "runner.h"
 #include "stats.h"
+#include "textout.h"
 #include "tracer.h"
 #include "util.h"
 
@@ -308,11 +310,12 @@ static void print_cold_start(const struct trace_ctx *x, const struct invocation 
 	if (x->o.quiet)
 		return;
 	if (inv->outcome == INV_OK)
-		fprintf(x->txt, "  Cold start %d: pid %d: %.3fms (init: %.3fms, handler: %.3fms)\n",
-			inv->index, (int)root, inv->total_ms, inv->init_ms, inv->handler_ms);
-	else
+		fprintf(x->txt, "  Cold start %d: pid %d: %sms (init: %sms, handler: %sms)\n",
+			inv->index, (int)root, TX_MS(inv->total_ms), TX_MS(inv->init_ms),
+			TX_MS(inv->handler_ms));
+	else	/* the reason may quote the bootstrap's error type and message */
 		fprintf(x->txt, "  Cold start %d: pid %d: FAILED (%s: %s)\n", inv->index, (int)root,
-			inv_outcome_name(inv->outcome), inv->reason);
+			inv_outcome_name(inv->outcome), TX_SAFE(inv->reason));
 	if (inv->outcome == INV_OK && inv->has_breakdown) {
 		breakdown_print(x->txt, &inv->bd, 40, 5);
 		fputc('\n', x->txt);
@@ -363,6 +366,7 @@ static void emit_record(const struct trace_ctx *x, const struct invocation *inv)
 	if (line && x->o.json) {
 		printf("%s\n", line);
 		fflush(stdout);
+		out_records_started();	/* stdout is NDJSON now: errors go to stderr only */
 	}
 	free(line);
 }
@@ -554,18 +558,18 @@ static int make_select(const struct trace_opts *o, struct tracer_select *s)
 /* -o: a temporary file next to it, renamed into place when tracing stops. */
 static int open_records(struct trace_ctx *x)
 {
-	int fd;
+	int fd, rc;
 
 	if (!x->o.output)
 		return 0;
 	snprintf(x->ndjson_tmp, sizeof(x->ndjson_tmp), "%s.tmp.XXXXXX", x->o.output);
 	fd = mkstemp(x->ndjson_tmp);
 	if (fd < 0 || !(x->ndjson = fdopen(fd, "w"))) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
+		rc = out_error(EXIT_USAGE, "cannot write %s: %s", x->o.output, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		x->ndjson_tmp[0] = '\0';
-		return EXIT_USAGE;
+		return rc;
 	}
 	fchmod(fd, 0644);
 	return 0;
@@ -583,14 +587,10 @@ static int open_tracer(struct trace_ctx *x, const struct tracer_select *sel)
 	to.on_event = on_event;
 	to.ctx = x;
 	x->t = tracer_open(&to, err, sizeof(err));
-	if (!x->t) {
-		fprintf(stderr, "profiler: %s\n", err);
-		return EXIT_ENV;
-	}
-	if (x->api.family && tracer_add_api_addr(x->t, x->api.family, x->api.addr, x->api.port)) {
-		fprintf(stderr, "profiler: cannot configure the tracer: %s\n", strerror(errno));
-		return EXIT_USAGE;
-	}
+	if (!x->t)
+		return out_error(EXIT_ENV, "%s", err);
+	if (x->api.family && tracer_add_api_addr(x->t, x->api.family, x->api.addr, x->api.port))
+		return out_error(EXIT_USAGE, "cannot configure the tracer: %s", strerror(errno));
 	if (x->o.breakdown) {
 		char desc[640];
 
@@ -599,7 +599,7 @@ static int open_tracer(struct trace_ctx *x, const struct tracer_select *sel)
 		else
 			strlcpy0(desc, "not measured: the entry point is probed only with --exe (the "
 				 "executable must be known before it starts)", sizeof(desc));
-		fprintf(stderr, "Breakdown: on; end of dynamic loading: %s\n", desc);
+		fprintf(stderr, "Breakdown: on; end of dynamic loading: %s\n", TX_SAFE(desc));
 	}
 	return 0;
 }
@@ -619,10 +619,8 @@ static int set_up(struct trace_ctx *x, int argc, char **argv)
 				 "not '%s'", x->o.api);
 	if ((rc = make_select(&x->o, &sel)) || (rc = open_records(x)))
 		return rc;
-	if (x->o.trace_out && !(x->ct = ctrace_open())) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return EXIT_USAGE;
-	}
+	if (x->o.trace_out && !(x->ct = ctrace_open()))
+		return out_error(EXIT_USAGE, "out of memory");
 	return open_tracer(x, &sel);
 }
 
@@ -641,7 +639,7 @@ static void trace_loop(struct trace_ctx *x)
 		deadline = mono_ns() + (uint64_t)(x->o.duration_s * 1e9);
 	fprintf(stderr, "Tracing cold starts (%s%s); Ctrl-C to stop.\n",
 		x->o.exe ? "--exe " : x->o.comm ? "--comm " : x->o.cgroup ? "--cgroup " : "--pid ",
-		x->o.exe ? x->o.exe : x->o.comm ? x->o.comm : x->o.cgroup ? x->o.cgroup : "");
+		TX_SAFE(x->o.exe ? x->o.exe : x->o.comm ? x->o.comm : x->o.cgroup ? x->o.cgroup : ""));
 	while (!interrupt_signal() && !count_reached(x) && !(deadline && mono_ns() > deadline)) {
 		tracer_poll(x->t, 20);
 		tracer_drain(x->t);
@@ -661,9 +659,9 @@ static void print_session(struct trace_ctx *x)
 	if (x->o.quiet)
 		return;
 	if (x->n_totals && stats_compute(x->totals, x->n_totals, &s) == 0)
-		fprintf(x->txt, "\n%u cold starts traced, %zu answered: total Average %.3fms, P50 %.3fms, "
-		       "P99 %.3fms, Min %.3fms, Max %.3fms\n", x->completed, x->n_totals, s.avg,
-		       s.p50, s.p99, s.min, s.max);
+		fprintf(x->txt, "\n%u cold starts traced, %zu answered: total Average %sms, P50 %sms, "
+			"P99 %sms, Min %sms, Max %sms\n", x->completed, x->n_totals, TX_MS(s.avg),
+			TX_MS(s.p50), TX_MS(s.p99), TX_MS(s.min), TX_MS(s.max));
 	else
 		fprintf(x->txt, "\n%u cold starts traced, none answered\n", x->completed);
 	if (x->untracked_roots)
@@ -683,13 +681,11 @@ static int save_records(struct trace_ctx *x)
 	ok = fflush(x->ndjson) == 0 && fsync(fileno(x->ndjson)) == 0;
 	ok = fclose(x->ndjson) == 0 && ok;
 	x->ndjson = NULL;
-	if (!ok || rename(x->ndjson_tmp, x->o.output) != 0) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.output, strerror(errno));
-		return EXIT_USAGE;
-	}
+	if (!ok || rename(x->ndjson_tmp, x->o.output) != 0)
+		return out_error(EXIT_USAGE, "cannot write %s: %s", x->o.output, strerror(errno));
 	x->ndjson_tmp[0] = '\0';
 	if (!x->o.quiet)
-		fprintf(x->txt, "Records saved to: %s\n", x->o.output);
+		fprintf(x->txt, "Records saved to: %s\n", TX_SAFE(x->o.output));
 	return EXIT_OK;
 }
 
@@ -703,13 +699,13 @@ static int save_trace(struct trace_ctx *x)
 		return EXIT_OK;
 	json = ctrace_to_json(x->ct);
 	if (!json || (rc = write_file_atomic(x->o.trace_out, json, strlen(json))) != 0) {
-		fprintf(stderr, "profiler: cannot write %s: %s\n", x->o.trace_out,
-			json ? strerror(-rc) : "out of memory");
+		out_error(EXIT_USAGE, "cannot write %s: %s", x->o.trace_out,
+			  json ? strerror(-rc) : "out of memory");
 		free(json);
 		return EXIT_USAGE;
 	}
 	if (!x->o.quiet)
-		fprintf(x->txt, "Trace saved to: %s\n", x->o.trace_out);
+		fprintf(x->txt, "Trace saved to: %s\n", TX_SAFE(x->o.trace_out));
 	free(json);
 	return EXIT_OK;
 }
@@ -736,10 +732,8 @@ int cmd_trace(int argc, char **argv)
 	struct trace_ctx *x = calloc(1, sizeof(*x));
 	int rc, rc2;
 
-	if (!x) {
-		fprintf(stderr, "profiler: out of memory\n");
-		return EXIT_USAGE;
-	}
+	if (!x)
+		return out_error(EXIT_USAGE, "out of memory");
 	rc = set_up(x, argc, argv);
 	if (!rc) {
 		trace_loop(x);

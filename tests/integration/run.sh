@@ -1156,6 +1156,39 @@ if selected function_env; then
 	usage_err "function_env: a key Lambda would refuse" "'1ST' is not a valid variable name" -b "$B/keepalive" --env 1ST=x
 fi
 
+# ------------------------------------------------------- untrusted text ---
+# What a bootstrap posts (its error type and message, inside a failure's reason) and what a
+# results file says (its runtime name) are shown escaped: no escape sequence reaches the
+# terminal, and no newline in them starts a line that looks like one of the report's own.
+if selected untrusted; then
+	echo "== untrusted text is shown escaped"
+	ESC=$(printf '\033')
+	# no_raw NAME FILE...: no ESC byte in any FILE
+	no_raw() {
+		local name=$1
+		shift
+		if ! cat "$@" | grep -q "$ESC"; then ok "$name"; else nok "$name" "$(cat "$@" | head -c 400 | od -c | head -5)"; fi
+	}
+	bench untrusted -b "$TB/hostile_error.sh" -n 2
+	check "hostile error: both cold starts failed (exit 1)" test "$RC" -eq 1
+	jqcheck "hostile error: the reason in the results keeps the bytes as posted (JSON is safe)" "$J" \
+		'all(.failures[]; (.reason | contains("\u001b[2J")) and (.reason | contains("\n  Invocation 2: 0.1ms")))' .failures
+	no_raw "hostile error: no raw ESC on stdout or stderr" "$STDOUT" "$ERR"
+	check "hostile error: one line per cold start, no faked report line" \
+		test "$(grep -c '^  Invocation ' "$STDOUT")" -eq 2 -a "$(grep -cE '^  Invocation [0-9]+: [0-9.]+ms' "$STDOUT")" -eq 0
+	check "hostile error: the text is shown, escaped" grep -qF '\x1b[2J\x1b[31mwiped\x1b[0m\n  Invocation 2: 0.1ms' "$STDOUT"
+	bench untrusted-ok -b "$B/keepalive" -n 2
+	jq '.runtime = "evil\u001b[2J\u001b[31m\n  Invocation 2: 0.1ms (init: 0.1ms, handler: 0.1ms)"' "$J" >"$TMP/untrusted-runtime.json"
+	"$P" compare -i "$TMP/untrusted-runtime.json" >"$TMP/untrusted-cmp.out" 2>"$TMP/untrusted-cmp.err"
+	"$P" compare -i "$TMP/untrusted-runtime.json" -i "$TMP/untrusted-runtime.json" \
+		>>"$TMP/untrusted-cmp.out" 2>>"$TMP/untrusted-cmp.err"
+	check "compare: the runtime named (escaped)" grep -qF 'evil\x1b[2J\x1b[31m\n  Invocation 2' "$TMP/untrusted-cmp.out" "$TMP/untrusted-cmp.err"
+	no_raw "compare: a runtime name with escapes: no raw ESC on stdout or stderr" \
+		"$TMP/untrusted-cmp.out" "$TMP/untrusted-cmp.err"
+	check "compare: no line of the runtime name's own" \
+		bash -c "! grep -q '^  Invocation 2' '$TMP/untrusted-cmp.out' '$TMP/untrusted-cmp.err'"
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
