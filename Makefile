@@ -45,9 +45,9 @@ endif
 UNIT_MODS := jsonw textout output fnenv deployed package sandbox httpclass invocation timeline \
              coldstart stats results_fields results_encode results_decode results_stats \
              results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
-             coldcache svg html_report chrome_trace chrome_trace_coldstart chrome_trace_events \
-             breakdown breakdown_build breakdown_json breakdown_median breakdown_text idmap \
-             apiaddr rapi runner
+             coldcache strbuf svg html_report chrome_trace chrome_trace_coldstart \
+             chrome_trace_events breakdown breakdown_build breakdown_json breakdown_median \
+             breakdown_text idmap apiaddr rapi runner
 MODS      := $(UNIT_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
              cmd_memory memory_print cmd_trace tracer
 BPF_PROGS := profiler
@@ -314,7 +314,7 @@ clean:
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 # Every module the targets may need, in one archive: each target links only what it uses.
-FUZZ_MODS    := jsonw fnenv deployed httpclass invocation timeline coldstart chrome_trace \
+FUZZ_MODS    := jsonw strbuf fnenv deployed httpclass invocation timeline coldstart chrome_trace \
                 chrome_trace_coldstart chrome_trace_events stats results_fields results_encode \
                 results_decode results_stats util lambda_perf elf_info rapi breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
+
 static char *xstrdup(const char *s)
 {
 	size_t l = strlen(s) + 1;
@@ -138,36 +140,6 @@ static int cmp_rec(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_put(struct sbuf *b, const char *s)
-{
-	size_t l = strlen(s);
-
-	if (b->oom)
-		return;
-	if (b->len + l + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-
-		while (cap < b->len + l + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, l + 1);
-	b->len += l;
-}
-
 /* ts and dur in microseconds with three decimals (jw_us_ns): exact, and parsed exactly by
  * Perfetto. */
 static char *event_text(const struct ctrace_rec *r, uint64_t origin)
@@ -220,7 +192,7 @@ static char *header_text(const struct ctrace *w, uint64_t origin, bool at_exec)
 
 char *ctrace_to_json(const struct ctrace *w)
 {
-	struct sbuf b = { 0 };
+	struct strbuf b = { 0 };
 	const struct ctrace_rec **order;
 	uint64_t origin = 0;
 	bool at_exec = false;
@@ -246,27 +218,27 @@ char *ctrace_to_json(const struct ctrace *w)
 
 	/* the header object without its closing brace, then the events */
 	head[strlen(head) - 1] = '\0';
-	sb_put(&b, head);
-	sb_put(&b, ",\"traceEvents\":[\n");
+	sb_puts(&b, head);
+	sb_puts(&b, ",\"traceEvents\":[\n");
 	for (size_t i = 0; i < w->n && !b.oom; i++) {
 		char *e = event_text(order[i], origin);
 
 		if (!e)
 			goto nomem;
-		sb_put(&b, e);
-		sb_put(&b, i + 1 < w->n ? ",\n" : "\n");
+		sb_puts(&b, e);
+		sb_puts(&b, i + 1 < w->n ? ",\n" : "\n");
 		free(e);
 	}
-	sb_put(&b, "]}\n");
+	sb_puts(&b, "]}\n");
 	if (b.oom)
 		goto nomem;
 	free(order);
 	free(head);
-	return b.p;
+	return sb_take(&b);
 nomem:
 	free(order);
 	free(head);
-	free(b.p);
+	sb_free(&b);
 	errno = ENOMEM;
 	return NULL;
 }

@@ -39,52 +39,52 @@ static const char css[] =
 	"svg.chart{display:block;max-width:100%;height:auto;margin:0 0 4px}"
 	"footer{color:#4a5568;font-size:12px;max-width:1000px;margin:0 auto}";
 
-static void esc(struct svgbuf *b, const char *s)
+static void esc(struct strbuf *b, const char *s)
 {
-	svgbuf_escape(b, s ? s : "");
+	sb_xml_escape(b, s ? s : "");
 }
 
 /* A number cell: the figure, or "not measured". */
-static void num_cell(struct svgbuf *b, bool have, double v, const char *fmt)
+static void num_cell(struct strbuf *b, bool have, double v, const char *fmt)
 {
 	if (!have || !isfinite(v)) {
-		svgbuf_puts(b, "<td class=\"num na\">not measured</td>");
+		sb_puts(b, "<td class=\"num na\">not measured</td>");
 		return;
 	}
-	svgbuf_puts(b, "<td class=\"num\">");
-	svgbuf_printf(b, fmt, v);
-	svgbuf_puts(b, "</td>");
+	sb_puts(b, "<td class=\"num\">");
+	sb_printf(b, fmt, v);
+	sb_puts(b, "</td>");
 }
 
 /* A cell of milliseconds: three decimals by the rule of the JSON (textout.h), or "not
  * measured". */
-static void ms_cell(struct svgbuf *b, bool have, double ms)
+static void ms_cell(struct strbuf *b, bool have, double ms)
 {
 	if (!have || !isfinite(ms) || ms < 0) {
-		svgbuf_puts(b, "<td class=\"num na\">not measured</td>");
+		sb_puts(b, "<td class=\"num na\">not measured</td>");
 		return;
 	}
-	svgbuf_printf(b, "<td class=\"num\">%s</td>", TX_MS(ms));
+	sb_printf(b, "<td class=\"num\">%s</td>", TX_MS(ms));
 }
 
-static void text_cell(struct svgbuf *b, const char *cls, const char *s)
+static void text_cell(struct strbuf *b, const char *cls, const char *s)
 {
 	if (cls)
-		svgbuf_printf(b, "<td class=\"%s\">", cls);
+		sb_printf(b, "<td class=\"%s\">", cls);
 	else
-		svgbuf_puts(b, "<td>");
+		sb_puts(b, "<td>");
 	esc(b, s);
-	svgbuf_puts(b, "</td>");
+	sb_puts(b, "</td>");
 }
 
-static void label_cell(struct svgbuf *b, size_t k, const struct report_input *in)
+static void label_cell(struct strbuf *b, size_t k, const struct report_input *in)
 {
 	char lab[256];
 
 	report_input_label(in, lab, sizeof(lab));
-	svgbuf_printf(b, "<td>#%zu ", k + 1);
+	sb_printf(b, "<td>#%zu ", k + 1);
 	esc(b, lab);
-	svgbuf_puts(b, "</td>");
+	sb_puts(b, "</td>");
 }
 
 static void limits_text(const struct results *r, char *buf, size_t len)
@@ -110,7 +110,7 @@ static const char *timing_text(const char *ts)
 
 /* ------------------------------------------------------------------------ */
 
-static void caveats(struct svgbuf *b, const struct report_input *in, size_t n)
+static void caveats(struct strbuf *b, const struct report_input *in, size_t n)
 {
 	bool userspace = false, warm = false, nolimits = false, few = false;
 	size_t k;
@@ -123,7 +123,7 @@ static void caveats(struct svgbuf *b, const struct report_input *in, size_t n)
 		nolimits |= !r->limits_applied;
 		few |= r->total.n < 100;
 	}
-	svgbuf_puts(b, "<section id=\"caveats\" class=\"caveats\"><h2>Measurement caveats</h2><ul>"
+	sb_puts(b, "<section id=\"caveats\" class=\"caveats\"><h2>Measurement caveats</h2><ul>"
 		    "<li><strong>Local host, not AWS Lambda.</strong> Every figure here was measured "
 		    "on the host named in the Runs table, with the profiler's Runtime API emulator on "
 		    "loopback.</li>"
@@ -134,32 +134,32 @@ static void caveats(struct svgbuf *b, const struct report_input *in, size_t n)
 		    "puts local figures next to figures measured on Lambda's hardware: a ratio shows "
 		    "an order of magnitude, not a verdict.</li>");
 	if (warm)
-		svgbuf_puts(b, "<li>Page cache warm (the default): files read by earlier cold starts "
+		sb_puts(b, "<li>Page cache warm (the default): files read by earlier cold starts "
 			    "stay cached, which a fresh Lambda sandbox does not enjoy "
 			    "(<code>--cold-cache</code> evicts them).</li>");
 	if (nolimits)
-		svgbuf_puts(b, "<li>At least one run had no memory/CPU limits applied (see Limits in "
+		sb_puts(b, "<li>At least one run had no memory/CPU limits applied (see Limits in "
 			    "the Runs table).</li>");
 	else
-		svgbuf_puts(b, "<li>CPU limits emulate Lambda's share of a vCPU, but on this host's "
+		sb_puts(b, "<li>CPU limits emulate Lambda's share of a vCPU, but on this host's "
 			    "CPU, not Lambda's.</li>");
 	if (userspace)
-		svgbuf_puts(b, "<li>At least one run was timed from userspace: its exec, connect and "
+		sb_puts(b, "<li>At least one run was timed from userspace: its exec, connect and "
 			    "wait phases are not measured, and its init, handler and total include the "
 			    "emulator's own latency.</li>");
-	svgbuf_puts(b, "<li>Statistics over the successful cold starts only: mean, percentiles by "
+	sb_puts(b, "<li>Statistics over the successful cold starts only: mean, percentiles by "
 		    "linear interpolation between closest ranks (numpy's default), sample standard "
 		    "deviation (n&#8722;1).");
 	if (few)
-		svgbuf_puts(b, " With fewer than 100 cold starts, p99 is close to the max.");
-	svgbuf_puts(b, "</li></ul></section>\n");
+		sb_puts(b, " With fewer than 100 cold starts, p99 is close to the max.");
+	sb_puts(b, "</li></ul></section>\n");
 }
 
-static void runs_table(struct svgbuf *b, const struct report_input *in, size_t n)
+static void runs_table(struct strbuf *b, const struct report_input *in, size_t n)
 {
 	size_t k;
 
-	svgbuf_puts(b, "<section id=\"runs\"><h2>Runs</h2><table id=\"runs-table\"><thead><tr>"
+	sb_puts(b, "<section id=\"runs\"><h2>Runs</h2><table id=\"runs-table\"><thead><tr>"
 		    "<th>input</th><th>runtime</th><th class=\"num\">memory (MB)</th><th>arch</th>"
 		    "<th class=\"num\">ok</th><th class=\"num\">failed</th><th>timing_source</th>"
 		    "<th>limits</th><th>page cache</th><th>host</th><th>results file</th>"
@@ -174,35 +174,35 @@ static void runs_table(struct svgbuf *b, const struct report_input *in, size_t n
 			 r->host_cpu[0] ? r->host_cpu : "CPU unknown",
 			 r->kernel[0] ? r->kernel : "unknown", r->tool_version[0] ? r->tool_version : "?",
 			 r->incomplete ? "; run interrupted (incomplete)" : "");
-		svgbuf_printf(b, "<tr><td>#%zu</td>", k + 1);
+		sb_printf(b, "<tr><td>#%zu</td>", k + 1);
 		text_cell(b, NULL, r->runtime[0] ? r->runtime : "(unnamed)");
-		svgbuf_printf(b, "<td class=\"num\">%u</td>", r->memory_mb);
+		sb_printf(b, "<td class=\"num\">%u</td>", r->memory_mb);
 		text_cell(b, NULL, r->arch);
-		svgbuf_printf(b, "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>", r->n_ok,
+		sb_printf(b, "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>", r->n_ok,
 			      r->n_failed);
-		svgbuf_puts(b, "<td>");
+		sb_puts(b, "<td>");
 		esc(b, r->timing_source[0] ? r->timing_source : "unknown");
-		svgbuf_puts(b, " (");
+		sb_puts(b, " (");
 		esc(b, timing_text(r->timing_source));
-		svgbuf_puts(b, ")</td>");
+		sb_puts(b, ")</td>");
 		text_cell(b, NULL, lim);
 		text_cell(b, NULL, r->cold_cache ? "cold (--cold-cache)" : "warm");
 		text_cell(b, NULL, host);
 		text_cell(b, "path", in[k].path ? in[k].path : "");
-		svgbuf_puts(b, "</tr>");
+		sb_puts(b, "</tr>");
 	}
-	svgbuf_puts(b, "</tbody></table><p class=\"source\">Source: each results file's runtime, "
+	sb_puts(b, "</tbody></table><p class=\"source\">Source: each results file's runtime, "
 		    "memory_mb, arch, measurements[] and failures[] (counts), timing_source, "
 		    "limits_applied and limits, page_cache, host, host_cpu, kernel, tool_version."
 		    "</p></section>\n");
 }
 
-static void phase_table(struct svgbuf *b, const struct report_input *in, size_t n)
+static void phase_table(struct strbuf *b, const struct report_input *in, size_t n)
 {
 	static const char *const names[] = { "init", "handler", "total" };
 	size_t k, p;
 
-	svgbuf_puts(b, "<section id=\"phases\"><h2>Phase statistics (ms)</h2>"
+	sb_puts(b, "<section id=\"phases\"><h2>Phase statistics (ms)</h2>"
 		    "<table id=\"phase-table\"><thead><tr><th>input</th><th>phase</th>"
 		    "<th class=\"num\">n</th><th class=\"num\">avg</th><th class=\"num\">p50</th>"
 		    "<th class=\"num\">p99</th><th class=\"num\">min</th><th class=\"num\">max</th>"
@@ -214,30 +214,30 @@ static void phase_table(struct svgbuf *b, const struct report_input *in, size_t 
 		for (p = 0; p < 3; p++) {
 			bool have = st[p]->n > 0;
 
-			svgbuf_puts(b, "<tr>");
+			sb_puts(b, "<tr>");
 			label_cell(b, k, &in[k]);
-			svgbuf_printf(b, "<td>%s</td><td class=\"num\">%zu</td>", names[p], st[p]->n);
+			sb_printf(b, "<td>%s</td><td class=\"num\">%zu</td>", names[p], st[p]->n);
 			ms_cell(b, have, st[p]->avg);
 			ms_cell(b, have, st[p]->p50);
 			ms_cell(b, have, st[p]->p99);
 			ms_cell(b, have, st[p]->min);
 			ms_cell(b, have, st[p]->max);
 			ms_cell(b, have, st[p]->stddev);
-			svgbuf_puts(b, "</tr>");
+			sb_puts(b, "</tr>");
 		}
 	}
-	svgbuf_puts(b, "</tbody></table><p class=\"source\">Source: measurements[].init_ms "
+	sb_puts(b, "</tbody></table><p class=\"source\">Source: measurements[].init_ms "
 		    "(execve entry to the last write of the first GET /next: Lambda's Init Duration), "
 		    "handler_ms (event received to the last write of the response) and total_ms "
 		    "(execve entry to that write) of the successful cold starts of each results file."
 		    "</p></section>\n");
 }
 
-static void memory_table(struct svgbuf *b, const struct report_input *in, size_t n)
+static void memory_table(struct strbuf *b, const struct report_input *in, size_t n)
 {
 	size_t k;
 
-	svgbuf_puts(b, "<section id=\"memory\"><h2>Memory and binary</h2>"
+	sb_puts(b, "<section id=\"memory\"><h2>Memory and binary</h2>"
 		    "<table id=\"memory-table\"><thead><tr><th>input</th>"
 		    "<th class=\"num\">peak RSS n</th><th class=\"num\">mean (KB)</th>"
 		    "<th class=\"num\">p50 (KB)</th><th class=\"num\">max (KB)</th>"
@@ -252,9 +252,9 @@ static void memory_table(struct svgbuf *b, const struct report_input *in, size_t
 		bool bin = r->binary.size_bytes || r->binary.path[0];
 
 		free(v);
-		svgbuf_puts(b, "<tr>");
+		sb_puts(b, "<tr>");
 		label_cell(b, k, &in[k]);
-		svgbuf_printf(b, "<td class=\"num\">%zu</td>", have ? s.n : 0);
+		sb_printf(b, "<td class=\"num\">%zu</td>", have ? s.n : 0);
 		num_cell(b, have, s.avg, "%.0f");
 		num_cell(b, have, s.p50, "%.0f");
 		num_cell(b, have, s.max, "%.0f");
@@ -263,41 +263,41 @@ static void memory_table(struct svgbuf *b, const struct report_input *in, size_t
 		if (bin)
 			text_cell(b, NULL, r->binary.stripped ? "yes (no .symtab)" : "no (.symtab present)");
 		else
-			svgbuf_puts(b, "<td class=\"na\">not measured</td>");
+			sb_puts(b, "<td class=\"na\">not measured</td>");
 		text_cell(b, "path", r->binary.path[0] ? r->binary.path : r->bootstrap);
-		svgbuf_puts(b, "</tr>");
+		sb_puts(b, "</tr>");
 	}
-	svgbuf_puts(b, "</tbody></table><p class=\"source\">Source: measurements[].memory_kb (peak "
+	sb_puts(b, "</tbody></table><p class=\"source\">Source: measurements[].memory_kb (peak "
 		    "RSS of the largest process of the tree; KB = 1024 bytes) of the successful cold "
 		    "starts, and binary.size_bytes, size_kb (rounded up) and stripped of each results "
 		    "file.</p></section>\n");
 }
 
-static void baseline_table(struct svgbuf *b, const struct report_input *in, size_t n)
+static void baseline_table(struct strbuf *b, const struct report_input *in, size_t n)
 {
 	size_t k, j;
 	bool unlike = false;
 
-	svgbuf_puts(b, "<section id=\"baselines\"><h2>Comparison with lambda-perf baselines</h2>"
+	sb_puts(b, "<section id=\"baselines\"><h2>Comparison with lambda-perf baselines</h2>"
 		    "<table id=\"baseline-table\"><thead><tr><th>baseline</th>"
 		    "<th>label (lambda-perf d)</th><th>function (r)</th><th>package</th>"
 		    "<th class=\"num\">acd (ms)</th><th class=\"num\">n</th>");
 	for (k = 0; k < n; k++) {
-		svgbuf_printf(b, "<th class=\"num\">#%zu init / acd</th>", k + 1);
+		sb_printf(b, "<th class=\"num\">#%zu init / acd</th>", k + 1);
 		if (in[k].res->memory_mb != BUILTIN_BASELINE_MEMORY_MB ||
 		    strcmp(in[k].res->arch, BUILTIN_BASELINE_ARCH))
 			unlike = true;
 	}
-	svgbuf_puts(b, "</tr></thead><tbody>");
+	sb_puts(b, "</tr></thead><tbody>");
 	for (j = 0; j < n_builtin_baselines; j++) {
 		const struct builtin_baseline *bl = &builtin_baselines[j];
 
-		svgbuf_puts(b, "<tr>");
+		sb_puts(b, "<tr>");
 		text_cell(b, NULL, bl->name);
 		text_cell(b, NULL, bl->display);
 		text_cell(b, "path", bl->function);
 		text_cell(b, NULL, bl->package);
-		svgbuf_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%u</td>",
+		sb_printf(b, "<td class=\"num\">%s</td><td class=\"num\">%u</td>",
 			      TX_MS(bl->acd), bl->n);
 		for (k = 0; k < n; k++) {
 			const struct results *r = in[k].res;
@@ -306,17 +306,17 @@ static void baseline_table(struct svgbuf *b, const struct report_input *in, size
 
 			if (!r->init.n ||
 			    speed_factor(r->init.avg, bl->acd, &factor, &lower)) {
-				svgbuf_puts(b, "<td class=\"num na\">not measured</td>");
+				sb_puts(b, "<td class=\"num na\">not measured</td>");
 				continue;
 			}
-			svgbuf_printf(b, "<td class=\"num %s\">%.4f<br/>(ours %.2fx %s)</td>",
+			sb_printf(b, "<td class=\"num %s\">%.4f<br/>(ours %.2fx %s)</td>",
 				      lower ? "lower" : "higher", r->init.avg / bl->acd, factor,
 				      lower ? "lower" : "higher");
 		}
-		svgbuf_puts(b, "</tr>");
+		sb_puts(b, "</tr>");
 	}
-	svgbuf_puts(b, "</tbody></table>");
-	svgbuf_printf(b, "<p class=\"source\">Source: the built-in baselines, published lambda-perf "
+	sb_puts(b, "</tbody></table>");
+	sb_printf(b, "<p class=\"source\">Source: the built-in baselines, published lambda-perf "
 		      "figures (%s, generatedAt %s), %u MB, %s: acd is the mean "
 		      "Init Duration of the entry's n cold starts, measured by Lambda. The Go and "
 		      "Swift entries are that file's container-image (p = image) entries. Ours: the "
@@ -325,14 +325,14 @@ static void baseline_table(struct svgbuf *b, const struct report_input *in, size
 		      BUILTIN_BASELINE_SOURCE, BUILTIN_BASELINE_DATE, BUILTIN_BASELINE_MEMORY_MB,
 		      BUILTIN_BASELINE_ARCH);
 	if (unlike)
-		svgbuf_printf(b, " Not like for like: at least one input ran with another memory "
+		sb_printf(b, " Not like for like: at least one input ran with another memory "
 			      "size or architecture than the baselines' %u MB %s.",
 			      BUILTIN_BASELINE_MEMORY_MB, BUILTIN_BASELINE_ARCH);
-	svgbuf_puts(b, " Local figures leave out Lambda's platform overhead: indicative only.</p>"
+	sb_puts(b, " Local figures leave out Lambda's platform overhead: indicative only.</p>"
 		    "</section>\n");
 }
 
-static void failure_table(struct svgbuf *b, const struct report_input *in, size_t n)
+static void failure_table(struct strbuf *b, const struct report_input *in, size_t n)
 {
 	size_t k, i, nf = 0;
 
@@ -340,7 +340,7 @@ static void failure_table(struct svgbuf *b, const struct report_input *in, size_
 		nf += in[k].res->n_failed;
 	if (!nf)
 		return;
-	svgbuf_puts(b, "<section id=\"failures\"><h2>Failed cold starts</h2>"
+	sb_puts(b, "<section id=\"failures\"><h2>Failed cold starts</h2>"
 		    "<table id=\"failure-table\"><thead><tr><th>input</th><th class=\"num\">"
 		    "invocation</th><th>outcome</th><th>error_type</th><th>reason</th></tr></thead>"
 		    "<tbody>");
@@ -352,33 +352,33 @@ static void failure_table(struct svgbuf *b, const struct report_input *in, size_
 
 			if (v->outcome == INV_OK)
 				continue;
-			svgbuf_puts(b, "<tr>");
+			sb_puts(b, "<tr>");
 			label_cell(b, k, &in[k]);
-			svgbuf_printf(b, "<td class=\"num\">%d</td>", v->index);
+			sb_printf(b, "<td class=\"num\">%d</td>", v->index);
 			text_cell(b, NULL, inv_outcome_name(v->outcome) ? inv_outcome_name(v->outcome)
 									: "unknown");
 			text_cell(b, NULL, v->error_type);
 			text_cell(b, NULL, v->reason);
-			svgbuf_puts(b, "</tr>");
+			sb_puts(b, "</tr>");
 		}
 	}
-	svgbuf_puts(b, "</tbody></table><p class=\"source\">Source: failures[] of each results file "
+	sb_puts(b, "</tbody></table><p class=\"source\">Source: failures[] of each results file "
 		    "(outcome, error_type, reason); failed cold starts are left out of every "
 		    "statistic above.</p></section>\n");
 }
 
-static void chart_section(struct svgbuf *b, const char *id, const char *title,
-			  int (*chart)(struct svgbuf *, const struct report_input *, size_t, int),
+static void chart_section(struct strbuf *b, const char *id, const char *title,
+			  int (*chart)(struct strbuf *, const struct report_input *, size_t, int),
 			  const struct report_input *in, size_t n)
 {
-	svgbuf_printf(b, "<section id=\"%s\"><h2>%s</h2>\n", id, title);
+	sb_printf(b, "<section id=\"%s\"><h2>%s</h2>\n", id, title);
 	chart(b, in, n, 0);
-	svgbuf_puts(b, "\n</section>\n");
+	sb_puts(b, "\n</section>\n");
 }
 
 char *html_report(const struct report_input *in, size_t n, const char *generated_at)
 {
-	struct svgbuf b = { 0 };
+	struct strbuf b = { 0 };
 	size_t k;
 
 	if (!in || !n)
@@ -386,29 +386,29 @@ char *html_report(const struct report_input *in, size_t n, const char *generated
 	for (k = 0; k < n; k++)
 		if (!in[k].res)
 			return NULL;
-	svgbuf_printf(&b, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+	sb_printf(&b, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
 		      "lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
 		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
 		      "<title>profiler: cold-start report</title>\n<style>%s</style>\n</head>\n"
 		      "<body>\n<main>\n<h1>Cold-start report</h1>\n<p class=\"meta\">", css);
-	svgbuf_printf(&b, "%zu results file%s, made by profiler %s", n, n == 1 ? "" : "s",
+	sb_printf(&b, "%zu results file%s, made by profiler %s", n, n == 1 ? "" : "s",
 		      PROFILER_VERSION);
 	if (generated_at && *generated_at) {
-		svgbuf_puts(&b, " at ");
+		sb_puts(&b, " at ");
 		esc(&b, generated_at);
 	}
-	svgbuf_puts(&b, ". Inputs:");
+	sb_puts(&b, ". Inputs:");
 	for (k = 0; k < n; k++) {
 		char lab[256];
 
 		report_input_label(&in[k], lab, sizeof(lab));
-		svgbuf_printf(&b, "%s #%zu ", k ? ";" : "", k + 1);
+		sb_printf(&b, "%s #%zu ", k ? ";" : "", k + 1);
 		esc(&b, lab);
-		svgbuf_puts(&b, " (");
+		sb_puts(&b, " (");
 		esc(&b, in[k].path);
-		svgbuf_puts(&b, ")");
+		sb_puts(&b, ")");
 	}
-	svgbuf_puts(&b, ".</p>\n");
+	sb_puts(&b, ".</p>\n");
 	caveats(&b, in, n);
 	chart_section(&b, "chart", "Cold start per runtime", svg_chart_bars, in, n);
 	chart_section(&b, "distribution", "Distribution of cold starts", svg_chart_distribution,
@@ -419,8 +419,8 @@ char *html_report(const struct report_input *in, size_t n, const char *generated
 	memory_table(&b, in, n);
 	baseline_table(&b, in, n);
 	failure_table(&b, in, n);
-	svgbuf_puts(&b, "</main>\n<footer><p>Every figure above names its source. Generated without "
+	sb_puts(&b, "</main>\n<footer><p>Every figure above names its source. Generated without "
 		    "network access: this page loads no script, font, style or image from "
 		    "elsewhere.</p></footer>\n</body>\n</html>\n");
-	return svgbuf_take(&b);
+	return sb_take(&b);
 }

@@ -11,105 +11,6 @@
 #include "stats.h"
 
 /* ------------------------------------------------------------------------ */
-/* text buffer                                                                */
-
-static bool svgbuf_reserve(struct svgbuf *b, size_t extra)
-{
-	size_t cap;
-	char *s;
-
-	if (b->oom)
-		return false;
-	if (b->len + extra + 1 <= b->cap)
-		return true;
-	cap = b->cap ? b->cap : 4096;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
-	s = realloc(b->s, cap);
-	if (!s) {
-		b->oom = true;
-		return false;
-	}
-	b->s = s;
-	b->cap = cap;
-	return true;
-}
-
-void svgbuf_printf(struct svgbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->oom = true;
-		return;
-	}
-	if (!svgbuf_reserve(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-void svgbuf_puts(struct svgbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!svgbuf_reserve(b, n))
-		return;
-	memcpy(b->s + b->len, s, n + 1);
-	b->len += n;
-}
-
-void svgbuf_escape(struct svgbuf *b, const char *s)
-{
-	char one[2] = { 0, 0 };
-
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': svgbuf_puts(b, "&amp;"); break;
-		case '<': svgbuf_puts(b, "&lt;"); break;
-		case '>': svgbuf_puts(b, "&gt;"); break;
-		case '"': svgbuf_puts(b, "&quot;"); break;
-		case '\'': svgbuf_puts(b, "&#39;"); break;
-		default:
-			/* control characters are not allowed in XML 1.0 */
-			one[0] = ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') ||
-				 *s == 0x7f ? '?' : *s;
-			svgbuf_puts(b, one);
-		}
-	}
-}
-
-char *svgbuf_take(struct svgbuf *b)
-{
-	char *s;
-
-	if (b->oom || !svgbuf_reserve(b, 0)) {
-		svgbuf_free(b);
-		return NULL;
-	}
-	s = b->s;
-	s[b->len] = '\0';
-	b->s = NULL;
-	b->len = b->cap = 0;
-	return s;
-}
-
-void svgbuf_free(struct svgbuf *b)
-{
-	if (!b)
-		return;
-	free(b->s);
-	b->s = NULL;
-	b->len = b->cap = 0;
-}
-
-/* ------------------------------------------------------------------------ */
 /* figures                                                                    */
 
 void report_input_label(const struct report_input *in, char *buf, size_t len)
@@ -270,88 +171,88 @@ static void tick_label(char *buf, size_t len, double v, double step)
 	snprintf(buf, len, "%.*f", dec, v);
 }
 
-static void draw_axis(struct svgbuf *b, const struct axis *a, int ytop, int ybot, const char *title)
+static void draw_axis(struct strbuf *b, const struct axis *a, int ytop, int ybot, const char *title)
 {
 	char lab[32];
 	int i, nt = (int)lround((a->hi - a->lo) / a->step);
 
-	svgbuf_printf(b, "<g class=\"axis\">");
+	sb_printf(b, "<g class=\"axis\">");
 	for (i = 0; i <= nt; i++) {
 		double v = a->lo + i * a->step, x = xpos(a, v);
 
 		tick_label(lab, sizeof(lab), v, a->step);
-		svgbuf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e2e8f0\"/>",
+		sb_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e2e8f0\"/>",
 			      x, ytop, x, ybot);
-		svgbuf_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#4a5568\"/>",
+		sb_printf(b, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#4a5568\"/>",
 			      x, ybot, x, ybot + 5);
-		svgbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
+		sb_printf(b, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" "
 			      "fill=\"#4a5568\">%s</text>", x, ybot + 18, lab);
 	}
-	svgbuf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5568\"/>",
+	sb_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#4a5568\"/>",
 		      PL, ybot, PR, ybot);
-	svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" "
+	sb_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" "
 		      "fill=\"#2d3748\">", (PL + PR) / 2, ybot + 36);
-	svgbuf_escape(b, title);
-	svgbuf_puts(b, "</text></g>");
+	sb_xml_escape(b, title);
+	sb_puts(b, "</text></g>");
 }
 
 /* Escaped text, cut at max bytes (on a UTF-8 boundary) with an ellipsis. */
-static void escape_cut(struct svgbuf *b, const char *s, size_t max)
+static void escape_cut(struct strbuf *b, const char *s, size_t max)
 {
 	char tmp[256];
 	size_t n = strlen(s);
 
 	if (n <= max || max >= sizeof(tmp) - 4) {
-		svgbuf_escape(b, s);
+		sb_xml_escape(b, s);
 		return;
 	}
 	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
 		max--;
 	memcpy(tmp, s, max);
 	memcpy(tmp + max, "\xe2\x80\xa6", 4);	/* … */
-	svgbuf_escape(b, tmp);
+	sb_xml_escape(b, tmp);
 }
 
-static void svg_open(struct svgbuf *b, int y, int h, const char *cls, const char *label)
+static void svg_open(struct strbuf *b, int y, int h, const char *cls, const char *label)
 {
-	svgbuf_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart %s\" x=\"0\" "
+	sb_printf(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart %s\" x=\"0\" "
 		      "y=\"%d\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
 		      "aria-label=\"", cls, y, W, h, W, h);
-	svgbuf_escape(b, label);
-	svgbuf_printf(b, "\" font-family=\"%s\" font-size=\"12\">"
+	sb_xml_escape(b, label);
+	sb_printf(b, "\" font-family=\"%s\" font-size=\"12\">"
 		      "<rect class=\"background\" x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" "
 		      "fill=\"#ffffff\"/>", FONT, W, h);
 }
 
-static void text_at(struct svgbuf *b, int x, int y, const char *attrs, const char *s)
+static void text_at(struct strbuf *b, int x, int y, const char *attrs, const char *s)
 {
-	svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" %s>", x, y, attrs);
-	svgbuf_escape(b, s);
-	svgbuf_puts(b, "</text>");
+	sb_printf(b, "<text x=\"%d\" y=\"%d\" %s>", x, y, attrs);
+	sb_xml_escape(b, s);
+	sb_puts(b, "</text>");
 }
 
 /* Row label on the left: "#k label" on one line, detail under it. */
-static void row_label(struct svgbuf *b, size_t k, const struct report_input *in, int y,
+static void row_label(struct strbuf *b, size_t k, const struct report_input *in, int y,
 		      const char *detail)
 {
 	char lab[256];
 
 	report_input_label(in, lab, sizeof(lab));
-	svgbuf_printf(b, "<text class=\"row-label\" x=\"%d\" y=\"%d\" text-anchor=\"end\" "
+	sb_printf(b, "<text class=\"row-label\" x=\"%d\" y=\"%d\" text-anchor=\"end\" "
 		      "font-weight=\"bold\" fill=\"#1a202c\"><title>", PL - 12, y);
-	svgbuf_escape(b, lab);
-	svgbuf_puts(b, " (");
-	svgbuf_escape(b, in->path ? in->path : "");
-	svgbuf_printf(b, ")</title>#%zu ", k + 1);
+	sb_xml_escape(b, lab);
+	sb_puts(b, " (");
+	sb_xml_escape(b, in->path ? in->path : "");
+	sb_printf(b, ")</title>#%zu ", k + 1);
 	escape_cut(b, lab, 30);
-	svgbuf_puts(b, "</text>");
+	sb_puts(b, "</text>");
 	if (detail)
 		text_at(b, PL - 12, y + 15, "text-anchor=\"end\" font-size=\"11\" fill=\"#4a5568\"",
 			detail);
 }
 
 /* Source lines at the bottom: one per input. Returns the y after them. */
-static int sources(struct svgbuf *b, const char *what, const struct report_input *in, size_t n,
+static int sources(struct strbuf *b, const char *what, const struct report_input *in, size_t n,
 		   int y)
 {
 	char line[1024];
@@ -363,10 +264,10 @@ static int sources(struct svgbuf *b, const char *what, const struct report_input
 		snprintf(line, sizeof(line), "#%zu: %s (timing: %s)", k + 1,
 			 in[k].path ? in[k].path : "(unnamed)",
 			 in[k].res->timing_source[0] ? in[k].res->timing_source : "unknown");
-		svgbuf_printf(b, "<text class=\"source\" x=\"24\" y=\"%d\" font-size=\"11\" "
+		sb_printf(b, "<text class=\"source\" x=\"24\" y=\"%d\" font-size=\"11\" "
 			      "fill=\"#4a5568\">", y);
 		escape_cut(b, line, 150);
-		svgbuf_puts(b, "</text>");
+		sb_puts(b, "</text>");
 	}
 	return y;
 }
@@ -382,7 +283,7 @@ static int sources_height(size_t n)
 #define DIST_TOP	74
 #define DIST_ROW	72
 
-int svg_chart_distribution(struct svgbuf *b, const struct report_input *in, size_t n, int y)
+int svg_chart_distribution(struct strbuf *b, const struct report_input *in, size_t n, int y)
 {
 	double lo = INFINITY, hi = -INFINITY;
 	bool few = false;
@@ -427,14 +328,14 @@ int svg_chart_distribution(struct svgbuf *b, const struct report_input *in, size
 		char det[96];
 
 		snprintf(det, sizeof(det), "n = %zu ok, %zu failed", nv, r->n_failed);
-		svgbuf_printf(b, "<g class=\"row\" data-n=\"%zu\">", nv);
-		svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+		sb_printf(b, "<g class=\"row\" data-n=\"%zu\">", nv);
+		sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
 			      PL, top, PR - PL, DIST_ROW - 8, k % 2 ? "#f7fafc" : "#edf2f7");
 		row_label(b, k, &in[k], top + 28, det);
 		if (!nv || stats_compute(v, nv, &s)) {
 			text_at(b, PL + 10, top + 36, "fill=\"#c53030\"",
 				"no successful cold start with a total_ms");
-			svgbuf_puts(b, "</g>");
+			sb_puts(b, "</g>");
 			free(v);
 			continue;
 		}
@@ -442,29 +343,29 @@ int svg_chart_distribution(struct svgbuf *b, const struct report_input *in, size
 			/* golden-ratio spread: deterministic, even */
 			double f = fmod((double)i * 0.6180339887, 1.0);
 
-			svgbuf_printf(b, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
+			sb_printf(b, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
 				      "fill=\"%s\" fill-opacity=\"0.65\"><title>%.3f ms</title></circle>",
 				      xpos(&ax, v[i]), top + 18 + f * (DIST_ROW - 34), C_DOT, v[i]);
 		}
-		svgbuf_printf(b, "<line class=\"mark p50\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+		sb_printf(b, "<line class=\"mark p50\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 			      "stroke=\"%s\" stroke-width=\"2\"/>", xpos(&ax, s.p50), top + 12,
 			      xpos(&ax, s.p50), top + DIST_ROW - 8, C_P50);
-		svgbuf_printf(b, "<text class=\"label p50\" x=\"%.1f\" y=\"%d\" text-anchor=\"end\" "
+		sb_printf(b, "<text class=\"label p50\" x=\"%.1f\" y=\"%d\" text-anchor=\"end\" "
 			      "font-size=\"11\" fill=\"%s\">p50 %.3f ms</text>",
 			      xpos(&ax, s.p50) - 4, top + 11, C_P50, s.p50);
-		svgbuf_printf(b, "<line class=\"mark p99\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+		sb_printf(b, "<line class=\"mark p99\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
 			      "stroke=\"%s\" stroke-width=\"2\" stroke-dasharray=\"5 3\"/>",
 			      xpos(&ax, s.p99), top + 12, xpos(&ax, s.p99), top + DIST_ROW - 8, C_P99);
-		svgbuf_printf(b, "<text class=\"label p99\" x=\"%.1f\" y=\"%d\" font-size=\"11\" "
+		sb_printf(b, "<text class=\"label p99\" x=\"%.1f\" y=\"%d\" font-size=\"11\" "
 			      "fill=\"%s\">p99 %.3f ms</text>", xpos(&ax, s.p99) + 4, top + 11,
 			      C_P99, s.p99);
-		svgbuf_puts(b, "</g>");
+		sb_puts(b, "</g>");
 		free(v);
 	}
 	draw_axis(b, &ax, DIST_TOP, ybot, "total_ms (ms): execve entry to the last write of the response");
 	sources(b, "Source: measurements[].total_ms of each results file (successful cold starts only):",
 		in, n, ybot + 60);
-	svgbuf_puts(b, "</svg>");
+	sb_puts(b, "</svg>");
 	return h;
 }
 
@@ -518,7 +419,7 @@ static void wf_compute(const struct results *r, struct wf_row *w)
 }
 
 /* The title, and how to read the chart. */
-static void wf_head(struct svgbuf *b)
+static void wf_head(struct strbuf *b)
 {
 	text_at(b, 12, 22, "font-size=\"15\" font-weight=\"bold\" fill=\"#1a202c\"",
 		"Median phase waterfall (ms from execve entry)");
@@ -531,51 +432,51 @@ static void wf_head(struct svgbuf *b)
 }
 
 /* Phase p's row of one input, at ry: its name, and its bar with its figure or "not measured". */
-static void wf_bar(struct svgbuf *b, const struct axis *ax, const struct wf_row *w,
+static void wf_bar(struct strbuf *b, const struct axis *ax, const struct wf_row *w,
 		   const struct report_input *in, size_t p, int ry)
 {
 	double x0, x1;
 	char lab[160];
 
-	svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+	sb_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
 		      "fill=\"#2d3748\">%s</text>", PL - 82, ry + 13,
 		      p == PHASE_CONNECT ? "connect (in init)" : inv_phases[p].name);
 	if (!w->n[p]) {
-		svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
+		sb_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
 			      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
 			      "not measured (timing: ", PL + 6, ry + 13);
-		svgbuf_escape(b, in->res->timing_source);
-		svgbuf_puts(b, ")</text>");
+		sb_xml_escape(b, in->res->timing_source);
+		sb_puts(b, ")</text>");
 		return;
 	}
 	x0 = xpos(ax, w->start[p]);
 	x1 = xpos(ax, w->start[p] + w->med[p]);
 	if (x1 - x0 < 1)	/* visible even when tiny */
 		x1 = x0 + 1;
-	svgbuf_printf(b, "<rect class=\"bar phase-%s\" x=\"%.1f\" y=\"%d\" "
+	sb_printf(b, "<rect class=\"bar phase-%s\" x=\"%.1f\" y=\"%d\" "
 		      "width=\"%.1f\" height=\"%d\" fill=\"%s\" rx=\"2\">"
 		      "<title>%s: median %.3f ms (n=%zu)</title></rect>",
 		      inv_phases[p].name, x0, ry + 2, x1 - x0, WF_ROW - 6,
 		      wf_color[p], inv_phases[p].name, w->med[p], w->n[p]);
 	snprintf(lab, sizeof(lab), "%.3f ms", w->med[p]);
-	svgbuf_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\" "
+	sb_printf(b, "<text class=\"value\" x=\"%d\" y=\"%d\" "
 		      "text-anchor=\"end\" font-size=\"11\" font-weight=\"bold\" "
 		      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 13, lab);
 	if (p == PHASE_CONNECT && !w->n_conn_off)
-		svgbuf_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
+		sb_printf(b, "<text x=\"%.1f\" y=\"%d\" font-size=\"10\" "
 			      "fill=\"#718096\">start not measured: drawn after "
 			      "exec</text>", x1 + 6, ry + 13);
 }
 
 /* The median total's mark across the group at top, with its figure. */
-static void wf_total(struct svgbuf *b, const struct axis *ax, const struct wf_row *w, int top)
+static void wf_total(struct strbuf *b, const struct axis *ax, const struct wf_row *w, int top)
 {
 	double x = xpos(ax, w->total);
 
-	svgbuf_printf(b, "<line class=\"mark total\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+	sb_printf(b, "<line class=\"mark total\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
 		      "y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>", x, top + 4, x,
 		      top + WF_GROUP - 12, C_P50);
-	svgbuf_printf(b, "<text class=\"label total\" x=\"%.1f\" y=\"%d\" "
+	sb_printf(b, "<text class=\"label total\" x=\"%.1f\" y=\"%d\" "
 		      "text-anchor=\"%s\" font-size=\"11\" font-weight=\"bold\" "
 		      "fill=\"%s\">median total %.3f ms</text>",
 		      x > PR - 170 ? x - 5 : x + 5, top + 15,
@@ -583,15 +484,15 @@ static void wf_total(struct svgbuf *b, const struct axis *ax, const struct wf_ro
 }
 
 /* Input k's group: its band, its label and count, a row per phase, the total's mark. */
-static void wf_group(struct svgbuf *b, const struct axis *ax, const struct wf_row *w,
+static void wf_group(struct strbuf *b, const struct axis *ax, const struct wf_row *w,
 		     const struct report_input *in, size_t k)
 {
 	int top = WF_TOP + (int)k * WF_GROUP;
 	char det[96];
 
 	snprintf(det, sizeof(det), "%zu successful cold starts", in->res->n_ok);
-	svgbuf_printf(b, "<g class=\"group\">");
-	svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+	sb_printf(b, "<g class=\"group\">");
+	sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
 		      PL, top, PR - PL, WF_GROUP - 10, k % 2 ? "#f7fafc" : "#edf2f7");
 	row_label(b, k, in, top + 16, NULL);
 	text_at(b, PL + 6, top + 16, "font-size=\"11\" fill=\"#4a5568\"", det);
@@ -599,10 +500,10 @@ static void wf_group(struct svgbuf *b, const struct axis *ax, const struct wf_ro
 		wf_bar(b, ax, w, in, p, top + WF_HEAD + (int)p * WF_ROW);
 	if (w->n_total)
 		wf_total(b, ax, w, top);
-	svgbuf_puts(b, "</g>");
+	sb_puts(b, "</g>");
 }
 
-int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t n, int y)
+int svg_chart_waterfall(struct strbuf *b, const struct report_input *in, size_t n, int y)
 {
 	struct wf_row *rows;
 	double hi = 0;
@@ -636,7 +537,7 @@ int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t 
 	draw_axis(b, &ax, WF_TOP, ybot, "ms from execve entry (median of each phase)");
 	sources(b, "Source: measurements[] exec_ms, connect_ms, init_ms, wait_ms, handler_ms, total_ms "
 		"and kernel_ns.connect_start of each results file:", in, n, ybot + 60);
-	svgbuf_puts(b, "</svg>");
+	sb_puts(b, "</svg>");
 	free(rows);
 	return h;
 }
@@ -654,37 +555,37 @@ static const char *const bar_names[] = { "init", "handler", "total" };
 static const char *const bar_colors[] = { C_INIT, C_HANDLER, C_TOTAL };
 
 /* The title, how to read the chart, and the legend. */
-static void bars_head(struct svgbuf *b)
+static void bars_head(struct strbuf *b)
 {
 	text_at(b, 12, 22, "font-size=\"15\" font-weight=\"bold\" fill=\"#1a202c\"",
 		"Cold start per runtime: init, handler, total (ms)");
 	text_at(b, 12, 42, "font-size=\"11\" fill=\"#4a5568\"",
 		"Bars: mean over the successful cold starts (as lambda-perf shows). Marks: p50 "
 		"(black) and p99 (red); with fewer than 100 cold starts p99 is close to the max.");
-	svgbuf_printf(b, "<g class=\"legend\" font-size=\"11\" fill=\"#2d3748\">");
+	sb_printf(b, "<g class=\"legend\" font-size=\"11\" fill=\"#2d3748\">");
 	for (int p = 0; p < 3; p++) {
-		svgbuf_printf(b, "<rect x=\"%d\" y=\"52\" width=\"12\" height=\"12\" fill=\"%s\"/>"
+		sb_printf(b, "<rect x=\"%d\" y=\"52\" width=\"12\" height=\"12\" fill=\"%s\"/>"
 			      "<text x=\"%d\" y=\"62\">%s</text>", 12 + p * 90, bar_colors[p],
 			      28 + p * 90, bar_names[p]);
 	}
-	svgbuf_printf(b, "<line x1=\"290\" y1=\"51\" x2=\"290\" y2=\"65\" stroke=\"%s\" "
+	sb_printf(b, "<line x1=\"290\" y1=\"51\" x2=\"290\" y2=\"65\" stroke=\"%s\" "
 		      "stroke-width=\"3\"/><text x=\"296\" y=\"62\">p50</text>", C_P50);
-	svgbuf_printf(b, "<line x1=\"340\" y1=\"51\" x2=\"340\" y2=\"65\" stroke=\"%s\" "
+	sb_printf(b, "<line x1=\"340\" y1=\"51\" x2=\"340\" y2=\"65\" stroke=\"%s\" "
 		      "stroke-width=\"3\"/><text x=\"346\" y=\"62\">p99</text></g>", C_P99);
 }
 
 /* Metric p's row at ry: its name, and its bar with the p50 and p99 marks and the figures, or
  * "not measured". */
-static void bars_row(struct svgbuf *b, const struct axis *ax, const struct stats *st, size_t p,
+static void bars_row(struct strbuf *b, const struct axis *ax, const struct stats *st, size_t p,
 		     int ry)
 {
 	double x0 = xpos(ax, 0), x1, x50, x99, xl;
 	char lab[160];
 
-	svgbuf_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
+	sb_printf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"11\" "
 		      "fill=\"#2d3748\">%s</text>", PL - 12, ry + 14, bar_names[p]);
 	if (!st->n) {
-		svgbuf_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
+		sb_printf(b, "<text class=\"not-measured\" x=\"%d\" y=\"%d\" "
 			      "font-size=\"11\" fill=\"#718096\" font-style=\"italic\">"
 			      "not measured</text>", PL + 6, ry + 14);
 		return;
@@ -692,32 +593,32 @@ static void bars_row(struct svgbuf *b, const struct axis *ax, const struct stats
 	x1 = fmax(xpos(ax, st->avg), x0 + 1);
 	x50 = xpos(ax, st->p50);
 	x99 = xpos(ax, st->p99);
-	svgbuf_printf(b, "<rect class=\"bar metric-%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+	sb_printf(b, "<rect class=\"bar metric-%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
 		      "height=\"%d\" fill=\"%s\" rx=\"2\"><title>%s: mean %.3f ms "
 		      "(n=%zu)</title></rect>", bar_names[p], x0, ry + 3, x1 - x0,
 		      BAR_ROW - 6, bar_colors[p], bar_names[p], st->avg, st->n);
-	svgbuf_printf(b, "<line class=\"mark p50\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+	sb_printf(b, "<line class=\"mark p50\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
 		      "y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>", x50, ry, x50,
 		      ry + BAR_ROW, C_P50);
-	svgbuf_printf(b, "<line class=\"mark p99\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
+	sb_printf(b, "<line class=\"mark p99\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "
 		      "y2=\"%d\" stroke=\"%s\" stroke-width=\"3\"/>", x99, ry, x99,
 		      ry + BAR_ROW, C_P99);
 	snprintf(lab, sizeof(lab), "mean %.3f, p50 %.3f, p99 %.3f ms", st->avg, st->p50, st->p99);
 	/* the figures right of the bar, or inside it (white) when they would not fit */
 	xl = fmax(x1, x99) + 8;
 	if (xl + 6.5 * (double)strlen(lab) < PR + 30)
-		svgbuf_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
+		sb_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
 			      "font-size=\"11\" fill=\"#2d3748\">", xl, ry + 14);
 	else
-		svgbuf_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
+		sb_printf(b, "<text class=\"value\" x=\"%.1f\" y=\"%d\" "
 			      "text-anchor=\"end\" font-size=\"11\" "
 			      "fill=\"#ffffff\">", fmin(x1, x50) - 8, ry + 14);
-	svgbuf_escape(b, lab);
-	svgbuf_puts(b, "</text>");
+	sb_xml_escape(b, lab);
+	sb_puts(b, "</text>");
 }
 
 /* Input k's group: its band, its label and counts, a row per metric. */
-static void bars_group(struct svgbuf *b, const struct axis *ax, const struct report_input *in,
+static void bars_group(struct strbuf *b, const struct axis *ax, const struct report_input *in,
 		       size_t k)
 {
 	const struct results *r = in->res;
@@ -726,17 +627,17 @@ static void bars_group(struct svgbuf *b, const struct axis *ax, const struct rep
 	char det[96];
 
 	snprintf(det, sizeof(det), "%zu successful, %zu failed cold starts", r->n_ok, r->n_failed);
-	svgbuf_printf(b, "<g class=\"group\">");
-	svgbuf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
+	sb_printf(b, "<g class=\"group\">");
+	sb_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>",
 		      PL, top, PR - PL, BAR_GROUP - 8, k % 2 ? "#f7fafc" : "#edf2f7");
 	row_label(b, k, in, top + 16, NULL);
 	text_at(b, PL + 6, top + 16, "font-size=\"11\" fill=\"#4a5568\"", det);
 	for (size_t p = 0; p < 3; p++)
 		bars_row(b, ax, st[p], p, top + BAR_HEAD + (int)p * BAR_ROW - 4);
-	svgbuf_puts(b, "</g>");
+	sb_puts(b, "</g>");
 }
 
-int svg_chart_bars(struct svgbuf *b, const struct report_input *in, size_t n, int y)
+int svg_chart_bars(struct strbuf *b, const struct report_input *in, size_t n, int y)
 {
 	double hi = 0;
 	struct axis ax;
@@ -765,7 +666,7 @@ int svg_chart_bars(struct svgbuf *b, const struct report_input *in, size_t n, in
 	draw_axis(b, &ax, BAR_TOP, ybot, "ms");
 	sources(b, "Source: stats of measurements[] init_ms, handler_ms, total_ms (successful cold "
 		"starts) of each results file:", in, n, ybot + 60);
-	svgbuf_puts(b, "</svg>");
+	sb_puts(b, "</svg>");
 	return h;
 }
 
@@ -774,7 +675,7 @@ int svg_chart_bars(struct svgbuf *b, const struct report_input *in, size_t n, in
 
 char *svg_report(const struct report_input *in, size_t n)
 {
-	struct svgbuf body = { 0 }, doc = { 0 };
+	struct strbuf body = { 0 }, doc = { 0 };
 	int h1, h2;
 
 	if (!in || !n)
@@ -782,10 +683,10 @@ char *svg_report(const struct report_input *in, size_t n)
 	h1 = svg_chart_distribution(&body, in, n, 40);
 	h2 = svg_chart_waterfall(&body, in, n, 40 + (h1 > 0 ? h1 : 0) + 16);
 	if (h1 < 0 || h2 < 0 || body.oom) {
-		svgbuf_free(&body);
+		sb_free(&body);
 		return NULL;
 	}
-	svgbuf_printf(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	sb_printf(&doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		      "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" "
 		      "height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"%s\">\n"
 		      "<title>profiler: cold-start distribution and median phase waterfall</title>\n"
@@ -794,8 +695,8 @@ char *svg_report(const struct report_input *in, size_t n)
 		      "profiler: cold starts measured on a local host (indicative; no Lambda platform "
 		      "overhead)</text>\n", W, 40 + h1 + 16 + h2, W, 40 + h1 + 16 + h2, FONT, W,
 		      40 + h1 + 16 + h2);
-	svgbuf_puts(&doc, body.s ? body.s : "");
-	svgbuf_puts(&doc, "\n</svg>\n");
-	svgbuf_free(&body);
-	return svgbuf_take(&doc);
+	sb_puts(&doc, body.s ? body.s : "");
+	sb_puts(&doc, "\n</svg>\n");
+	sb_free(&body);
+	return sb_take(&doc);
 }

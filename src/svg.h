@@ -26,6 +26,7 @@
 #include <stddef.h>
 
 #include "results.h"
+#include "strbuf.h"
 
 /* One input of a report: a results file and the results read from it. */
 struct report_input {
@@ -33,32 +34,15 @@ struct report_input {
 	const struct results *res;
 };
 
-/* A growing NUL-terminated text buffer. On allocation failure oom is set,
- * later appends do nothing and svgbuf_take returns NULL. */
-struct svgbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-void svgbuf_printf(struct svgbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void svgbuf_puts(struct svgbuf *b, const char *s);
-/* s with & < > " ' replaced by entities (valid in XML and HTML text and
- * attribute values); bytes below 0x20 other than tab/newline become '?'. */
-void svgbuf_escape(struct svgbuf *b, const char *s);
-/* The text (caller frees), or NULL after an allocation failure (freed). */
-char *svgbuf_take(struct svgbuf *b);
-void svgbuf_free(struct svgbuf *b);	/* accepts NULL */
-
 /* "runtime, 128 MB, x86_64" of an input (not escaped), into buf. */
 void report_input_label(const struct report_input *in, char *buf, size_t len);
 
 /* Append one chart as an <svg> element placed at (0, y) (y matters only when
  * nested in another SVG). Return the chart's height in px, or -1 when there
  * is nothing to draw (no input) — nothing is appended then. */
-int svg_chart_distribution(struct svgbuf *b, const struct report_input *in, size_t n, int y);
-int svg_chart_waterfall(struct svgbuf *b, const struct report_input *in, size_t n, int y);
-int svg_chart_bars(struct svgbuf *b, const struct report_input *in, size_t n, int y);
+int svg_chart_distribution(struct strbuf *b, const struct report_input *in, size_t n, int y);
+int svg_chart_waterfall(struct strbuf *b, const struct report_input *in, size_t n, int y);
+int svg_chart_bars(struct strbuf *b, const struct report_input *in, size_t n, int y);
 
 #define SVG_CHART_WIDTH 960
 

@@ -1,4 +1,4 @@
-/* Unit tests of src/svg.c: the text buffer and escaping, phase medians, the
+/* Unit tests of src/svg.c: phase medians, the
  * distribution (dots, p50/p99), the median waterfall, the bars chart and the
  * standalone document, checked for well-formedness by a strict tag-balance
  * checker (no libxml2 here) and for their figures and escaping. */
@@ -38,37 +38,6 @@ static void test_checker_catches_errors(void **state)
 	assert_int_not_equal(xml_check("<a>\xff</a>", &x), 0);
 }
 
-static void test_escape(void **state)
-{
-	struct svgbuf b = { 0 };
-	char *s;
-
-	(void)state;
-	svgbuf_escape(&b, "<a href=\"x\">'&'</a>\x01\tend");
-	s = svgbuf_take(&b);
-	assert_non_null(s);
-	assert_string_equal(s, "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;?\tend");
-	free(s);
-	svgbuf_free(NULL);
-	svgbuf_free(&b);
-}
-
-static void test_buffer_grows(void **state)
-{
-	struct svgbuf b = { 0 };
-	char *s;
-	int i;
-
-	(void)state;
-	for (i = 0; i < 3000; i++)
-		svgbuf_printf(&b, "%04d", i % 10000);
-	s = svgbuf_take(&b);
-	assert_non_null(s);
-	assert_int_equal(strlen(s), 12000);
-	assert_memory_equal(s + 4 * 2999, "2999", 4);
-	free(s);
-}
-
 static void test_phase_median(void **state)
 {
 	struct results r;
@@ -90,7 +59,7 @@ static void test_phase_median(void **state)
 
 static void test_distribution(void **state)
 {
-	struct svgbuf b = { 0 };
+	struct strbuf b = { 0 };
 	struct results r;
 	struct report_input in = { "results.json", &r };
 	char *s;
@@ -99,7 +68,7 @@ static void test_distribution(void **state)
 	(void)state;
 	make_results(&r, "rt", true);
 	h = svg_chart_distribution(&b, &in, 1, 0);
-	s = svgbuf_take(&b);
+	s = sb_take(&b);
 	assert_non_null(s);
 	assert_true(h > 100);
 	assert_well_formed(s);
@@ -122,7 +91,7 @@ static void test_distribution(void **state)
 
 static void test_waterfall(void **state)
 {
-	struct svgbuf b = { 0 };
+	struct strbuf b = { 0 };
 	struct results r;
 	struct report_input in = { "r.json", &r };
 	char *s;
@@ -130,7 +99,7 @@ static void test_waterfall(void **state)
 	(void)state;
 	make_results(&r, "rt", true);
 	assert_true(svg_chart_waterfall(&b, &in, 1, 0) > 0);
-	s = svgbuf_take(&b);
+	s = sb_take(&b);
 	assert_non_null(s);
 	assert_well_formed(s);
 	assert_int_equal(count(s, "class=\"bar phase-"), 5);
@@ -155,7 +124,7 @@ static void test_waterfall(void **state)
 	/* userspace timing: exec, connect, wait not measured, and said so */
 	make_results(&r, "rt", false);
 	assert_true(svg_chart_waterfall(&b, &in, 1, 0) > 0);
-	s = svgbuf_take(&b);
+	s = sb_take(&b);
 	assert_non_null(s);
 	assert_well_formed(s);
 	assert_int_equal(count(s, "class=\"bar phase-"), 2);
@@ -167,7 +136,7 @@ static void test_waterfall(void **state)
 
 static void test_bars(void **state)
 {
-	struct svgbuf b = { 0 };
+	struct strbuf b = { 0 };
 	struct results r[2];
 	struct report_input in[2] = { { "a.json", &r[0] }, { "b.json", &r[1] } };
 	char *s;
@@ -176,7 +145,7 @@ static void test_bars(void **state)
 	make_results(&r[0], "one", true);
 	make_results(&r[1], "two", false);
 	assert_true(svg_chart_bars(&b, in, 2, 0) > 0);
-	s = svgbuf_take(&b);
+	s = sb_take(&b);
 	assert_non_null(s);
 	assert_well_formed(s);
 	assert_int_equal(count(s, "class=\"bar metric-"), 6);
@@ -223,7 +192,7 @@ static void test_report_escapes_untrusted(void **state)
 
 static void test_no_success(void **state)
 {
-	struct svgbuf b = { 0 };
+	struct strbuf b = { 0 };
 	struct results r;
 	struct report_input in = { "r.json", &r };
 	char *s;
@@ -237,8 +206,8 @@ static void test_no_success(void **state)
 	assert_true(svg_chart_distribution(&b, &in, 1, 0) > 0);
 	assert_true(svg_chart_waterfall(&b, &in, 1, 20) > 0);
 	assert_true(svg_chart_bars(&b, &in, 1, 40) > 0);
-	svgbuf_puts(&b, "</x>");
-	s = svgbuf_take(&b);
+	sb_puts(&b, "</x>");
+	s = sb_take(&b);
 	assert_non_null(s);
 	/* three sibling charts: wrap them to check them as one document */
 	{
@@ -260,7 +229,7 @@ static void test_no_success(void **state)
 
 static void test_bad_arguments(void **state)
 {
-	struct svgbuf b = { 0 };
+	struct strbuf b = { 0 };
 
 	(void)state;
 	assert_null(svg_report(NULL, 1));
@@ -268,15 +237,13 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(svg_chart_waterfall(&b, NULL, 0, 0), -1);
 	assert_int_equal(svg_chart_bars(&b, NULL, 0, 0), -1);
 	assert_int_equal(b.len, 0);
-	svgbuf_free(&b);
+	sb_free(&b);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checker_catches_errors),
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_buffer_grows),
 		cmocka_unit_test(test_phase_median),
 		cmocka_unit_test(test_distribution),
 		cmocka_unit_test(test_waterfall),
