@@ -14,6 +14,7 @@
 #include <sys/syscall.h>
 #include "breakdown_build.h"
 #include "coldstart.h"
+#include "test_helpers.h"
 
 #define ROOT 100u
 
@@ -82,12 +83,7 @@ static __attribute__((unused)) struct prof_event *add(struct evs *b, uint32_t ty
 
 	assert_true(b->n < sizeof(b->ev) / sizeof(b->ev[0]));
 	e = &b->ev[b->n++];
-	memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->root = ROOT;
-	e->tgid = ROOT;
-	e->pid = pid;
-	e->ts_ns = ts;
+	*e = test_event(type, ROOT, ROOT, pid, ts, 0, 0);
 	e->fd = -1;
 	return e;
 }

@@ -16,6 +16,7 @@
 #include "chrome_trace.h"
 #include "coldstart.h"
 #include "timeline.h"
+#include "test_helpers.h"
 
 #define T0 5000000000ull	/* exec_enter of the first cold start */
 #define MS 1000000ull
@@ -37,14 +38,7 @@ static struct prof_event *put(struct seq *s, uint32_t type, uint32_t tgid, uint3
 
 	assert_true(s->n < sizeof(s->ev) / sizeof(s->ev[0]));
 	e = &s->ev[s->n++];
-	memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->root = s->root;
-	e->tgid = tgid;
-	e->pid = tid;
-	e->ts_ns = ts;
-	e->end_ns = end;
-	e->ret = ret;
+	*e = test_event(type, s->root, tgid, tid, ts, end, ret);
 	e->fd = 3;
 	strncpy(e->comm, comm, sizeof(e->comm) - 1);
 	return e;

@@ -24,8 +24,9 @@
 
 #include "coldcache.h"
 #include "libsearch.h"
+#include "test_helpers.h"
 
-static char tmpdir[] = "/tmp/test_coldcache-XXXXXX";
+static char tmpdir[64];
 static bool have_tmpdir;
 
 static const char *tpath(const char *name)
@@ -64,7 +65,7 @@ static void copy_self(const char *name)
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(tmpdir))
+	if (test_tmpdir_make(tmpdir, sizeof(tmpdir), "test_coldcache"))
 		return -1;
 	have_tmpdir = true;
 	return 0;
@@ -72,15 +73,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	if (have_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
+	return have_tmpdir ? test_tmpdir_remove(tmpdir) : 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include "chrome_trace.h"
 #include "coldstart.h"
+#include "test_helpers.h"
 
 #define ROOT 100u
 #define MS 1000000ull
@@ -23,15 +24,7 @@
 
 static struct prof_event event(uint32_t type, uint32_t root, uint64_t ts)
 {
-	struct prof_event e;
-
-	memset(&e, 0, sizeof(e));
-	e.type = type;
-	e.root = root;
-	e.tgid = e.pid = root;
-	e.ts_ns = ts;
-	e.end_ns = ts;
-	return e;
+	return test_event(type, root, root, root, ts, ts, 0);
 }
 
 static struct prof_event io(uint32_t type, uint64_t ts, uint64_t end, const char *data, int64_t ret)

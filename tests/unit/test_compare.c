@@ -19,16 +19,7 @@
 #include "lambda_perf.h"
 #include "results.h"
 #include "util.h"
-
-#define assert_near(a, b, eps)							\
-	do {									\
-		double a_ = (a), b_ = (b);					\
-		if (!(fabs(a_ - b_) <= (eps))) {				\
-			print_error("%s = %.17g, expected %.17g (+-%g)\n",	\
-				    #a, a_, b_, (double)(eps));			\
-			fail();							\
-		}								\
-	} while (0)
+#include "test_helpers.h"
 
 /* lambda-perf's own files, kept in the tree (tests/fixtures/lambda-perf/README.md);
  * the unit tests run from the top of the tree, as make unit runs them */
@@ -513,17 +504,13 @@ static char tmpdir[64];
 static int setup_tmp(void **state)
 {
 	(void)state;
-	strcpy(tmpdir, "/tmp/test_compare.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return test_tmpdir_make(tmpdir, sizeof(tmpdir), "test_compare");
 }
 
 static int teardown_tmp(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(tmpdir);
 }
 
 static void write_tmp(const char *name, const char *text, char *path, size_t len)
@@ -579,69 +566,10 @@ static void test_read_results_errors(void **state)
 /* ------------------------------------------------------------------------ */
 /* fuzz: results_from_json must not crash on mutated input                    */
 
-static uint64_t rng_next(uint64_t *s)
-{
-	/* xorshift64* */
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ull;
-}
-
 static const char *const tokens[] = {
 	"null", "[", "]", "{", "}", "\"", ",", ":", "-1", "1e999", "0.5", "\"x\"", "true",
 	"4294967296", "-9223372036854775809", "\\u0000", "[]", "{}",
 };
-
-/* One random mutation of buf (len in/out, cap bytes available). */
-static void mutate(char *buf, size_t *len, size_t cap, uint64_t *s)
-{
-	size_t n = *len, pos = n ? rng_next(s) % n : 0, k;
-	const char *tok;
-
-	switch (rng_next(s) % 6) {
-	case 0:	/* flip a byte */
-		if (n)
-			buf[pos] = (char)(rng_next(s) & 0xff);
-		break;
-	case 1:	/* delete a range */
-		k = rng_next(s) % 16 + 1;
-		if (pos + k > n)
-			k = n - pos;
-		memmove(buf + pos, buf + pos + k, n - pos - k);
-		*len = n - k;
-		break;
-	case 2:	/* truncate */
-		*len = pos;
-		break;
-	case 3:	/* insert a JSON token */
-		tok = tokens[rng_next(s) % (sizeof(tokens) / sizeof(tokens[0]))];
-		k = strlen(tok);
-		if (n + k <= cap) {
-			memmove(buf + pos + k, buf + pos, n - pos);
-			memcpy(buf + pos, tok, k);
-			*len = n + k;
-		}
-		break;
-	case 4:	/* duplicate a chunk */
-		k = rng_next(s) % 64 + 1;
-		if (pos + k <= n && n + k <= cap) {
-			memmove(buf + pos + k, buf + pos, n - pos);
-			*len = n + k;
-		}
-		break;
-	default:	/* replace a digit with another character */
-		for (k = 0; k < n; k++) {
-			size_t q = (pos + k) % n;
-
-			if (buf[q] >= '0' && buf[q] <= '9') {
-				buf[q] = "9-.eE+x\""[rng_next(s) % 8];
-				break;
-			}
-		}
-		break;
-	}
-}
 
 static void test_fuzz_results_json(void **state)
 {
@@ -662,12 +590,12 @@ static void test_fuzz_results_json(void **state)
 	buf = malloc(cap + 1);
 	assert_non_null(buf);
 	for (it = 0; it < 4000; it++) {
-		unsigned n_mut = 1 + (unsigned)(rng_next(&seed) % 4);
+		unsigned n_mut = 1 + (unsigned)(test_rng_next(&seed) % 4);
 
 		memcpy(buf, base, base_len);
 		len = base_len;
 		for (m = 0; m < n_mut; m++)
-			mutate(buf, &len, cap, &seed);
+			json_mutate(buf, &len, cap, &seed, tokens, sizeof(tokens) / sizeof(tokens[0]));
 		buf[len] = '\0';
 		err[0] = '\0';
 		if (results_from_json(buf, &r, err, sizeof(err)) == 0) {

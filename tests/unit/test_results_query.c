@@ -15,16 +15,7 @@
 #include "results.h"
 #include "results_query.h"
 #include "util.h"
-
-#define assert_near(a, b, eps)							\
-	do {									\
-		double a_ = (a), b_ = (b);					\
-		if (!(fabs(a_ - b_) <= (eps))) {				\
-			print_error("%s = %.17g, expected %.17g (+-%g)\n",	\
-				    #a, a_, b_, (double)(eps));			\
-			fail();							\
-		}								\
-	} while (0)
+#include "test_helpers.h"
 
 static void set_inv(struct invocation *v, int index, enum inv_outcome o, double init,
 		    double handler, uint64_t mem)
@@ -119,17 +110,13 @@ static char tmpdir[64];
 static int setup_tmp(void **state)
 {
 	(void)state;
-	strcpy(tmpdir, "/tmp/test_results_query.XXXXXX");
-	return mkdtemp(tmpdir) ? 0 : -1;
+	return test_tmpdir_make(tmpdir, sizeof(tmpdir), "test_results_query");
 }
 
 static int teardown_tmp(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return test_tmpdir_remove(tmpdir);
 }
 
 /*

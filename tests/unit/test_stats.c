@@ -9,16 +9,7 @@
 #include <cmocka.h>
 
 #include "stats.h"
-
-#define assert_near(a, b, eps)							\
-	do {									\
-		double a_ = (a), b_ = (b);					\
-		if (!(fabs(a_ - b_) <= (eps))) {				\
-			print_error("%s = %.17g, expected %.17g (+-%g)\n",	\
-				    #a, a_, b_, (double)(eps));			\
-			fail();							\
-		}								\
-	} while (0)
+#include "test_helpers.h"
 
 #define EPS 1e-12
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include "coldstart.h"
 #include "timeline.h"
+#include "test_helpers.h"
 
 #define ROOT 100u
 #define API "/2018-06-01/runtime"
@@ -58,14 +59,7 @@ static struct prof_event *add(struct evs *b, uint32_t type, uint32_t tgid, uint3
 
 	assert_true(b->n < sizeof(b->ev) / sizeof(b->ev[0]));
 	e = &b->ev[b->n++];
-	memset(e, 0, sizeof(*e));
-	e->type = type;
-	e->root = ROOT;
-	e->tgid = tgid;
-	e->pid = pid;
-	e->ts_ns = ts;
-	e->end_ns = end;
-	e->ret = ret;
+	*e = test_event(type, ROOT, tgid, pid, ts, end, ret);
 	e->fd = -1;
 	return e;
 }

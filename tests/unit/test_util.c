@@ -19,8 +19,9 @@
 #include <cmocka.h>
 
 #include "util.h"
+#include "test_helpers.h"
 
-static char tmpdir[] = "/tmp/test_util-XXXXXX";
+static char tmpdir[64];
 static bool have_tmpdir;
 
 static const char *tpath(const char *name)
@@ -50,7 +51,7 @@ static const char *make_file(const char *name, size_t len)
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(tmpdir))
+	if (test_tmpdir_make(tmpdir, sizeof(tmpdir), "test_util"))
 		return -1;
 	have_tmpdir = true;
 	return 0;
@@ -58,15 +59,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	if (have_tmpdir) {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			return -1;
-	}
-	return 0;
+	return have_tmpdir ? test_tmpdir_remove(tmpdir) : 0;
 }
 
 /* ------------------------------------------------------------------------ */
