@@ -1,12 +1,11 @@
+/* The emulator's daemons, their start and stop, arming a cold start, the status, and the
+ * dispatch of each request to the API that serves it (rapi_int.h says which file holds what). */
 #include "rapi.h"
 
 #include <arpa/inet.h>
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,61 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns.h"
+#include "rapi_int.h"
 #include "rapi_proto.h"
 #include "util.h"
 
-#define DEFAULT_ARN	"arn:aws:lambda:us-east-1:000000000000:function:profiler-bench"
 #define DEFAULT_TIMEOUT_MS 3000u
-#define MAX_RESPONSE	(6u * 1024 * 1024)	/* Lambda's synchronous payload limit */
-#define MAX_ERROR_BODY	(64u * 1024)		/* error bodies kept for parsing */
-#define MAX_ID		64
 
-enum req_kind {
-	REQ_NEXT,
-	REQ_RESPONSE,
-	REQ_ERROR,
-	REQ_INIT_ERROR,
-	REQ_NOT_FOUND,
-	REQ_BAD_METHOD,
-};
-
-/* One HTTP request (MHD's per-request context). */
-struct req {
-	enum req_kind kind;
-	const char *allow;		/* for 405 */
-	char id[MAX_ID];		/* request id of the path */
-	bool id_too_long;
-	size_t body_len;		/* bytes of body received */
-	char *body;			/* error bodies only, up to MAX_ERROR_BODY */
-	size_t body_cap;
-	/* long poll (GET next while nothing is armed), under rapi.lock */
-	struct MHD_Connection *conn;
-	struct req *wnext, *wprev;
-	bool waiting;			/* in the waiter list, suspended */
-	unsigned answer;		/* set when resumed: status to answer */
-};
-
-struct rapi {
-	pthread_mutex_t lock;
-	struct MHD_Daemon *d4, *d6;
-	uint16_t port;
-	int efd;
-	char *event;
-	size_t event_len;
-	bool verbose;
-	/* under lock */
-	bool stopping;
-	bool armed;			/* an invocation exists */
-	bool delivered;			/* its event was handed to a GET next */
-	unsigned timeout_ms;
-	char arn[256];
-	char trace_id[96];
-	struct req *waiters;
-	struct rapi_status st;
-	bool notify_due;		/* a change of st not yet signalled on efd */
-};
-
-static void notify_locked(struct rapi *r)
+void rapi_notify_locked(struct rapi *r)
 {
 	uint64_t one = 1;
 	ssize_t n;
@@ -91,15 +43,15 @@ static void notify_locked(struct rapi *r)
  * main thread competing for the lock and a CPU, inside the bootstrap's /next
  * round trip: 12-20 us of the handler's time on a 2-vCPU guest.
  */
-static void notify_later_locked(struct rapi *r)
+void rapi_notify_later_locked(struct rapi *r)
 {
 	r->notify_due = true;
 }
 
-static void notify_due_locked(struct rapi *r)
+void rapi_notify_due_locked(struct rapi *r)
 {
 	if (r->notify_due)
-		notify_locked(r);
+		rapi_notify_locked(r);
 }
 
 static void fill_random(void *buf, size_t len)
@@ -142,7 +94,7 @@ static void hex(char *out, const unsigned char *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-static void make_uuid(char out[37])
+void rapi_make_uuid(char out[37])
 {
 	unsigned char b[16];
 	char h[33];
@@ -167,7 +119,7 @@ static void make_trace_id(char *out, size_t len)
 		 (uint32_t)epoch_s(), hroot, hparent);
 }
 
-static uint64_t epoch_ms(void)
+uint64_t rapi_epoch_ms(void)
 {
 	struct timespec ts;
 
@@ -175,7 +127,7 @@ static uint64_t epoch_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static bool has_prefix(const char *s, const char *p, const char **rest)
+bool rapi_has_prefix(const char *s, const char *p, const char **rest)
 {
 	size_t n = strlen(p);
 
@@ -187,64 +139,35 @@ static bool has_prefix(const char *s, const char *p, const char **rest)
 
 static void classify(struct req *q, const char *url, const char *method)
 {
-	const char *rest, *slash;
-	bool get = !strcmp(method, MHD_HTTP_METHOD_GET);
-	bool post = !strcmp(method, MHD_HTTP_METHOD_POST);
+	const char *rest;
 
 	q->kind = REQ_NOT_FOUND;
-	if (!has_prefix(url, RAPI_PATH_PREFIX, &rest))
-		return;
-	if (!strcmp(rest, RAPI_PATH_NEXT)) {
-		q->kind = get ? REQ_NEXT : REQ_BAD_METHOD;
-		q->allow = "GET";
-		return;
-	}
-	if (!strcmp(rest, RAPI_PATH_INIT_ERROR)) {
-		q->kind = post ? REQ_INIT_ERROR : REQ_BAD_METHOD;
-		q->allow = "POST";
-		return;
-	}
-	if (!has_prefix(rest, RAPI_PATH_INVOCATION, &rest))
-		return;
-	slash = strchr(rest, '/');
-	if (!slash || slash == rest)
-		return;
-	if (strcmp(slash + 1, RAPI_PATH_RESPONSE) && strcmp(slash + 1, RAPI_PATH_ERROR))
-		return;
-	q->allow = "POST";
-	if (!post) {
-		q->kind = REQ_BAD_METHOD;
-		return;
-	}
-	q->kind = strcmp(slash + 1, RAPI_PATH_RESPONSE) ? REQ_ERROR : REQ_RESPONSE;
-	if ((size_t)(slash - rest) >= sizeof(q->id)) {
-		q->id_too_long = true;
-		return;
-	}
-	memcpy(q->id, rest, (size_t)(slash - rest));
-	q->id[slash - rest] = '\0';
+	if (rapi_has_prefix(url, RAPI_PATH_PREFIX, &rest))
+		rapi_runtime_classify(q, rest, method);
+	else
+		rapi_ext_classify(q, url, method);
 }
 
-static void take_body(struct req *q, const char *data, size_t len)
+void rapi_take_body(struct req *q, const char *data, size_t len, bool keep)
 {
-	if ((q->kind == REQ_ERROR || q->kind == REQ_INIT_ERROR) && q->body_len < MAX_ERROR_BODY) {
-		size_t keep = MAX_ERROR_BODY - q->body_len;
+	if (keep && q->body_len < RAPI_MAX_ERROR_BODY) {
+		size_t room = RAPI_MAX_ERROR_BODY - q->body_len;
 
-		if (keep > len)
-			keep = len;
+		if (room > len)
+			room = len;
 		if (!q->body) {
-			q->body = malloc(MAX_ERROR_BODY);
-			q->body_cap = q->body ? MAX_ERROR_BODY : 0;
+			q->body = malloc(RAPI_MAX_ERROR_BODY + 1);
+			q->body_cap = q->body ? RAPI_MAX_ERROR_BODY : 0;
 		}
 		if (q->body_cap)
-			memcpy(q->body + q->body_len, data, keep);
+			memcpy(q->body + q->body_len, data, room);
 	}
 	/* Everything else (and the tail of huge error bodies) is only counted. */
 	q->body_len += len;
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned code, const char *body,
-			     const char *allow, bool close)
+enum MHD_Result rapi_queue(struct MHD_Connection *c, unsigned code, const char *body,
+			   const char *allow, bool close)
 {
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -262,174 +185,37 @@ static enum MHD_Result queue(struct MHD_Connection *c, unsigned code, const char
 	return ret;
 }
 
-static enum MHD_Result queue_error(struct MHD_Connection *c, unsigned code, const char *type,
-				   const char *msg, const char *allow, bool close)
+enum MHD_Result rapi_queue_error(struct MHD_Connection *c, unsigned code, const char *type,
+				 const char *msg, const char *allow, bool close)
 {
 	char body[512];
 
 	snprintf(body, sizeof(body), "{\"errorMessage\":\"%s\",\"errorType\":\"%s\"}", msg, type);
-	return queue(c, code, body, allow, close);
+	return rapi_queue(c, code, body, allow, close);
 }
 
-/* GET next, final call: hand out the event, or long-poll. */
-static enum MHD_Result answer_next(struct rapi *r, struct MHD_Connection *c, struct req *q)
+void rapi_suspend_locked(struct rapi *r, struct MHD_Connection *c, struct req *q)
 {
-	struct MHD_Response *resp;
-	enum MHD_Result ret;
-	char deadline[24], id[40], arn[256], trace[96];
-	unsigned answer;
-
-	pthread_mutex_lock(&r->lock);
-	answer = q->answer;
-	if (!answer && r->stopping)
-		answer = MHD_HTTP_SERVICE_UNAVAILABLE;
-	if (answer) {
-		pthread_mutex_unlock(&r->lock);
-		if (answer == MHD_HTTP_GONE)
-			return queue_error(c, answer, "InvocationGone",
-					   "a newer invocation replaced this one", NULL, true);
-		return queue_error(c, answer, "ServiceUnavailable", "emulator stopping", NULL, true);
-	}
-	if (!r->armed || r->delivered) {
-		/* Long poll, as Lambda does between invocations. Suspended under
-		 * the lock, so rapi_new_invocation() resumes it only afterwards. */
-		q->conn = c;
-		q->waiting = true;
-		q->wprev = NULL;
-		q->wnext = r->waiters;
-		if (r->waiters)
-			r->waiters->wprev = q;
-		r->waiters = q;
-		MHD_suspend_connection(c);
-		notify_due_locked(r);	/* its arrival: it may wait for long */
-		pthread_mutex_unlock(&r->lock);
-		return MHD_YES;
-	}
-	r->delivered = true;
-	snprintf(deadline, sizeof(deadline), "%" PRIu64, epoch_ms() + r->timeout_ms);
-	strlcpy0(id, r->st.request_id, sizeof(id));
-	strlcpy0(arn, r->arn, sizeof(arn));
-	strlcpy0(trace, r->trace_id, sizeof(trace));
-	pthread_mutex_unlock(&r->lock);
-
-	resp = MHD_create_response_from_buffer(r->event_len, r->event, MHD_RESPMEM_PERSISTENT);
-	if (!resp)
-		goto undeliver;
-	MHD_add_response_header(resp, "Lambda-Runtime-Aws-Request-Id", id);
-	MHD_add_response_header(resp, "Lambda-Runtime-Deadline-Ms", deadline);
-	MHD_add_response_header(resp, "Lambda-Runtime-Invoked-Function-Arn", arn);
-	MHD_add_response_header(resp, "Lambda-Runtime-Trace-Id", trace);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);
-	MHD_destroy_response(resp);
-	if (ret != MHD_YES)
-		goto undeliver;
-
-	pthread_mutex_lock(&r->lock);
-	/* Unless rapi_new_invocation() replaced the invocation meanwhile. */
-	if (!strcmp(r->st.request_id, id) && r->st.state == RAPI_WAITING) {
-		r->st.state = RAPI_EVENT_SENT;
-		r->st.event_sent_ns = mono_ns();
-		notify_later_locked(r);
-	}
-	pthread_mutex_unlock(&r->lock);
-	return MHD_YES;
-undeliver:
-	/* The event never went out: the next GET next gets it. */
-	pthread_mutex_lock(&r->lock);
-	if (!strcmp(r->st.request_id, id) && r->st.state == RAPI_WAITING)
-		r->delivered = false;
-	pthread_mutex_unlock(&r->lock);
-	return MHD_NO;
+	q->conn = c;
+	q->waiting = true;
+	q->wprev = NULL;
+	q->wnext = r->waiters;
+	if (r->waiters)
+		r->waiters->wprev = q;
+	r->waiters = q;
+	MHD_suspend_connection(c);
 }
 
-static void record_error_body(struct rapi_status *st, struct MHD_Connection *c, struct req *q)
+void rapi_unlink_waiter_locked(struct rapi *r, struct req *q)
 {
-	const char *type;
-	cJSON *root = NULL, *it;
-	size_t kept = q->body_len < q->body_cap ? q->body_len : q->body_cap;
-
-	type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Lambda-Runtime-Function-Error-Type");
-	if (!type)	/* Go's client may send it as a trailer */
-		type = MHD_lookup_connection_value(c, MHD_FOOTER_KIND,
-						   "Lambda-Runtime-Function-Error-Type");
-	strlcpy0(st->error_type, type, sizeof(st->error_type));
-	st->error_message[0] = '\0';
-	st->error_json_type[0] = '\0';
-	if (q->body && q->body_len <= q->body_cap)
-		root = cJSON_ParseWithLength(q->body, kept);
-	if (!cJSON_IsObject(root)) {
-		st->error_body_invalid = true;
-		cJSON_Delete(root);
-		return;
-	}
-	st->error_body_invalid = false;
-	it = cJSON_GetObjectItemCaseSensitive(root, "errorMessage");
-	if (cJSON_IsString(it))
-		strlcpy0(st->error_message, it->valuestring, sizeof(st->error_message));
-	it = cJSON_GetObjectItemCaseSensitive(root, "errorType");
-	if (cJSON_IsString(it))
-		strlcpy0(st->error_json_type, it->valuestring, sizeof(st->error_json_type));
-	cJSON_Delete(root);
-}
-
-/* POST response / error / init error, final call (body complete). */
-static enum MHD_Result answer_post(struct rapi *r, struct MHD_Connection *c, struct req *q)
-{
-	uint64_t now = mono_ns();
-	struct rapi_status *st = &r->st;
-	unsigned code;
-	const char *type = NULL, *msg = NULL;
-
-	pthread_mutex_lock(&r->lock);
-	if (q->kind == REQ_INIT_ERROR) {
-		if (r->delivered || st->state != RAPI_WAITING) {
-			code = MHD_HTTP_FORBIDDEN;
-			type = "InvalidStateTransition";
-			msg = "init error after init finished";
-		} else {
-			code = MHD_HTTP_ACCEPTED;
-			st->state = RAPI_INIT_ERRORED;
-			st->response_received_ns = now;
-			st->response_len = q->body_len;
-			record_error_body(st, c, q);
-		}
-	} else if (q->id_too_long || !r->delivered || strcmp(q->id, st->request_id)) {
-		code = MHD_HTTP_BAD_REQUEST;
-		type = "InvalidRequestID";
-		msg = "unknown request id";
-	} else if (st->state != RAPI_EVENT_SENT) {
-		code = MHD_HTTP_FORBIDDEN;
-		type = "InvalidStateTransition";
-		msg = "invocation already answered";
-	} else if (q->kind == REQ_RESPONSE && q->body_len > MAX_RESPONSE) {
-		code = MHD_HTTP_CONTENT_TOO_LARGE;
-		type = "RequestEntityTooLarge";
-		msg = "response payload larger than 6291456 bytes";
-		st->state = RAPI_ERRORED;
-		st->response_received_ns = now;
-		st->response_len = q->body_len;
-		strlcpy0(st->error_type, "Function.ResponseSizeTooLarge", sizeof(st->error_type));
-	} else if (q->kind == REQ_RESPONSE) {
-		code = MHD_HTTP_ACCEPTED;
-		st->state = RAPI_RESPONDED;
-		st->response_received_ns = now;
-		st->response_len = q->body_len;
-	} else {
-		code = MHD_HTTP_ACCEPTED;
-		st->state = RAPI_ERRORED;
-		st->response_received_ns = now;
-		st->response_len = q->body_len;
-		record_error_body(st, c, q);
-	}
-	if (code >= 400)
-		st->bad_requests++;
-	notify_later_locked(r);
-	pthread_mutex_unlock(&r->lock);
-
-	if (code == MHD_HTTP_ACCEPTED)
-		return queue(c, code, "{\"status\":\"OK\"}", NULL, false);
-	return queue_error(c, code, type, msg, NULL, false);
+	if (q->wprev)
+		q->wprev->wnext = q->wnext;
+	else
+		r->waiters = q->wnext;
+	if (q->wnext)
+		q->wnext->wprev = q->wprev;
+	q->wnext = q->wprev = NULL;
+	q->waiting = false;
 }
 
 /* Whether the request's headers announce a body (Content-Length, chunked). */
@@ -437,6 +223,57 @@ static bool announces_body(struct MHD_Connection *c)
 {
 	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
 	       MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+}
+
+/* The first call of a request: what it is, whose connection it came on, what it announces. */
+static enum MHD_Result begin(struct rapi *r, struct MHD_Connection *c, const char *url,
+			     const char *method, void **con_cls)
+{
+	struct req *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return MHD_NO;
+	q->ext = -1;
+	classify(q, url, method);
+	*con_cls = q;
+	pthread_mutex_lock(&r->lock);
+	if (r->own_connections && r->armed && !rapi_conn_own_locked(r, c)) {
+		/* another cold start's connection, or one of none: not the tree's */
+		q->kind = REQ_FOREIGN;
+		r->st.foreign_requests++;
+		rapi_notify_later_locked(r);
+		pthread_mutex_unlock(&r->lock);
+		return MHD_YES;
+	}
+	r->st.requests++;
+	if (q->kind <= REQ_INIT_ERROR)
+		rapi_runtime_begin(r, c, q);
+	else
+		rapi_ext_begin(r, c, q);
+	/* Without a body the request is answered (or suspended) in this
+	 * same pass of the daemon; a body may take its time to come. */
+	if (announces_body(c))
+		rapi_notify_locked(r);
+	else
+		rapi_notify_later_locked(r);
+	pthread_mutex_unlock(&r->lock);
+	return MHD_YES;
+}
+
+static enum MHD_Result answer_other(struct rapi *r, struct MHD_Connection *c, struct req *q)
+{
+	if (q->kind == REQ_FOREIGN)
+		return rapi_queue_error(c, MHD_HTTP_FORBIDDEN, "ForeignConnection",
+					"this connection belongs to no cold start in progress",
+					NULL, true);
+	pthread_mutex_lock(&r->lock);
+	r->st.bad_requests++;
+	rapi_notify_later_locked(r);
+	pthread_mutex_unlock(&r->lock);
+	if (q->kind == REQ_BAD_METHOD)
+		return rapi_queue_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "MethodNotAllowed",
+					"method not allowed on this path", q->allow, false);
+	return rapi_queue_error(c, MHD_HTTP_NOT_FOUND, "NotFound", "unknown path", NULL, false);
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
@@ -447,62 +284,36 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	struct req *q = *con_cls;
 
 	(void)version;
-	if (!q) {
-		q = calloc(1, sizeof(*q));
-		if (!q)
-			return MHD_NO;
-		classify(q, url, method);
-		*con_cls = q;
-		pthread_mutex_lock(&r->lock);
-		r->st.requests++;
-		if (q->kind == REQ_NEXT && r->armed && !r->st.next_received_ns)
-			r->st.next_received_ns = mono_ns();
-		/* Without a body the request is answered (or suspended) in this
-		 * same pass of the daemon; a body may take its time to come. */
-		if (announces_body(c))
-			notify_locked(r);
-		else
-			notify_later_locked(r);
-		pthread_mutex_unlock(&r->lock);
-		return MHD_YES;
-	}
+	if (!q)
+		return begin(r, c, url, method, con_cls);
 	if (*upload_data_size) {
-		take_body(q, upload_data, *upload_data_size);
+		if (q->kind == REQ_RESPONSE || q->kind == REQ_ERROR || q->kind == REQ_INIT_ERROR)
+			rapi_runtime_body(r, q, upload_data, *upload_data_size);
+		else
+			rapi_take_body(q, upload_data, *upload_data_size, q->kind != REQ_FOREIGN);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
 
 	switch (q->kind) {
 	case REQ_NEXT:
-		return answer_next(r, c, q);
+		return rapi_answer_next(r, c, q);
 	case REQ_RESPONSE:
 	case REQ_ERROR:
 	case REQ_INIT_ERROR:
-		return answer_post(r, c, q);
+		return rapi_answer_post(r, c, q);
+	case REQ_EXT_REGISTER:
+	case REQ_EXT_NEXT:
+	case REQ_EXT_INIT_ERROR:
+	case REQ_EXT_EXIT_ERROR:
+	case REQ_TELEMETRY:
+		return rapi_ext_answer(r, c, q);
+	case REQ_FOREIGN:
 	case REQ_BAD_METHOD:
 	case REQ_NOT_FOUND:
 		break;
 	}
-	pthread_mutex_lock(&r->lock);
-	r->st.bad_requests++;
-	notify_later_locked(r);
-	pthread_mutex_unlock(&r->lock);
-	if (q->kind == REQ_BAD_METHOD)
-		return queue_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "MethodNotAllowed",
-				   "method not allowed on this path", q->allow, false);
-	return queue_error(c, MHD_HTTP_NOT_FOUND, "NotFound", "unknown path", NULL, false);
-}
-
-static void unlink_waiter_locked(struct rapi *r, struct req *q)
-{
-	if (q->wprev)
-		q->wprev->wnext = q->wnext;
-	else
-		r->waiters = q->wnext;
-	if (q->wnext)
-		q->wnext->wprev = q->wprev;
-	q->wnext = q->wprev = NULL;
-	q->waiting = false;
+	return answer_other(r, c, q);
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -517,8 +328,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	pthread_mutex_lock(&r->lock);
 	if (q->waiting)		/* not expected: suspended requests end only once resumed */
-		unlink_waiter_locked(r, q);
-	notify_due_locked(r);
+		rapi_unlink_waiter_locked(r, q);
+	if (q->ext >= 0 && q->ext < RAPI_MAX_EXT && r->ext[q->ext].waiting == q)
+		r->ext[q->ext].waiting = NULL;
+	rapi_notify_due_locked(r);
 	pthread_mutex_unlock(&r->lock);
 	free(q->body);
 	free(q);
@@ -531,10 +344,11 @@ static void release_waiters_locked(struct rapi *r, unsigned code)
 	while (r->waiters) {
 		struct req *q = r->waiters;
 
-		unlink_waiter_locked(r, q);
+		rapi_unlink_waiter_locked(r, q);
 		q->answer = code;
 		MHD_resume_connection(q->conn);
 	}
+	rapi_ext_release_locked(r, code);
 }
 
 #define RAPI_IDLE_TIMEOUT_S 120
@@ -546,7 +360,8 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	vfprintf(stderr, fmt, ap);
 }
 
-static struct MHD_Daemon *start_daemon(struct rapi *r, const struct sockaddr *sa, bool v6)
+/* A daemon on the socket address sa, or on the listening socket lfd (>= 0) made for it. */
+static struct MHD_Daemon *start_daemon(struct rapi *r, const struct sockaddr *sa, int lfd, bool v6)
 {
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
 
@@ -554,14 +369,22 @@ static struct MHD_Daemon *start_daemon(struct rapi *r, const struct sockaddr *sa
 		flags |= MHD_USE_IPv6;
 	if (r->verbose)
 		flags |= MHD_USE_ERROR_LOG;
-	/* The logger must come first to catch every message. */
+	/* The logger must come first to catch every message. A client that goes silent
+	 * mid-request must not hold a connection (and a descriptor) forever: the idle timeout
+	 * is longer than any --freeze, and suspended long polls are not timed out. */
+	if (lfd >= 0)
+		return MHD_start_daemon(flags, 0, NULL, NULL, handler, r,
+					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+					MHD_OPTION_LISTEN_SOCKET, (MHD_socket)lfd,
+					MHD_OPTION_NOTIFY_COMPLETED, completed, r,
+					MHD_OPTION_NOTIFY_CONNECTION, rapi_conn_notify, r,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)RAPI_IDLE_TIMEOUT_S,
+					MHD_OPTION_END);
 	return MHD_start_daemon(flags, 0, NULL, NULL, handler, r,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_SOCK_ADDR, sa,
 				MHD_OPTION_NOTIFY_COMPLETED, completed, r,
-				/* a client that goes silent mid-request must not hold a
-				 * connection (and a descriptor) forever; longer than any
-				 * --freeze, and suspended long polls are not timed out */
+				MHD_OPTION_NOTIFY_CONNECTION, rapi_conn_notify, r,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)RAPI_IDLE_TIMEOUT_S,
 				MHD_OPTION_END);
 }
@@ -585,13 +408,79 @@ static uint16_t daemon_port(struct MHD_Daemon *d)
 	return 0;
 }
 
-struct rapi *rapi_start_opts(const char *event, size_t event_len, const struct rapi_opts *opts,
-			     char *errbuf, size_t errlen)
+/* In the namespace of the run's own: its two listening sockets, each handed to a daemon. */
+static int listen_isolated(struct rapi *r, char *errbuf, size_t errlen)
+{
+	struct netns_listen nl;
+	char err[256];
+
+	if (netns_listen(&nl, err, sizeof(err))) {
+		fprintf(stderr, "profiler: warning: the Runtime API is not isolated (%s): it listens "
+			"on the host's loopback, where any local process can reach it\n", err);
+		return 1;
+	}
+	r->netns_fd = nl.ns_fd;
+	r->port = nl.port;
+	r->d4 = start_daemon(r, NULL, nl.fd4, false);
+	if (!r->d4) {
+		close(nl.fd4);
+		if (nl.fd6 >= 0)
+			close(nl.fd6);
+		snprintf(errbuf, errlen, "rapi: libmicrohttpd failed to start on the namespace's "
+			 "127.0.0.1");
+		return -1;
+	}
+	if (nl.fd6 >= 0 && !(r->d6 = start_daemon(r, NULL, nl.fd6, true)))
+		close(nl.fd6);		/* optional */
+	return 0;
+}
+
+/* On the host's loopback: 127.0.0.1 on an ephemeral port, and ::1 on the same port. */
+static int listen_loopback(struct rapi *r, char *errbuf, size_t errlen)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
-	struct rapi *r;
 	int saved;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	errno = 0;
+	r->d4 = start_daemon(r, (const struct sockaddr *)&sin, -1, false);
+	if (!r->d4) {
+		saved = errno;
+		snprintf(errbuf, errlen, "rapi: cannot listen on 127.0.0.1: %s",
+			 saved ? strerror(saved) : "libmicrohttpd failed to start");
+		return -1;
+	}
+	r->port = daemon_port(r->d4);
+	if (!r->port) {
+		snprintf(errbuf, errlen, "rapi: cannot read the port bound on 127.0.0.1");
+		return -1;
+	}
+	sin6.sin6_addr = in6addr_loopback;
+	sin6.sin6_port = htons(r->port);
+	r->d6 = start_daemon(r, (const struct sockaddr *)&sin6, -1, true);	/* optional */
+	return 0;
+}
+
+static void copy_opts(struct rapi *r, const struct rapi_opts *o)
+{
+	r->verbose = o && o->verbose;
+	r->own_connections = o && o->own_connections;
+	r->timeout_ms = o && o->timeout_ms ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
+	strlcpy0(r->function_name, o && o->function_name ? o->function_name : "profiler-bench",
+		 sizeof(r->function_name));
+	strlcpy0(r->handler, o && o->handler ? o->handler : "handler", sizeof(r->handler));
+	if (o && o->client_context)
+		strlcpy0(r->client_context, o->client_context, sizeof(r->client_context));
+	if (o && o->cognito_identity)
+		strlcpy0(r->cognito_identity, o->cognito_identity, sizeof(r->cognito_identity));
+}
+
+struct rapi *rapi_start_opts(const char *event, size_t event_len, const struct rapi_opts *opts,
+			     char *errbuf, size_t errlen)
+{
+	struct rapi *r;
+	int rc = 1;
 
 	if (!event && event_len) {
 		snprintf(errbuf, errlen, "rapi: event is NULL");
@@ -604,8 +493,8 @@ struct rapi *rapi_start_opts(const char *event, size_t event_len, const struct r
 	}
 	pthread_mutex_init(&r->lock, NULL);
 	r->efd = -1;
-	r->verbose = opts && opts->verbose;
-	r->timeout_ms = opts && opts->timeout_ms ? opts->timeout_ms : DEFAULT_TIMEOUT_MS;
+	r->netns_fd = -1;
+	copy_opts(r, opts);
 	r->event = malloc(event_len + 1);
 	if (!r->event) {
 		snprintf(errbuf, errlen, "rapi: out of memory");
@@ -620,25 +509,12 @@ struct rapi *rapi_start_opts(const char *event, size_t event_len, const struct r
 		snprintf(errbuf, errlen, "rapi: eventfd: %s", strerror(errno));
 		goto fail;
 	}
-
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sin.sin_port = 0;
-	errno = 0;
-	r->d4 = start_daemon(r, (const struct sockaddr *)&sin, false);
-	if (!r->d4) {
-		saved = errno;
-		snprintf(errbuf, errlen, "rapi: cannot listen on 127.0.0.1: %s",
-			 saved ? strerror(saved) : "libmicrohttpd failed to start");
+	if (opts && opts->isolate)
+		rc = listen_isolated(r, errbuf, errlen);
+	if (rc > 0)
+		rc = listen_loopback(r, errbuf, errlen);
+	if (rc)
 		goto fail;
-	}
-	r->port = daemon_port(r->d4);
-	if (!r->port) {
-		snprintf(errbuf, errlen, "rapi: cannot read the port bound on 127.0.0.1");
-		goto fail;
-	}
-	sin6.sin6_addr = in6addr_loopback;
-	sin6.sin6_port = htons(r->port);
-	r->d6 = start_daemon(r, (const struct sockaddr *)&sin6, true);	/* optional */
 	return r;
 fail:
 	rapi_stop(r);
@@ -669,14 +545,24 @@ bool rapi_has_ipv6(const struct rapi *r)
 	return r && r->d6;
 }
 
+int rapi_netns_fd(const struct rapi *r)
+{
+	return r ? r->netns_fd : -1;
+}
+
+const char *rapi_isolation(const struct rapi *r)
+{
+	return r && r->netns_fd >= 0 ? "netns" : "none";
+}
+
 /* A fresh invocation: new request id and trace id, status reset, not delivered yet. */
 static void arm_locked(struct rapi *r, const char *function_arn)
 {
 	memset(&r->st, 0, sizeof(r->st));
 	r->st.state = RAPI_WAITING;
-	make_uuid(r->st.request_id);
+	rapi_make_uuid(r->st.request_id);
 	make_trace_id(r->trace_id, sizeof(r->trace_id));
-	strlcpy0(r->arn, function_arn ? function_arn : DEFAULT_ARN, sizeof(r->arn));
+	strlcpy0(r->arn, function_arn ? function_arn : RAPI_DEFAULT_ARN, sizeof(r->arn));
 	r->armed = true;
 	r->delivered = false;
 }
@@ -689,27 +575,38 @@ void rapi_new_invocation(struct rapi *r, const char *function_arn)
 	/* Long polls still open belong to bootstraps of earlier invocations. */
 	release_waiters_locked(r, MHD_HTTP_GONE);
 	arm_locked(r, function_arn);
-	notify_locked(r);
+	rapi_ext_reset_locked(r);
+	rapi_conn_new_epoch_locked(r);
+	rapi_notify_locked(r);
 	pthread_mutex_unlock(&r->lock);
 }
 
 void rapi_warm_invocation(struct rapi *r, const char *function_arn)
 {
+	struct rapi_status keep;
+
 	if (!r)
 		return;
 	pthread_mutex_lock(&r->lock);
+	keep = r->st;
 	arm_locked(r, function_arn);
+	/* the same cold start: its connections and extensions stay */
+	r->st.connections = keep.connections;
+	r->st.connections_peak = keep.connections_peak;
+	r->st.conn_limit = keep.conn_limit;
+	r->st.ext_expected = keep.ext_expected;
+	r->st.init_done_ns = keep.init_done_ns;
 	if (r->waiters)
 		r->st.next_received_ns = mono_ns();	/* it has been waiting: the event is due now */
 	/* resumed with no answer set, a waiter's handler runs again and takes the event */
 	while (r->waiters) {
 		struct req *q = r->waiters;
 
-		unlink_waiter_locked(r, q);
+		rapi_unlink_waiter_locked(r, q);
 		q->answer = 0;
 		MHD_resume_connection(q->conn);
 	}
-	notify_locked(r);
+	rapi_notify_locked(r);
 	pthread_mutex_unlock(&r->lock);
 }
 
@@ -729,6 +626,7 @@ void rapi_status(struct rapi *r, struct rapi_status *out)
 	}
 	pthread_mutex_lock(&r->lock);
 	*out = r->st;
+	rapi_ext_status_locked(r, out);
 	n = read(r->efd, &v, sizeof(v));	/* drain; EAGAIN when nothing new */
 	(void)n;
 	r->notify_due = false;		/* the caller has seen these changes */
@@ -751,6 +649,8 @@ void rapi_stop(struct rapi *r)
 		MHD_stop_daemon(r->d4);
 	if (r->efd >= 0)
 		close(r->efd);
+	if (r->netns_fd >= 0)
+		close(r->netns_fd);
 	free(r->event);
 	pthread_mutex_destroy(&r->lock);
 	free(r);

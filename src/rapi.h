@@ -1,4 +1,16 @@
-/* Lambda Runtime API (2018-06-01) emulator on loopback, built on libmicrohttpd. */
+/*
+ * The emulator of Lambda's Runtime API (2018-06-01), Extensions API (2020-01-01) and the
+ * Telemetry API's subscribe, on loopback, built on libmicrohttpd. With opts.isolate it listens
+ * inside a network namespace of its own (netns.h) that only the processes it is handed to
+ * join can reach.
+ *
+ * Connections: each belongs to the cold start (rapi_new_invocation) in progress when it was
+ * accepted. A cold start holding more than RAPI_MAX_CONNS at once is marked (conn_limit) and
+ * each connection over it is shut down at accept; with opts.own_connections a request on a
+ * connection of another cold start (or of none) is answered 403 and counted (foreign_requests).
+ * When the next cold start is armed, the connections of ended ones whose peer has gone are
+ * closed at once.
+ */
 #ifndef RAPI_H
 #define RAPI_H
 #include <stdbool.h>
@@ -6,6 +18,22 @@
 #include <stdint.h>
 
 struct rapi;
+
+#define RAPI_MAX_CONNS	256	/* concurrent connections of one cold start (far above any runtime) */
+#define RAPI_MAX_EXT	10	/* extensions of one function (Lambda's limit) */
+
+/* What the emulator saw of one extension of the cold start (CLOCK_MONOTONIC ns, 0 = not seen). */
+struct rapi_ext_status {
+	char name[64];			/* Lambda-Extension-Name it registered with */
+	uint64_t registered_ns;		/* its register arrived */
+	uint64_t first_next_ns;		/* its first event/next arrived: its init is over */
+	uint64_t last_next_ns;		/* its latest event/next arrived */
+	unsigned nexts;			/* event/next calls */
+	bool invoke, shutdown;		/* registered for INVOKE, SHUTDOWN */
+	bool shutdown_sent;		/* SHUTDOWN handed to it */
+	bool init_error, exit_error;	/* it posted init/error, exit/error */
+	char error_type[128];		/* their Lambda-Extension-Function-Error-Type */
+};
 
 /* What the emulator saw of the current invocation. Timestamps are
  * CLOCK_MONOTONIC ns taken in the emulator (userspace), 0 = not seen. */
@@ -24,11 +52,35 @@ struct rapi_status {
 	unsigned bad_requests;		/* 4xx answered (not the 410s to stale long polls) */
 	char error_json_type[128];	/* errorType of the JSON body, if any */
 	bool error_body_invalid;	/* error body was not a JSON object */
+	/* connections of this cold start */
+	unsigned connections;		/* accepted */
+	unsigned connections_peak;	/* open at once, at most */
+	bool conn_limit;		/* more than RAPI_MAX_CONNS were open at once */
+	unsigned foreign_requests;	/* 403s to requests on connections not of this cold start */
+	/* response streaming (Lambda-Runtime-Function-Response-Mode: streaming) */
+	bool streamed;
+	uint64_t response_first_ns;	/* first bytes of the response body arrived (any mode) */
+	/* extensions: init is over when the runtime asked for its event and each started
+	 * extension has registered and called event/next */
+	unsigned ext_expected;		/* extension processes started (rapi_expect_extensions) */
+	unsigned n_ext;
+	struct rapi_ext_status ext[RAPI_MAX_EXT];
+	uint64_t init_done_ns;		/* the runtime's event could go out: init is over */
+	uint64_t post_runtime_done_ns;	/* after the response, every INVOKE extension called
+					 * next again: the invocation is over */
+	unsigned shutdown_sent;		/* SHUTDOWN events handed out */
 };
 
 struct rapi_opts {
 	unsigned timeout_ms;	/* Lambda-Runtime-Deadline-Ms = now + this; 0 = 3000 */
 	bool verbose;		/* libmicrohttpd's error log to stderr */
+	bool isolate;		/* listen in a network namespace of its own (falls back to the
+				 * host's loopback, with one warning line, when not permitted) */
+	bool own_connections;	/* 403 to requests on connections of another cold start */
+	const char *client_context;	/* Lambda-Runtime-Client-Context on /next (JSON), or NULL */
+	const char *cognito_identity;	/* Lambda-Runtime-Cognito-Identity (JSON), or NULL */
+	const char *function_name;	/* register's answer (NULL: profiler-bench) */
+	const char *handler;		/* register's answer (NULL: "handler") */
 };
 
 /* Start listening on 127.0.0.1 (and ::1 on the same port when possible) on an
@@ -42,6 +94,17 @@ struct rapi *rapi_start_opts(const char *event, size_t event_len, const struct r
 void rapi_set_timeout_ms(struct rapi *r, unsigned ms);
 uint16_t rapi_port(const struct rapi *r);
 bool rapi_has_ipv6(const struct rapi *r);
+/* The network namespace it listens in (an fd to setns() into), or -1 (not isolated). */
+int rapi_netns_fd(const struct rapi *r);
+/* "netns" or "none": the results' api_isolation. */
+const char *rapi_isolation(const struct rapi *r);
+
+/* n extension processes were started for the armed cold start: its init waits for each to
+ * register and call event/next (call after rapi_new_invocation, before the runtime starts). */
+void rapi_expect_extensions(struct rapi *r, unsigned n);
+/* The end of the cold start: SHUTDOWN (deadlineMs = now + deadline_ms) to every extension
+ * registered for it, now or at its next event/next. Returns how many get one. */
+unsigned rapi_shutdown_extensions(struct rapi *r, unsigned deadline_ms);
 
 /* Arm a new invocation (new request id); resets the status. Every GET next
  * still long-polling (it belongs to an earlier invocation) is answered 410
