@@ -47,7 +47,8 @@ UNIT_MODS := jsonw textout output fnenv deployed package sandbox httpclass invoc
              results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
              coldcache strbuf svg html_report chrome_trace chrome_trace_coldstart \
              chrome_trace_events breakdown breakdown_build breakdown_json breakdown_median \
-             breakdown_text idmap apiaddr rapi rapi_runtime rapi_ext rapi_conn netns runner
+             breakdown_text idmap apiaddr rapi rapi_runtime rapi_ext rapi_conn netns api_facts extensions \
+             clientctx runner
 MODS      := $(UNIT_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
              cmd_memory memory_print cmd_trace tracer
 BPF_PROGS := profiler
@@ -317,7 +318,7 @@ FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 FUZZ_MODS    := jsonw strbuf fnenv deployed httpclass invocation timeline coldstart chrome_trace \
                 chrome_trace_coldstart chrome_trace_events stats results_fields results_encode \
                 results_decode results_stats util lambda_perf elf_info rapi \
-                rapi_runtime rapi_ext rapi_conn netns breakdown \
+                rapi_runtime rapi_ext rapi_conn netns api_facts breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))

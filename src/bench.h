@@ -12,12 +12,14 @@
 #include <stdio.h>
 
 #include "cgroup.h"
+#include "clientctx.h"
 #include "coldcache.h"
 #include "coldstart.h"
 #include "deployed.h"
 #include "elf_info.h"
 #include "fnenv.h"
 #include "package.h"
+#include "extensions.h"
 #include "results.h"
 #include "runner.h"
 #include "sandbox.h"
@@ -57,6 +59,8 @@ struct bench_opts {
 	unsigned n_layers;
 	bool sandbox, no_sandbox;	/* --sandbox, --no-sandbox */
 	unsigned ephemeral_mb;		/* --ephemeral-storage MB; 0: not given */
+	struct ext_list exts;		/* --extension PATH (and a layer root's extensions/) */
+	const char *client_context;	/* --client-context FILE */
 };
 
 /* A run: its options, what was set up for it, and where its report goes. */
@@ -93,6 +97,7 @@ struct bench_env {
 	struct package pkg;		/* the unpacked function and layers */
 	bool sandboxed;			/* each cold start runs in sb */
 	struct sandbox *sb;
+	struct client_ctx cctx;		/* --client-context */
 	char **json;			/* --json: each configuration's results */
 	size_t n_json;
 };

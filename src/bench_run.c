@@ -17,6 +17,7 @@
 #include "bench.h"
 #include "chrome_trace.h"
 #include "cmd.h"
+#include "extensions.h"
 #include "interrupt.h"
 #include "output.h"
 #include "rapi.h"
@@ -180,6 +181,7 @@ struct cold_run {
 	int status;
 	int stop_sig;			/* CS_WAIT_INTERRUPTED: the signal */
 	char err[256];			/* why it could not start */
+	struct ext_run ext;		/* its extensions */
 };
 
 static bool answered(const struct rapi_status *st)
@@ -310,6 +312,8 @@ static int start(struct bench_env *env, struct cold_run *run, struct spawn_opts 
 		inv->evicted_pages = ccr.pages;
 		inv->still_cached_pages = ccr.resident_after;
 	}
+	/* the extensions first, as Lambda starts them; init waits for each */
+	rapi_expect_extensions(env->api, ext_start(&run->ext, &env->o.exts, so));
 	rc = runner_spawn(so, &run->sp, run->err, sizeof(run->err));
 	close(run->log.wfd);		/* only the tree holds the write end now */
 	run->log.wfd = -1;
@@ -336,11 +340,16 @@ static enum coldstart_wait wait_cold(const struct bench_env *env, struct cold_ru
 	const struct bench_opts *o = &env->o;
 	uint64_t init_deadline = mono_ns() + (uint64_t)(o->init_timeout_s * 1e9);
 	struct rapi_status *st = &run->st;
+	enum coldstart_wait w;
 
 	for (;;) {
 		uint64_t now;
 
 		wait_step(env, &run->log, st);
+		if (st->conn_limit)
+			return CS_WAIT_CONN_LIMIT;
+		if (ext_wait_failed(&run->ext, st, &w))
+			return w;
 		if (answered(st))
 			return CS_WAIT_ANSWERED;
 		if (!run->reaped && runner_reap(run->sp.pid, &run->status)) {
@@ -361,6 +370,26 @@ static enum coldstart_wait wait_cold(const struct bench_env *env, struct cold_ru
 	}
 }
 
+/* The invocation is over once every extension registered for INVOKE called next again
+ * (Lambda's post-runtime phase): wait for that, within the invocation timeout. */
+static void wait_extensions(const struct bench_env *env, struct cold_run *run)
+{
+	uint64_t deadline = mono_ns() + (uint64_t)(env->o.timeout_s * 1e9);
+
+	while (!ext_invocation_done(&run->ext, &run->st) && mono_ns() < deadline &&
+	       !interrupt_signal() && answered(&run->st))
+		wait_step(env, &run->log, &run->st);
+}
+
+/* Between a cold start's end and its extensions' exits: keep the log and the ring moving. */
+static void shutdown_idle(void *ctx)
+{
+	struct cold_run *run = ctx;
+
+	poll(NULL, 0, 1);
+	sink_drain(&run->log);
+}
+
 /* After the cold invocation: its emulator readings, the warm ones, and (without BPF)
  * what /proc says of the root while it still lives. */
 static void after_answer(const struct bench_env *env, struct cold_run *run)
@@ -368,6 +397,7 @@ static void after_answer(const struct bench_env *env, struct cold_run *run)
 	struct invocation *inv = run->inv;
 
 	rapi_status(env->api, &run->st);
+	wait_extensions(env, run);
 	inv->killed_by_profiler = !run->reaped;
 	inv->api_next_received_ns = run->st.next_received_ns;
 	inv->api_event_sent_ns = run->st.event_sent_ns;
@@ -385,6 +415,8 @@ static void after_answer(const struct bench_env *env, struct cold_run *run)
 /* End the tree and collect the rest of its log. */
 static void end_run(const struct bench_env *env, struct cold_run *run)
 {
+	ext_shutdown(&run->ext, env->api, shutdown_idle, run);
+	rapi_status(env->api, &run->st);
 	end_tree(env->t, &run->cg, run->sp.pid, &run->reaped, &run->status);
 	tracer_counters(env->t, &run->after);
 	/* every writer is dead: what is left in the pipe ends with EOF */
@@ -407,9 +439,14 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 		.stop_signal = run->stop_sig, .init_timeout_s = o->init_timeout_s,
 		.timeout_s = o->timeout_s, .traced = env->t != NULL, .collect_oom = env->cs.oom,
 		.memory_mb = env->memory_mb,
+		.extension_failure = run->ext.failure[0] ? run->ext.failure :
+				     run->ext.pending[0] ? run->ext.pending : NULL,
+		.extension_error_type = run->ext.failure_type,
 	};
 
 	f.build_failed = coldstart_build(&env->cs, &bo, inv) != 0;
+	api_facts_fill(inv, &run->st);
+	ext_conclude(&run->ext, &run->st, inv);
 	if (env->t && o->breakdown) {
 		/* every process of the tree reports its programs' time when it exits; the tree
 		 * is gone by now, the root last */
@@ -435,6 +472,9 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 		coldstart_export(&env->cs, env->ct, inv);
 	cg_destroy(&run->cg);
 	tracer_forget(env->t, run->sp.pid);
+	for (unsigned k = 0; k < run->ext.n; k++)
+		if (run->ext.p[k].pid > 0)
+			tracer_forget(env->t, run->ext.p[k].pid);
 	coldstart_end(&env->cs);
 }
 
@@ -448,7 +488,7 @@ static int run_one(struct bench_env *env, const char *fn_name, const char *log_d
 		.handler = fnenv_handler(&env->o.fn), .fn_env = env->fn_env,
 		.nofile = env->dep.nofile, .nofile_soft_only = env->dep.nofile_soft_only,
 		.sandbox = env->sandboxed ? env->sb : NULL,
-		.user = env->drop ? &env->user : NULL,
+		.user = env->drop ? &env->user : NULL, .netns_fd = rapi_netns_fd(env->api),
 	};
 	struct cold_run run = { .inv = inv };
 	char exec_error[256] = "";
@@ -547,6 +587,7 @@ static void describe_run(const struct bench_env *env, unsigned memory_mb, const 
 	res->memory_mb = memory_mb;
 	strlcpy0(res->arch, host_arch(), sizeof(res->arch));
 	strlcpy0(res->timing_source, env->t ? "ebpf" : "userspace", sizeof(res->timing_source));
+	strlcpy0(res->api_isolation, rapi_isolation(env->api), sizeof(res->api_isolation));
 	if (uname(&u) == 0) {
 		strlcpy0(res->host, u.nodename, sizeof(res->host));
 		snprintf(res->kernel, sizeof(res->kernel), "%s %s", u.sysname, u.release);

@@ -42,6 +42,7 @@ void bench_print_invocation(FILE *txt, const struct invocation *inv)
 	else
 		fprintf(txt, "  Invocation %d: FAILED (%s: %s)\n", inv->index,
 			inv_outcome_name(inv->outcome), TX_SAFE(inv->reason));	/* the bootstrap's words */
+	api_facts_text(txt, &inv->api);
 	fflush(txt);
 	if (inv->has_breakdown && inv->outcome == INV_OK) {
 		breakdown_print(txt, &inv->bd, 40, 5);

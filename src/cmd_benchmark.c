@@ -18,6 +18,7 @@
 
 #include "bench.h"
 #include "chrome_trace.h"
+#include "clientctx.h"
 #include "cmd.h"
 #include "interrupt.h"
 #include "output.h"
@@ -32,6 +33,7 @@ static void usage(FILE *f)
 	fprintf(f,
 "Usage: profiler benchmark [-b PATH] [-n N] [-m MB] [-a ARCH] [-o FILE] [--event FILE] [--breakdown]\n"
 "                          [--runtime NAME] [-t SEC] [--init-timeout SEC] [--log-dir DIR] [-v]\n"
+"                          [--extension PATH]... [--client-context FILE]\n"
 "\n"
 "Runs N cold starts of a Lambda custom-runtime bootstrap against a local Runtime API\n"
 "emulator and measures each with eBPF kernel timestamps.\n"
@@ -78,6 +80,11 @@ static void usage(FILE *f)
 "  -o, --output FILE      write the results JSON there (atomically); {mem} and {arch} are\n"
 "                         replaced; in a sweep, FILE without {mem} becomes NAME-{mem}mb.EXT\n"
 "      --event FILE       event payload delivered by /next (default {})\n"
+"      --extension PATH   a Lambda extension (repeatable, at most 10): started before the\n"
+"                         runtime of each cold start, served the Extensions API; init waits\n"
+"                         for it, and it gets SHUTDOWN (2000 ms) at the end\n"
+"      --client-context FILE  JSON {\"client_context\": {...}, \"cognito_identity\": {...}}: sent\n"
+"                         on /next as Lambda-Runtime-Client-Context / -Cognito-Identity\n"
 "      --runtime NAME     runtime name in the results (default: the bootstrap's folder)\n"
 "      --handler NAME     the function's handler, _HANDLER (default: handler)\n"
 "      --env KEY=VALUE    a function environment variable (repeatable); Lambda's reserved\n"
@@ -261,6 +268,8 @@ static const struct option longopts[] = {
 	{ "breakdown", no_argument, NULL, 'D' },
 	{ "freeze", required_argument, NULL, 'F' },
 	{ "require-bpf", no_argument, NULL, 'Q' },
+	{ "extension", required_argument, NULL, 'x' },
+	{ "client-context", required_argument, NULL, 'c' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "json", no_argument, NULL, 'J' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -355,6 +364,14 @@ static int parse_opt(int c, char **argv, struct bench_opts *o)
 			return err_usage("--freeze must be milliseconds from 1 to 60000, not '%s'", optarg);
 		break;
 	case 'Q': o->require_bpf = true; break;
+	case 'x': {
+		char err[PATH_MAX + 128];
+
+		if (ext_list_add(&o->exts, optarg, err, sizeof(err)))
+			return err_usage("--%s", err);
+		break;
+	}
+	case 'c': o->client_context = optarg; break;
 	case 'v': o->verbose = true; break;
 	case 'J': o->json = true; break;
 	case 'q': o->quiet = true; break;
@@ -663,6 +680,22 @@ no_sandbox:
 }
 
 /* Everything that can be refused before anything is started. */
+/* Every extension runnable by the bootstrap's user, --client-context readable: said now. */
+static int check_extensions(struct bench_env *env)
+{
+	const struct bench_opts *o = &env->o;
+	char err[512];
+	int rc;
+
+	for (unsigned i = 0; env->drop && i < o->exts.n; i++)
+		if ((rc = runner_user_can_exec(&env->user, o->exts.path[i])) != 0)
+			return err_usage("user %s cannot execute the extension %s (%s)", env->user.name,
+					 o->exts.path[i], strerror(rc));
+	if (o->client_context && client_ctx_read(o->client_context, &env->cctx, err, sizeof(err)))
+		return err_usage("--client-context %s: %s", o->client_context, err);
+	return 0;
+}
+
 static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 {
 	struct bench_opts *o = &env->o;
@@ -675,7 +708,7 @@ static int check_inputs(struct bench_env *env, char **event, size_t *event_len)
 	if (o->cold_cache && cold_cache_plan(o->bootstrap, 10000, &o->cc, err, sizeof(err))) {
 		return out_error(EXIT_USAGE, "--cold-cache: %s", err);
 	}
-	if ((rc = probe_outputs(o)))
+	if ((rc = probe_outputs(o)) || (rc = check_extensions(env)))
 		return rc;
 	env->fn_env = fnenv_strv(&o->fn);
 	if (!env->fn_env)
@@ -882,7 +915,13 @@ static int start_emulator(struct bench_env *env, const char *event, size_t event
 	struct in_addr lo4 = { htonl(INADDR_LOOPBACK) };
 	char err[512];
 
-	env->api = rapi_start(event ? event : "{}", event ? event_len : 2, err, sizeof(err));
+	struct rapi_opts ro = {
+		.isolate = true, .own_connections = true,
+		.client_context = env->cctx.client_context[0] ? env->cctx.client_context : NULL,
+		.cognito_identity = env->cctx.cognito_identity[0] ? env->cctx.cognito_identity : NULL,
+	};
+
+	env->api = rapi_start_opts(event ? event : "{}", event ? event_len : 2, &ro, err, sizeof(err));
 	if (!env->api) {
 		return out_error(EXIT_USAGE, "cannot start the Runtime API emulator: %s", err);
 	}

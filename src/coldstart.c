@@ -194,8 +194,24 @@ static void wait_outcome(const struct coldstart_facts *f, struct invocation *inv
 		break;
 	case CS_WAIT_INIT_TIMEOUT:
 		inv->outcome = INV_INIT_TIMEOUT;
-		snprintf(inv->reason, sizeof(inv->reason),
-			 "no GET /next within the init timeout of %g s", f->init_timeout_s);
+		if (f->extension_failure)
+			snprintf(inv->reason, sizeof(inv->reason), "init not over within the init "
+				 "timeout of %g s: %s", f->init_timeout_s, f->extension_failure);
+		else
+			snprintf(inv->reason, sizeof(inv->reason),
+				 "no GET /next within the init timeout of %g s", f->init_timeout_s);
+		break;
+	case CS_WAIT_CONN_LIMIT:
+		inv->outcome = INV_TOO_MANY_CONNECTIONS;
+		snprintf(inv->reason, sizeof(inv->reason), "opened more than %d connections to the "
+			 "Runtime API at once", RAPI_MAX_CONNS);
+		break;
+	case CS_WAIT_EXTENSION:
+		inv->outcome = INV_EXTENSION_ERROR;
+		snprintf(inv->reason, sizeof(inv->reason), "%s",
+			 f->extension_failure ? f->extension_failure : "an extension failed");
+		snprintf(inv->error_type, sizeof(inv->error_type), "%s",
+			 f->extension_error_type ? f->extension_error_type : "Extension.Crash");
 		break;
 	case CS_WAIT_TIMEOUT:
 		inv->outcome = INV_TIMEOUT;

@@ -90,6 +90,8 @@ enum coldstart_wait {
 	CS_WAIT_INTERRUPTED,	/* the run was interrupted: stop_signal */
 	CS_WAIT_INIT_TIMEOUT,	/* no GET /next within init_timeout_s */
 	CS_WAIT_TIMEOUT,	/* no answer within timeout_s of the event */
+	CS_WAIT_CONN_LIMIT,	/* more Runtime API connections at once than RAPI_MAX_CONNS */
+	CS_WAIT_EXTENSION,	/* an extension failed its init: extension_failure says how */
 };
 
 /*
@@ -116,6 +118,9 @@ struct coldstart_facts {
 	unsigned memory_mb;		/* that cgroup's limit */
 	uint64_t pids_max_events;	/* forks/clones its pids controller refused; 0 without */
 	unsigned pids_max;		/* that controller's limit */
+	const char *extension_failure;	/* CS_WAIT_EXTENSION: why; CS_WAIT_INIT_TIMEOUT: which
+					 * extension init still waited for (NULL: the runtime) */
+	const char *extension_error_type;	/* CS_WAIT_EXTENSION: its error type, or NULL */
 
 	/* both */
 	bool collect_oom;		/* an event could not be kept (coldstart.oom) */
@@ -135,7 +140,8 @@ struct coldstart_facts {
  *   otherwise                       exited (how, from exit_signal/exit_code)
  * run (benchmark), in this order, each on what the rules before left:
  *   spawn_error                     spawn_failed
- *   how the wait ended              exited / interrupted / init_timeout / timeout
+ *   how the wait ended              exited / interrupted / init_timeout / timeout /
+ *                                   too_many_connections / extension_error
  *   ok, traced, build_failed        trace_incomplete (no execve)
  *   ok: the emulator's state        responded: ok, or trace_incomplete when a
  *                                   mark is missing from the trace (traced);

@@ -57,6 +57,8 @@ const char *inv_outcome_name(enum inv_outcome o)
 		[INV_INTERRUPTED] = "interrupted",
 		[INV_OUT_OF_MEMORY] = "out_of_memory",
 		[INV_PROCESS_LIMIT] = "process_limit",
+		[INV_TOO_MANY_CONNECTIONS] = "too_many_connections",
+		[INV_EXTENSION_ERROR] = "extension_error",
 	};
 
 	if ((unsigned)o > INV_OUTCOME_LAST)

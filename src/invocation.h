@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "api_facts.h"
 #include "breakdown.h"
 
 #define TIMELINE_MAX_WARM 64	/* --warm N: at most this many warm invocations */
@@ -82,7 +83,9 @@ enum inv_outcome {
 	INV_INTERRUPTED,	/* the run was interrupted (SIGINT/SIGTERM) during this cold start */
 	INV_OUT_OF_MEMORY,	/* the kernel's OOM killer struck at the -m limit */
 	INV_PROCESS_LIMIT,	/* a fork or clone was refused at Lambda's process limit */
-	INV_OUTCOME_LAST = INV_PROCESS_LIMIT,
+	INV_TOO_MANY_CONNECTIONS,	/* more Runtime API connections at once than the limit */
+	INV_EXTENSION_ERROR,	/* an extension crashed or posted an error during init */
+	INV_OUTCOME_LAST = INV_EXTENSION_ERROR,
 };
 
 /* "ok", "function_error", ... (the results' outcome); "unknown" out of range. */
@@ -133,6 +136,7 @@ struct invocation {
 	char log_path[512];
 	uint64_t log_bytes;		/* bytes the tree wrote to stdout/stderr */
 	uint64_t log_dropped;		/* of which not kept: over the log limit */
+	struct api_facts api;		/* connections, foreign requests, streaming, extensions */
 };
 
 /* The phases, in the order of their *_ms fields (and of the text summary). */

@@ -25,6 +25,7 @@ struct results {
 	unsigned memory_mb;
 	char arch[16];
 	char timing_source[16];	/* "ebpf" or "userspace" */
+	char api_isolation[8];	/* "netns": the Runtime API in a namespace of its own; "none" */
 	char host[64];
 	char kernel[128];
 	char tool_version[32];

@@ -483,6 +483,8 @@ static int decode_field(struct dec *d, const cJSON *o, const char *pfx, const st
 	case RF_BREAKDOWN:
 	case RF_DEPLOYED:
 		return 0;	/* written only: not read back */
+	case RF_API:
+		return api_facts_from_json(o, pfx, &v->api, d->err, d->errlen);
 	}
 	return 0;
 }
@@ -507,6 +509,7 @@ static int decode_head(struct dec *d, const cJSON *root, struct results *r)
 	    get_u32(d, root, NULL, "memory_mb", &mem) ||
 	    GET_STR(d, root, NULL, "arch", r->arch) ||
 	    GET_STR(d, root, NULL, "timing_source", r->timing_source) ||
+	    GET_STR(d, root, NULL, "api_isolation", r->api_isolation) ||
 	    GET_STR(d, root, NULL, "host", r->host) ||
 	    GET_STR(d, root, NULL, "kernel", r->kernel) ||
 	    GET_STR(d, root, NULL, "tool_version", r->tool_version) ||

@@ -162,6 +162,9 @@ static void put_field(struct jw *w, cJSON *o, const struct rf_field *f, const st
 		if (deployed_inv_json(o, v))
 			jw_chk(w, NULL);
 		break;
+	case RF_API:		/* api_facts.h writes its own */
+		api_facts_json(o, &v->api, &w->oom);
+		break;
 	}
 }
 
@@ -248,6 +251,7 @@ static void put_run(struct jw *w, cJSON *root, const struct results *r)
 	jw_uint(w, o, "succeeded", r->n_ok);
 	jw_uint(w, o, "failed", r->n_failed);
 	PUT_STR(w, root, "timing_source", r->timing_source);
+	PUT_STR(w, root, "api_isolation", r->api_isolation);
 	PUT_STR(w, root, "host", r->host);
 	PUT_STR(w, root, "kernel", r->kernel);
 	PUT_STR(w, root, "tool_version", r->tool_version);

@@ -74,6 +74,7 @@ const struct rf_field rf_inv_fields[] = {
 	FIELD("kernel_ns", RF_MARKS, RF_BOTH, RF_NULL_ZERO, k),
 	FIELD("breakdown", RF_BREAKDOWN, RF_BOTH, RF_NULL_ZERO, bd),
 	FIELD("process_limit_hits", RF_DEPLOYED, RF_BOTH, RF_NULL_ZERO, pids_max_events),
+	FIELD("api", RF_API, RF_BOTH, RF_NULL_NEVER, api),	/* flat: api_facts.h names them */
 };
 
 const size_t rf_n_inv_fields = sizeof(rf_inv_fields) / sizeof(rf_inv_fields[0]);

@@ -23,6 +23,9 @@
  *   RF_BREAKDOWN  breakdown_json.h, null without    not read back (written only)
  *   RF_DEPLOYED   deployed.h's fields of a cold     not read back (written only)
  *                 start (process_limit_hits)
+ *   RF_API        api_facts.h's fields of a cold    api_facts_from_json
+ *                 start (connections_peak, foreign_requests, streaming, runtime_init_ms,
+ *                 post_runtime_ms, extensions[]): api_facts_json
  *
  * Null when unavailable (.null): RF_NULL_ZERO, the value 0 ("" for RF_STR; for RF_OBJ the
  * uint32_t at .off) is written as null, and null or a missing field reads back as 0;
@@ -39,7 +42,7 @@
 
 enum rf_kind {
 	RF_INDEX, RF_OUTCOME, RF_STR, RF_PHASES, RF_INT, RF_UINT, RF_BOOL, RF_SIGNAL, RF_WARM,
-	RF_OBJ, RF_MARKS, RF_BREAKDOWN, RF_DEPLOYED,
+	RF_OBJ, RF_MARKS, RF_BREAKDOWN, RF_DEPLOYED, RF_API,
 };
 
 enum rf_null { RF_NULL_NEVER, RF_NULL_ZERO, RF_NULL_MINUS1 };

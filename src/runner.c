@@ -169,6 +169,7 @@ struct child_args {
 	bool nofile_soft_only;
 	const struct sandbox *sb;	/* in a new mount namespace (CLONE_NEWNS) */
 	int mntns_fd;			/* >= 0: join this one (setns) */
+	int netns_fd;
 	pid_t parent;			/* the profiler, read before clone */
 	/* written by the child in the memory it shares with us until its execve: no
 	 * system call (and so no wake-up of the parent) between the clock read and execve */
@@ -356,6 +357,10 @@ static int child_fn(void *p)
 	for (int i = 0; i < 3; i++)
 		if (a->cg_fds[i] >= 0 && write(a->cg_fds[i], "0", 1) != 1)
 			goto fail;
+	/* into the Runtime API's network namespace while still privileged: its loopback is
+	 * the only one the tree sees, and nothing outside can reach it */
+	if (a->netns_fd > 0 && syscall(SYS_setns, a->netns_fd, CLONE_NEWNET))
+		goto fail;
 	/* Lambda's descriptor limit, soft and hard: the bootstrap cannot raise it again */
 	if (a->nofile) {
 		struct rlimit rl = { a->nofile, a->nofile };
@@ -395,6 +400,8 @@ fail:
 
 #define CHILD_STACK (256 * 1024)
 
+static void forget_exit(pid_t pid);
+
 int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, size_t errlen)
 {
 	char task_root[PATH_MAX], abs_path[PATH_MAX];
@@ -430,7 +437,7 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 				 .out_fd = o->out_fd, .user = o->user, .cg_fds = o->cg_fds,
 				 .nofile = o->nofile, .nofile_soft_only = o->nofile_soft_only, .sb = o->join_mntns ? NULL : o->sandbox,
 				 .mntns_fd = o->join_mntns ? o->mntns_fd : -1,
-				 .parent = getpid() };
+				 .netns_fd = o->netns_fd, .parent = getpid() };
 	if (o->arm && o->arm(o->ctx, true)) {
 		snprintf(err, errlen, "cannot start tracing the bootstrap");
 		goto out;
@@ -450,6 +457,7 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 		goto out;
 	}
 	out->pid = pid;
+	forget_exit(pid);
 	/* CLONE_VFORK: we run again only once the child has exec'd or exited, so
 	 * what it stored is final (spawn_ns 0: it failed before reading the clock) */
 	out->spawn_ns = a.spawn_ns;
@@ -531,6 +539,10 @@ int runner_proc_sample(pid_t pid, uint64_t *hwm_kb, uint64_t *minflt, uint64_t *
 	return found ? 0 : -1;
 }
 
+/* the other children runner_reap reaped: a ring of the last RUNNER_EXITS */
+static struct { pid_t pid; int status; } exits[RUNNER_EXITS];
+static unsigned n_exits;
+
 int runner_reap(pid_t pid, int *status)
 {
 	int st, found = 0;
@@ -540,7 +552,31 @@ int runner_reap(pid_t pid, int *status)
 		if (p == pid) {
 			*status = st;
 			found = 1;
+		} else {
+			exits[n_exits % RUNNER_EXITS].pid = p;
+			exits[n_exits % RUNNER_EXITS].status = st;
+			n_exits++;
 		}
 	}
 	return found;
+}
+
+int runner_exited(pid_t pid, int *status)
+{
+	if (waitpid(pid, status, WNOHANG) == pid)
+		return 1;
+	for (unsigned i = 0; i < RUNNER_EXITS && i < n_exits; i++)
+		if (exits[i].pid == pid) {
+			*status = exits[i].status;
+			return 1;
+		}
+	return 0;
+}
+
+/* A new child took pid: what an earlier one of that number left is not its. */
+static void forget_exit(pid_t pid)
+{
+	for (unsigned i = 0; i < RUNNER_EXITS; i++)
+		if (exits[i].pid == pid)
+			exits[i].pid = 0;
 }

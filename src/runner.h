@@ -53,6 +53,8 @@ struct spawn_opts {
 	const struct sandbox *sandbox;
 	bool join_mntns;
 	int mntns_fd;
+	int netns_fd;			/* network namespace the child joins (setns) before it
+					 * drops privileges; -1 (or 0 in a zeroed struct): none */
 	/* called with true right before the child is created and false right
 	 * after: the place to arm tracing of the new process (tracer_arm_spawn).
 	 * Non-zero return aborts the spawn. */
@@ -102,6 +104,12 @@ int runner_kill_children(void);
 int runner_proc_sample(pid_t pid, uint64_t *hwm_kb, uint64_t *minflt, uint64_t *majflt);
 
 /* Reap every exited child without blocking; records the status of `pid` in
- * *status and returns 1 once it has been reaped, else 0. */
+ * *status and returns 1 once it has been reaped, else 0. The statuses of the
+ * other children it reaps are kept (the last RUNNER_EXITS) for runner_exited. */
 int runner_reap(pid_t pid, int *status);
+
+#define RUNNER_EXITS 32
+/* Whether pid (a child) has exited: reaped now, or by an earlier runner_reap. Returns 1
+ * with its wait status in *status, else 0. */
+int runner_exited(pid_t pid, int *status);
 #endif

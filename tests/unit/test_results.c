@@ -309,7 +309,7 @@ static void test_json_shape(void **state)
 {
 	static const char *const top[] = {
 		"runtime", "memory_mb", "arch", "measurements", "failures", "stats",
-		"binary", "invocations", "timing_source", "host", "kernel",
+		"binary", "invocations", "timing_source", "api_isolation", "host", "kernel",
 		"tool_version", "bootstrap", "log_dir", "incomplete", "limits_applied",
 		"limits", "host_cpu", "page_cache", "warm", "run_as", "events_dropped", "capture_faults",
 		"breakdown",
@@ -320,7 +320,8 @@ static void test_json_shape(void **state)
 		"page_faults", "block_read_bytes", "warm_handler_ms", "cold_cache", "processes", "threads", "connections", "requests",
 		"bytes_sent", "bytes_received", "exit", "io_uring", "capture_faults",
 		"root_pid", "spawn_ns", "emulator_ns", "log_bytes", "log_dropped_bytes", "log", "kernel_ns",
-		"breakdown", "process_limit_hits",
+		"breakdown", "process_limit_hits", "connections_peak", "foreign_requests", "streaming",
+		"runtime_init_ms", "post_runtime_ms", "extensions",
 	};
 	static const char *const stats[] = {
 		"avg_ms", "p50_ms", "p99_ms", "min_ms", "max_ms", "stddev_ms", "n",
