@@ -221,6 +221,16 @@ void ext_shutdown(struct ext_run *er, struct rapi *api, void (*idle)(void *ctx),
 		kill(-p->pid, SIGKILL);
 		kill(p->pid, SIGKILL);
 	}
+	/* and their ends seen: a SIGKILL takes effect at once, but is not instantaneous */
+	deadline = mono_ns() + 500000000ull;
+	do {
+		poll_exits(er);
+		left = false;
+		for (unsigned i = 0; i < er->n; i++)
+			left |= er->p[i].pid > 0 && !er->p[i].exited;
+		if (left)
+			idle(ctx);
+	} while (left && mono_ns() < deadline);
 }
 
 static double ms_between(uint64_t from, uint64_t to)

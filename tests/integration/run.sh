@@ -1189,6 +1189,134 @@ if selected untrusted; then
 		bash -c "! grep -q '^  Invocation 2' '$TMP/untrusted-cmp.out' '$TMP/untrusted-cmp.err'"
 fi
 
+# ------------------------------------------------- the emulator's side ---
+# A state folder next to the bootstraps that their user can write (conn_flood, foreign_wait).
+emu_state() { rm -rf "$BD/state"; mkdir -p "$BD/state"; chmod 777 "$BD/state"; }
+
+if selected connections; then
+	echo "== connections: 1100 idle ones, then a normal cold start"
+	emu_state
+	bench connections -b "$B/conn_flood" -n 2 --init-timeout 20
+	check "connections: exit status 1 (the flood failed)" test "$RC" -eq 1
+	jqcheck "connections: the flood fails with its own outcome and reason" "$J" \
+		'(.failures | length) == 1 and .failures[0].invocation == 1 and
+		 .failures[0].outcome == "too_many_connections" and
+		 (.failures[0].reason | test("more than 256 connections to the Runtime API at once"))' .failures
+	jqcheck "connections: the next cold start starts clean and succeeds" "$J" \
+		'(.measurements | length) == 1 and .measurements[0].invocation == 2 and
+		 .measurements[0].connections_peak == 1 and .measurements[0].init_ms > 0' .
+	jqcheck "connections: the flood was held at the limit (256 open at once)" "$J" \
+		'.failures[0].connections_peak == 256' .failures
+fi
+
+if selected foreign; then
+	echo "== foreign requests: another user, and a connection of no cold start"
+	emu_state
+	J=$TMP/foreign.json
+	"$P" benchmark -b "$TB/foreign_wait.sh" -n 2 --no-bpf -o "$J" --log-dir "$TMP/logs-foreign" \
+		>"$TMP/foreign.out" 2>"$TMP/foreign.err" &
+	pid=$!
+	for _ in $(seq 200); do ls "$BD/state"/api.* >/dev/null 2>&1 && break; sleep 0.05; done
+	api=$(cat "$BD"/state/api.* 2>/dev/null | head -1)
+	# from the host, as another user: nothing listens there
+	setpriv --reuid=daemon --regid=daemon --clear-groups \
+		curl -s -m 3 -o /dev/null "http://$api/2018-06-01/runtime/invocation/next"
+	check "foreign: another user's curl gets connection refused (curl 7)" test $? -eq 7
+	# from inside the namespace (what only root can reach: nsenter on the profiler's fd of it),
+	# a connection made during cold start 1 and used once cold start 2 began
+	nsfd=
+	for f in /proc/$pid/fd/*; do
+		case $(readlink "$f") in net:*) nsfd=$f ;; esac
+	done
+	check "foreign: the profiler holds its namespace open" test -n "$nsfd"
+	nsenter --net="$nsfd" bash -c '
+		exec 3<>/dev/tcp/${1%:*}/${1##*:} || exit 1
+		for _ in $(seq 100); do [ "$(ls '"$BD"'/state/api.* | wc -l)" -ge 2 ] && break; sleep 0.05; done
+		printf "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n" >&3
+		timeout 3 head -c 12 <&3' _ "$api" >"$TMP/foreign.inject" 2>&1
+	wait $pid
+	rc=$?
+	check "foreign: both cold starts succeed (exit 0)" test $rc -eq 0
+	grep -q "HTTP/1.1 403" "$TMP/foreign.inject" && ok "foreign: the injected request is answered 403" ||
+		nok "foreign: the injected request is answered 403" "$(cat "$TMP/foreign.inject")"
+	jqcheck "foreign: counted in the second cold start, none in the first; isolated" "$J" \
+		'.api_isolation == "netns" and (.measurements | length) == 2 and
+		 .measurements[0].foreign_requests == 0 and .measurements[1].foreign_requests == 1' .
+	grep -q "foreign requests refused (403): 1" "$TMP/foreign.out" && ok "foreign: said in the text report" ||
+		nok "foreign: said in the text report" "$(cat "$TMP/foreign.out")"
+fi
+
+if selected extensions; then
+	echo "== extensions"
+	bench ext_slow -b "$B/keepalive" -n 2 --extension "$TB/ext_slow.sh"
+	check "ext_slow: exit status 0" test "$RC" -eq 0
+	jqcheck "ext_slow: its own init reported (>= its 300 ms), the runtime's apart, init includes it" "$J" \
+		'(.measurements | length) == 2 and all(.measurements[];
+		 (.extensions | length) == 1 and .extensions[0].name == "ext_slow.sh" and
+		 .extensions[0].outcome == "ok" and .extensions[0].init_ms >= 300 and
+		 .extensions[0].events == ["INVOKE", "SHUTDOWN"] and .extensions[0].exit.code == 0 and
+		 .runtime_init_ms < .extensions[0].init_ms and .init_ms >= .extensions[0].init_ms and
+		 .post_runtime_ms >= 0 and .extensions[0].shutdown_ms >= 0 and
+		 ((.total_ms - (.init_ms + .wait_ms + .handler_ms)) | fabs) < 0.004)' .
+	grep -q "extension ext_slow.sh: init" "$STDOUT" && ok "ext_slow: in the text report" ||
+		nok "ext_slow: in the text report" "$(cat "$STDOUT")"
+
+	bench ext_crash -b "$B/keepalive" -n 1 --extension "$TB/ext_crash.sh"
+	check "ext_crash: exit status 1" test "$RC" -eq 1
+	jqcheck "ext_crash: fails with the extension's crash as its reason" "$J" \
+		'.failures[0].outcome == "extension_error" and .failures[0].error_type == "Extension.Crash" and
+		 (.failures[0].reason | test("extension ext_crash.sh exited with code 3 before its init")) and
+		 .failures[0].extensions[0].outcome == "crashed" and .failures[0].extensions[0].exit.code == 3' .failures
+
+	bench ext_never_next -b "$B/keepalive" -n 1 --init-timeout 1 --extension "$TB/ext_never_next.sh"
+	check "ext_never_next: exit status 1" test "$RC" -eq 1
+	jqcheck "ext_never_next: init timeout, naming the extension" "$J" \
+		'.failures[0].outcome == "init_timeout" and
+		 (.failures[0].reason | test("extension ext_never_next.sh never called event/next")) and
+		 .failures[0].extensions[0].outcome == "never_ready" and .failures[0].extensions[0].registered' .failures
+	check "ext_never_next: no process left behind" no_process 'sleep 62'
+
+	bench ext_ignore -b "$B/keepalive" -n 1 --extension "$TB/ext_ignore_shutdown.sh"
+	check "ext_ignore: exit status 0 (the invocation succeeded)" test "$RC" -eq 0
+	jqcheck "ext_ignore: killed at the SHUTDOWN deadline, and said" "$J" \
+		'.measurements[0].extensions[0].outcome == "killed_at_shutdown" and
+		 (.measurements[0].extensions[0].reason | test("2000 ms after SHUTDOWN: killed")) and
+		 .measurements[0].extensions[0].exit.signal == 9' .
+	check "ext_ignore: no process left behind" no_process 'sleep 63'
+fi
+
+if selected streaming; then
+	echo "== streaming"
+	bench streaming -b "$B/stream" -n 2
+	check "streaming: exit status 0" test "$RC" -eq 0
+	jqcheck "streaming: first and last byte recorded, 300 ms apart (kernel and emulator)" "$J" \
+		'(.measurements | length) == 2 and all(.measurements[]; .streaming != null and
+		 .streaming.ttfb_ms >= 0 and .streaming.last_byte_ms - .streaming.ttfb_ms >= 250 and
+		 .streaming.emulator_ttfb_ms >= 0 and
+		 .streaming.emulator_last_byte_ms - .streaming.emulator_ttfb_ms >= 250)' .
+	grep -q "streamed response: first byte" "$STDOUT" && ok "streaming: in the text report" ||
+		nok "streaming: in the text report" "$(cat "$STDOUT")"
+fi
+
+if selected client_context; then
+	echo "== --client-context"
+	printf '{"client_context": {"client": {"app_title": "t"}, "custom": {"k": "v"}},\n "cognito_identity": {"cognitoIdentityId": "id-1", "cognitoIdentityPoolId": "pool-1"}}\n' \
+		>"$TMP/cc.json"
+	bench client_context -b "$TB/client_context.sh" -n 1 --client-context "$TMP/cc.json"
+	check "client_context: exit status 0" test "$RC" -eq 0
+	log=$TMP/logs-client_context/invocation-1.log
+	grep -qi '^lambda-runtime-client-context: {"client":{"app_title":"t"},"custom":{"k":"v"}}$' "$log" &&
+		ok "client_context: Lambda-Runtime-Client-Context is the JSON" ||
+		nok "client_context: Lambda-Runtime-Client-Context is the JSON" "$(cat "$log")"
+	grep -qi '^lambda-runtime-cognito-identity: {"cognitoIdentityId":"id-1","cognitoIdentityPoolId":"pool-1"}$' "$log" &&
+		ok "client_context: Lambda-Runtime-Cognito-Identity is the JSON" ||
+		nok "client_context: Lambda-Runtime-Cognito-Identity is the JSON" "$(cat "$log")"
+	echo '{"client_ctx": {}}' >"$TMP/cc-bad.json"
+	bench client_context_bad -b "$TB/client_context.sh" -n 1 --client-context "$TMP/cc-bad.json"
+	check "client_context: an unknown key is refused (exit 2)" test "$RC" -eq 2
+	grep -q 'unknown key "client_ctx"' "$ERR" && ok "... with the key named" || nok "... with the key named" "$(cat "$ERR")"
+fi
+
 # ------------------------------------------------------------ bad input ---
 if selected badinput; then
 	echo "== bad input"
