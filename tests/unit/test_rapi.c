@@ -1075,6 +1075,557 @@ static void test_null_and_opts(void **state)
 	rapi_stop(r);
 }
 
+
+/* --- the Extensions API ---------------------------------------------------- */
+
+#define EXT_REGISTER	"/2020-01-01/extension/register"
+#define EXT_NEXT	"/2020-01-01/extension/event/next"
+#define EVENTS_BODY	"{\"events\": [\"INVOKE\", \"SHUTDOWN\"]}"
+
+/* Register NAME on h; asserts 200 and returns its identifier. */
+static void ext_register(struct hc *h, const char *name, const char *body, char *id, size_t idlen)
+{
+	struct hresp resp;
+	char extra[128];
+
+	snprintf(extra, sizeof(extra), "Lambda-Extension-Name: %s\r\n", name);
+	post(h, EXT_REGISTER, extra, body, strlen(body));
+	assert_int_equal(hc_read(h, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_true(hget(&resp, "Lambda-Extension-Identifier", id, idlen));
+	assert_int_equal(strlen(id), 36);
+	assert_non_null(strstr(resp.body, "\"functionName\":\"profiler-bench\""));
+	assert_non_null(strstr(resp.body, "\"functionVersion\":\"$LATEST\""));
+	assert_non_null(strstr(resp.body, "\"handler\":\"handler\""));
+}
+
+static void ext_next_send(struct hc *h, const char *id)
+{
+	hc_sendf(h, "GET " EXT_NEXT " HTTP/1.1\r\nHost: x\r\nLambda-Extension-Identifier: %s\r\n\r\n",
+		 id);
+}
+
+static void test_ext_register_errors(void **state)
+{
+	struct rapi *r = *state;
+	struct hresp resp;
+	struct hc h;
+	char id[64];
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	/* no name */
+	post(&h, EXT_REGISTER, NULL, EVENTS_BODY, strlen(EVENTS_BODY));
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 400);
+	assert_non_null(strstr(resp.body, "\"errorType\":\"InvalidRequest\""));
+	/* an event Lambda does not have, a body that is no JSON */
+	post(&h, EXT_REGISTER, "Lambda-Extension-Name: e\r\n", "{\"events\":[\"BOOT\"]}", 19);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 400);
+	post(&h, EXT_REGISTER, "Lambda-Extension-Name: e\r\n", "nope", 4);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 400);
+	/* GET on register, next with an unknown identifier */
+	hc_sendf(&h, "GET " EXT_REGISTER " HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 405);
+	ext_next_send(&h, "not-an-id");
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	assert_non_null(strstr(resp.body, "Extension.UnknownExtensionIdentifier"));
+	/* once the runtime has its event, registering is too late */
+	get_next(&h, &resp, id, sizeof(id));
+	post(&h, EXT_REGISTER, "Lambda-Extension-Name: late\r\n", EVENTS_BODY, strlen(EVENTS_BODY));
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	assert_non_null(strstr(resp.body, "Extension.InvalidStateTransition"));
+	hc_close(&h);
+}
+
+/* Init ends when the runtime and the extension have called next; INVOKE goes to the
+ * extension; the invocation ends at its next after the response; SHUTDOWN at the end. */
+static void test_ext_lifecycle(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc rt, ex;
+	char eid[64], rid[64], path[160], v[64];
+	uint64_t before = now_epoch_ms();
+
+	rapi_new_invocation(r, NULL);
+	rapi_expect_extensions(r, 1);
+	assert_int_equal(hc_open(&ex, AF_INET, rapi_port(r)), 0);
+	assert_int_equal(hc_open(&rt, AF_INET, rapi_port(r)), 0);
+	/* the runtime asks before the extension is even registered: it waits */
+	hc_sendf(&rt, "GET " NEXT_PATH " HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_false(fd_readable(rt.fd, 200));
+	ext_register(&ex, "ext-a", EVENTS_BODY, eid, sizeof(eid));
+	assert_false(fd_readable(rt.fd, 100));
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_WAITING);
+	assert_int_equal(st.n_ext, 1);
+	assert_int_equal(st.ext_expected, 1);
+	assert_string_equal(st.ext[0].name, "ext-a");
+	assert_true(st.ext[0].registered_ns > 0 && st.ext[0].invoke && st.ext[0].shutdown);
+	assert_int_equal(st.init_done_ns, 0);
+	/* its first next ends init: the runtime gets its event, the extension its INVOKE */
+	ext_next_send(&ex, eid);
+	assert_int_equal(hc_read(&rt, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_true(hget(&resp, "Lambda-Runtime-Aws-Request-Id", rid, sizeof(rid)));
+	assert_int_equal(hc_read(&ex, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_true(hget(&resp, "Lambda-Extension-Event-Identifier", v, sizeof(v)));
+	assert_non_null(strstr(resp.body, "\"eventType\":\"INVOKE\""));
+	assert_non_null(strstr(resp.body, rid));
+	assert_non_null(strstr(resp.body, "\"invokedFunctionArn\":\"arn:aws:lambda:"));
+	assert_non_null(strstr(resp.body, "\"tracing\":{\"type\":\"X-Amzn-Trace-Id\""));
+	assert_true(strtoull(strstr(resp.body, "\"deadlineMs\":") + 13, NULL, 10) >= before + 3000);
+	rapi_status(r, &st);
+	assert_true(st.init_done_ns >= st.ext[0].first_next_ns && st.ext[0].first_next_ns > 0);
+	assert_true(st.next_received_ns > 0 && st.init_done_ns >= st.next_received_ns);
+	/* the runtime responds; the invocation is over only at the extension's next */
+	resp_path(path, sizeof(path), rid, "response");
+	post(&rt, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&rt, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_RESPONDED);
+	assert_int_equal(st.post_runtime_done_ns, 0);
+	ext_next_send(&ex, eid);
+	assert_false(fd_readable(ex.fd, 100));	/* nothing due: it long-polls */
+	rapi_status(r, &st);
+	assert_true(st.post_runtime_done_ns >= st.response_received_ns);
+	assert_int_equal(st.ext[0].nexts, 2);
+	/* the end: SHUTDOWN with Lambda's deadline */
+	before = now_epoch_ms();
+	assert_int_equal(rapi_shutdown_extensions(r, 2000), 1);
+	assert_int_equal(hc_read(&ex, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_non_null(strstr(resp.body, "\"eventType\":\"SHUTDOWN\""));
+	assert_non_null(strstr(resp.body, "\"shutdownReason\":\"spindown\""));
+	assert_true(strtoull(strstr(resp.body, "\"deadlineMs\":") + 13, NULL, 10) >= before + 2000);
+	rapi_status(r, &st);
+	assert_true(st.ext[0].shutdown_sent);
+	assert_int_equal(st.shutdown_sent, 1);
+	hc_close(&ex);
+	hc_close(&rt);
+}
+
+static void test_ext_errors_and_telemetry(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc h;
+	char eid[64], rid[64], extra[160];
+
+	rapi_new_invocation(r, NULL);
+	rapi_expect_extensions(r, 1);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	ext_register(&h, "ext-b", "{\"events\": [\"SHUTDOWN\"]}", eid, sizeof(eid));
+	/* the Telemetry API subscription is accepted; without an identifier it is not */
+	hc_sendf(&h, "PUT /2022-07-01/telemetry HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+		 "Lambda-Extension-Identifier: %s\r\n\r\n{}", eid);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	hc_sendf(&h, "PUT /2022-07-01/telemetry HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	hc_sendf(&h, "GET /2022-07-01/telemetry HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 405);
+	/* init/error: accepted, recorded, and it ends the extension's part of init */
+	snprintf(extra, sizeof(extra), "Lambda-Extension-Identifier: %s\r\n"
+		 "Lambda-Extension-Function-Error-Type: Extension.ConfigInvalid\r\n", eid);
+	post(&h, "/2020-01-01/extension/init/error", extra, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_true(st.ext[0].init_error);
+	assert_string_equal(st.ext[0].error_type, "Extension.ConfigInvalid");
+	/* not INVOKE-registered: the runtime's event is not held for it, nor the end */
+	get_next(&h, &resp, rid, sizeof(rid));
+	post(&h, "/2020-01-01/extension/init/error", extra, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	snprintf(extra, sizeof(extra), "Lambda-Extension-Identifier: %s\r\n"
+		 "Lambda-Extension-Function-Error-Type: Extension.Panic\r\n", eid);
+	post(&h, "/2020-01-01/extension/exit/error", extra, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	post(&h, "/2020-01-01/extension/exit/error", NULL, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	rapi_status(r, &st);
+	assert_true(st.ext[0].exit_error);
+	assert_string_equal(st.ext[0].error_type, "Extension.Panic");
+	assert_false(st.ext[0].invoke);
+	hc_close(&h);
+	/* a new cold start forgets them */
+	rapi_new_invocation(r, NULL);
+	rapi_status(r, &st);
+	assert_int_equal(st.n_ext, 0);
+	assert_int_equal(st.ext_expected, 0);
+}
+
+/* An extension's next still long-polling when the next cold start is armed: 410. */
+static void test_ext_long_poll_gone(void **state)
+{
+	struct rapi *r = *state;
+	struct hresp resp;
+	struct hc h;
+	char eid[64];
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	ext_register(&h, "ext-c", EVENTS_BODY, eid, sizeof(eid));
+	ext_next_send(&h, eid);
+	assert_false(fd_readable(h.fd, 100));
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 410);
+	hc_close(&h);
+}
+
+/* --- streaming --------------------------------------------------------------- */
+
+static void test_streaming(void **state)
+{
+	struct rapi *r = *state;
+	struct timespec pause = { .tv_nsec = 50 * 1000 * 1000 };
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc h;
+	char id[64], path[160];
+	/* base64 of {"errorMessage":"half way","errorType":"StreamBroke"} */
+	const char *b64 = "eyJlcnJvck1lc3NhZ2UiOiJoYWxmIHdheSIsImVycm9yVHlwZSI6IlN0cmVhbUJyb2tlIn0=";
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	resp_path(path, sizeof(path), id, "response");
+	hc_sendf(&h, "POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+		 "Lambda-Runtime-Function-Response-Mode: streaming\r\n\r\n5\r\nfirst\r\n", path);
+	nanosleep(&pause, NULL);
+	hc_sendf(&h, "4\r\nlast\r\n0\r\n\r\n");
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_RESPONDED);
+	assert_true(st.streamed);
+	assert_int_equal(st.response_len, 9);
+	/* first bytes at once, the last 50 ms later */
+	assert_true(st.response_first_ns >= st.event_sent_ns);
+	assert_true(st.response_received_ns - st.response_first_ns >= 40 * 1000 * 1000ull);
+
+	/* an error mid-stream: the trailers, the body base64 */
+	rapi_new_invocation(r, NULL);
+	hc_close(&h);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	resp_path(path, sizeof(path), id, "response");
+	hc_sendf(&h, "POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+		 "Lambda-Runtime-Function-Response-Mode: streaming\r\n"
+		 "Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n"
+		 "\r\n3\r\nabc\r\n0\r\nLambda-Runtime-Function-Error-Type: Function.Stream\r\n"
+		 "Lambda-Runtime-Function-Error-Body: %s\r\n\r\n", path, b64);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_ERRORED);
+	assert_true(st.streamed);
+	assert_string_equal(st.error_type, "Function.Stream");
+	assert_string_equal(st.error_message, "half way");
+	assert_string_equal(st.error_json_type, "StreamBroke");
+	assert_false(st.error_body_invalid);
+
+	/* a trailer body that is not base64: recorded as invalid */
+	rapi_new_invocation(r, NULL);
+	hc_close(&h);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	resp_path(path, sizeof(path), id, "response");
+	hc_sendf(&h, "POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+		 "Lambda-Runtime-Function-Response-Mode: streaming\r\n\r\n0\r\n"
+		 "Lambda-Runtime-Function-Error-Type: X\r\n"
+		 "Lambda-Runtime-Function-Error-Body: ***\r\n\r\n", path);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_int_equal(st.state, RAPI_ERRORED);
+	assert_true(st.error_body_invalid);
+	hc_close(&h);
+}
+
+/* A buffered response is not streamed; its first byte is still recorded. */
+static void test_buffered_not_streamed(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc h;
+	char id[64], path[160];
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	resp_path(path, sizeof(path), id, "response");
+	post(&h, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	rapi_status(r, &st);
+	assert_false(st.streamed);
+	assert_true(st.response_first_ns > 0 && st.response_first_ns <= st.response_received_ns);
+	hc_close(&h);
+}
+
+/* --- the headers of /next, the status codes' bodies --------------------------- */
+
+static void test_client_context(void **state)
+{
+	struct rapi_opts o = {
+		.client_context = "{\"client\":{\"app_title\":\"t\"}}",
+		.cognito_identity = "{\"cognitoIdentityId\":\"i\",\"cognitoIdentityPoolId\":\"p\"}",
+		.function_name = "fn", .handler = "index.handler",
+	};
+	char err[128], id[64], v[256];
+	struct hresp resp;
+	struct hc h;
+	struct rapi *r;
+
+	(void)state;
+	r = rapi_start_opts(EVENT, strlen(EVENT), &o, err, sizeof(err));
+	assert_non_null(r);
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	assert_true(hget(&resp, "Lambda-Runtime-Client-Context", v, sizeof(v)));
+	assert_string_equal(v, o.client_context);
+	assert_true(hget(&resp, "Lambda-Runtime-Cognito-Identity", v, sizeof(v)));
+	assert_string_equal(v, o.cognito_identity);
+	assert_true(hget(&resp, "Content-Type", v, sizeof(v)));
+	assert_string_equal(v, "application/json");
+	/* register answers with the function's name and handler */
+	post(&h, EXT_REGISTER, "Lambda-Extension-Name: e\r\n", EVENTS_BODY, strlen(EVENTS_BODY));
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);	/* init is over: the runtime has its event */
+	hc_close(&h);
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	post(&h, EXT_REGISTER, "Lambda-Extension-Name: e\r\n", EVENTS_BODY, strlen(EVENTS_BODY));
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_non_null(strstr(resp.body, "\"functionName\":\"fn\""));
+	assert_non_null(strstr(resp.body, "\"handler\":\"index.handler\""));
+	hc_close(&h);
+	rapi_stop(r);
+}
+
+/* Without a client context configured, /next carries neither header. */
+static void test_no_client_context(void **state)
+{
+	struct rapi *r = *state;
+	struct hresp resp;
+	struct hc h;
+	char id[64], v[64];
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	assert_false(hget(&resp, "Lambda-Runtime-Client-Context", v, sizeof(v)));
+	assert_false(hget(&resp, "Lambda-Runtime-Cognito-Identity", v, sizeof(v)));
+	hc_close(&h);
+}
+
+static void test_status_bodies(void **state)
+{
+	struct rapi *r = *state;
+	struct hresp resp;
+	struct hc h;
+	char id[64], path[160];
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	/* wrong id: 400 InvalidRequestID */
+	resp_path(path, sizeof(path), "no-such-id", "response");
+	post(&h, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 400);
+	assert_string_equal(resp.body, "{\"errorMessage\":\"Invalid request ID\","
+			    "\"errorType\":\"InvalidRequestID\"}");
+	/* the response, then a second one: 403 InvalidStateTransition */
+	resp_path(path, sizeof(path), id, "response");
+	post(&h, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 202);
+	assert_string_equal(resp.body, "{\"status\":\"OK\"}");
+	post(&h, path, NULL, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	assert_non_null(strstr(resp.body, "\"errorType\":\"InvalidStateTransition\""));
+	/* init/error after init: 403 */
+	post(&h, "/2018-06-01/runtime/init/error", NULL, "{}", 2);
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	assert_non_null(strstr(resp.body, "\"errorType\":\"InvalidStateTransition\""));
+	/* an unknown path outside both APIs: 404 with a JSON body */
+	hc_sendf(&h, "GET /2020-01-01/extension/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 404);
+	assert_string_equal(resp.body, "{\"errorMessage\":\"unknown path\",\"errorType\":\"NotFound\"}");
+	hc_close(&h);
+}
+
+/* --- connections ----------------------------------------------------------------- */
+
+static void test_foreign_connection(void **state)
+{
+	struct rapi_opts o = { .own_connections = true };
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc old, h;
+	char err[128], id[64], v[32];
+	struct rapi *r;
+
+	(void)state;
+	r = rapi_start_opts(EVENT, strlen(EVENT), &o, err, sizeof(err));
+	assert_non_null(r);
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&old, AF_INET, rapi_port(r)), 0);
+	get_next(&old, &resp, id, sizeof(id));	/* its own cold start: served */
+	/* the next cold start: the connection of the one before is not its */
+	rapi_new_invocation(r, NULL);
+	hc_sendf(&old, "GET " NEXT_PATH " HTTP/1.1\r\nHost: x\r\n\r\n");
+	assert_int_equal(hc_read(&old, &resp), 0);
+	assert_int_equal(resp.status, 403);
+	assert_non_null(strstr(resp.body, "\"errorType\":\"ForeignConnection\""));
+	assert_true(hget(&resp, "Connection", v, sizeof(v)) && !strcasecmp(v, "close"));
+	assert_true(hc_eof(&old));
+	hc_close(&old);
+	rapi_status(r, &st);
+	assert_int_equal(st.foreign_requests, 1);
+	assert_int_equal(st.requests, 0);
+	assert_int_equal(st.state, RAPI_WAITING);
+	assert_int_equal(st.next_received_ns, 0);	/* it did not count as the runtime's */
+	/* a connection of this cold start is served */
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	hc_close(&h);
+	rapi_status(r, &st);
+	assert_int_equal(st.foreign_requests, 1);
+	assert_int_equal(st.connections, 1);
+	assert_int_equal(st.connections_peak, 1);
+	rapi_stop(r);
+}
+
+#define N_CONNS (RAPI_MAX_CONNS + 1)
+
+static void test_connection_limit(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hresp resp;
+	struct hc *c = calloc(N_CONNS, sizeof(*c)), h;
+	char id[64];
+	int i, closed = 0;
+
+	assert_non_null(c);
+	rapi_new_invocation(r, NULL);
+	for (i = 0; i < N_CONNS; i++)
+		assert_int_equal(hc_open(&c[i], AF_INET, rapi_port(r)), 0);
+	/* the one over the limit is closed at once, and the cold start is marked */
+	for (i = 0; i < 100; i++) {
+		rapi_status(r, &st);
+		if (st.conn_limit)
+			break;
+		poll(NULL, 0, 10);
+	}
+	assert_true(st.conn_limit);
+	assert_int_equal(st.connections_peak, RAPI_MAX_CONNS);
+	assert_int_equal(st.connections, N_CONNS);
+	for (i = 0; i < N_CONNS; i++)
+		if (fd_readable(c[i].fd, i == N_CONNS - 1 ? 1000 : 0) && hc_eof(&c[i]))
+			closed++;
+	assert_int_equal(closed, 1);
+	/* the next cold start starts clean, its count from zero, while these stay open */
+	rapi_new_invocation(r, NULL);
+	rapi_status(r, &st);
+	assert_false(st.conn_limit);
+	assert_int_equal(st.connections, 0);
+	assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	get_next(&h, &resp, id, sizeof(id));
+	rapi_status(r, &st);
+	assert_int_equal(st.connections, 1);
+	assert_int_equal(st.connections_peak, 1);
+	assert_false(st.conn_limit);
+	hc_close(&h);
+	for (i = 0; i < N_CONNS; i++)
+		hc_close(&c[i]);
+	free(c);
+}
+
+/* Connections whose peer went away are closed when the next cold start is armed; open and
+ * closed ones are counted as they come and go. */
+static void test_connections_closed(void **state)
+{
+	struct rapi *r = *state;
+	struct rapi_status st;
+	struct hc a, b;
+	int i;
+
+	rapi_new_invocation(r, NULL);
+	assert_int_equal(hc_open(&a, AF_INET, rapi_port(r)), 0);
+	assert_int_equal(hc_open(&b, AF_INET, rapi_port(r)), 0);
+	for (i = 0; i < 100; i++) {
+		rapi_status(r, &st);
+		if (st.connections == 2)
+			break;
+		poll(NULL, 0, 10);
+	}
+	assert_int_equal(st.connections_peak, 2);
+	hc_close(&a);
+	/* b's half-close: its peer is gone though it still reads */
+	shutdown(b.fd, SHUT_WR);
+	poll(NULL, 0, 50);
+	rapi_new_invocation(r, NULL);
+	assert_true(hc_eof(&b));
+	hc_close(&b);
+	rapi_status(r, &st);
+	assert_int_equal(st.connections, 0);
+}
+
+/* Isolated or not, what it says of itself agrees with what it has. */
+static void test_isolation_said(void **state)
+{
+	struct rapi_opts o = { .isolate = true };
+	char err[128];
+	struct rapi *r;
+	struct hc h;
+
+	(void)state;
+	assert_string_equal(rapi_isolation(*state), "none");
+	assert_int_equal(rapi_netns_fd(*state), -1);
+	assert_string_equal(rapi_isolation(NULL), "none");
+	r = rapi_start_opts(EVENT, strlen(EVENT), &o, err, sizeof(err));
+	assert_non_null(r);
+	assert_true(rapi_port(r) > 0);
+	if (rapi_netns_fd(r) >= 0) {
+		/* in a namespace of its own: nothing listens on the host's loopback */
+		assert_string_equal(rapi_isolation(r), "netns");
+		assert_int_not_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+	} else {
+		/* not permitted here (no CAP_SYS_ADMIN): the host's loopback, said */
+		assert_string_equal(rapi_isolation(r), "none");
+		assert_int_equal(hc_open(&h, AF_INET, rapi_port(r)), 0);
+		hc_close(&h);
+	}
+	rapi_stop(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1099,6 +1650,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_notify_deferred, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_with_long_poll, setup, teardown),
 		cmocka_unit_test(test_null_and_opts),
+		cmocka_unit_test_setup_teardown(test_ext_register_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ext_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ext_errors_and_telemetry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ext_long_poll_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_streaming, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buffered_not_streamed, setup, teardown),
+		cmocka_unit_test(test_client_context),
+		cmocka_unit_test_setup_teardown(test_no_client_context, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_status_bodies, setup, teardown),
+		cmocka_unit_test(test_foreign_connection),
+		cmocka_unit_test_setup_teardown(test_connection_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_connections_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_isolation_said, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
