@@ -186,6 +186,37 @@ static void test_probe_nofile(void **state)
 	assert_int_equal(runner_probe_nofile(64), 0);
 }
 
+static bool zombie(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
+/* A child another call reaped is still known to have exited, with its status. */
+static void test_exited_kept(void **state)
+{
+	pid_t a, b;
+	int st = 0;
+
+	(void)state;
+	a = fork();
+	if (a == 0)
+		_exit(7);
+	b = fork();
+	if (b == 0)
+		_exit(0);
+	assert_true(a > 0 && b > 0);
+	/* wait for both to be zombies, then reap asking for b: a goes to the kept exits */
+	while (!zombie(a) || !zombie(b))
+		usleep(1000);
+	assert_int_equal(runner_reap(b, &st), 1);
+	assert_int_equal(runner_exited(a, &st), 1);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 7);
+	assert_int_equal(runner_exited(getpid(), &st), 0);	/* not a child, never exited */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_other_users),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_close_fds),
+		cmocka_unit_test(test_exited_kept),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
