@@ -45,10 +45,10 @@ endif
 UNIT_MODS := jsonw textout output fnenv deployed package sandbox httpclass invocation timeline \
              coldstart stats results_fields results_encode results_decode results_stats \
              results_query util lambda_perf compare elf_info ldcache libsearch zipsize cgroup \
-             coldcache strbuf svg html_report chrome_trace chrome_trace_coldstart \
-             chrome_trace_events breakdown breakdown_build breakdown_json breakdown_median \
-             breakdown_text idmap apiaddr rapi rapi_runtime rapi_ext rapi_conn netns api_facts extensions \
-             clientctx runner
+             coldcache strbuf svg html_report html_extensions chrome_trace chrome_trace_coldstart \
+             chrome_trace_events chrome_trace_ext breakdown breakdown_build breakdown_json \
+             breakdown_median breakdown_text idmap apiaddr rapi rapi_runtime rapi_ext rapi_conn \
+             netns api_facts extensions clientctx runner
 MODS      := $(UNIT_MODS) main interrupt cmd_benchmark bench_run bench_text cmd_compare cmd_report \
              cmd_memory memory_print cmd_trace tracer
 BPF_PROGS := profiler

@@ -42,6 +42,9 @@ struct ext_record {
 	double shutdown_ms;	/* SHUTDOWN sent -> it exited; -1 not measured */
 	int exit_code, exit_signal;	/* -1 / 0 when unknown or none */
 	uint64_t memory_kb;	/* its peak RSS (VmHWM) read before it ended; 0 unknown */
+	/* CLOCK_MONOTONIC ns, for the trace export (not in the results): its start, its first
+	 * event/next, SHUTDOWN sent, its end seen; 0 not seen */
+	uint64_t start_ns, ready_ns, shutdown_ns, end_ns;
 };
 
 struct api_facts {

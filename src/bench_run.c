@@ -468,8 +468,8 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 	}
 	coldstart_classify(&f, inv);
 	inv->capture_faults = (uint32_t)(run->after.capture_faults - run->before.capture_faults);
-	if (env->t)
-		coldstart_export(&env->cs, env->ct, inv);
+	if (env->t && !coldstart_export(&env->cs, env->ct, inv))
+		ctrace_add_extensions(env->ct, inv);
 	cg_destroy(&run->cg);
 	tracer_forget(env->t, run->sp.pid);
 	for (unsigned k = 0; k < run->ext.n; k++)

@@ -98,4 +98,7 @@ void ctrace_free(struct ctrace *w);
  * The output is never longer than the input. Returns its length.
  */
 size_t ctrace_sanitize(const unsigned char *in, size_t n, char *out);
+/* Add the extensions of a cold start (inv->api.ext[]) as their own tracks (chrome_trace_ext.c
+ * says what they hold). Returns 0, or -1 with errno ENOMEM. */
+int ctrace_add_extensions(struct ctrace *w, const struct invocation *inv);
 #endif

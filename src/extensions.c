@@ -255,6 +255,10 @@ static void ext_record(const struct ext_run *er, const struct rapi_status *st, u
 	r->shutdown_ms = -1;
 	r->memory_kb = p->hwm_kb;
 	r->registered = x != NULL;
+	r->start_ns = p->spawn_ns;
+	r->ready_ns = x ? x->first_next_ns : 0;
+	r->shutdown_ns = x && x->shutdown_sent ? er->shutdown_ns : 0;
+	r->end_ns = p->exited ? p->exited_ns : 0;
 	r->invoke = x && x->invoke;
 	r->shutdown = x && x->shutdown;
 	if (x)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "compare.h"
+#include "html_extensions.h"
 #include "results_query.h"
 #include "stats.h"
 #include "textout.h"
@@ -419,6 +420,7 @@ char *html_report(const struct report_input *in, size_t n, const char *generated
 	memory_table(&b, in, n);
 	baseline_table(&b, in, n);
 	failure_table(&b, in, n);
+	html_extensions_table(&b, in, n);
 	sb_puts(&b, "</main>\n<footer><p>Every figure above names its source. Generated without "
 		    "network access: this page loads no script, font, style or image from "
 		    "elsewhere.</p></footer>\n</body>\n</html>\n");

@@ -1260,6 +1260,17 @@ if selected extensions; then
 		 ((.total_ms - (.init_ms + .wait_ms + .handler_ms)) | fabs) < 0.004)' .
 	grep -q "extension ext_slow.sh: init" "$STDOUT" && ok "ext_slow: in the text report" ||
 		nok "ext_slow: in the text report" "$(cat "$STDOUT")"
+	bench ext_trace -b "$B/keepalive" -n 1 --extension "$TB/ext_slow.sh" --breakdown \
+		--trace-out "$TMP/ext-trace.json"
+	check "ext_trace: exit status 0" test "$RC" -eq 0
+	jqcheck "ext_trace: the extension's own track and init slice in --trace-out" "$TMP/ext-trace.json" \
+		'[.traceEvents[] | select(.cat == "extension" and .name == "init")] | length == 1 and
+		 .[0].dur >= 300000' .traceEvents
+	grep -q "extension ext_slow.sh: init" "$STDOUT" && ok "ext_trace: its row with --breakdown" ||
+		nok "ext_trace: its row with --breakdown" "$(cat "$STDOUT")"
+	"$P" report -i "$J" --html "$TMP/ext.html" >/dev/null 2>&1
+	grep -q '<section id="extensions">.*ext_slow.sh' "$TMP/ext.html" &&
+		ok "ext_trace: its row in the HTML report" || nok "ext_trace: its row in the HTML report"
 
 	bench ext_crash -b "$B/keepalive" -n 1 --extension "$TB/ext_crash.sh"
 	check "ext_crash: exit status 1" test "$RC" -eq 1
