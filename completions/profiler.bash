@@ -66,7 +66,8 @@ _profiler()
 	case $cmd in
 	benchmark)
 		case $prev in
-		-b | --bootstrap | -o | --output | --event | --trace-out | --layer | --env-file)
+		-b | --bootstrap | -o | --output | --event | --trace-out | --layer | --env-file | \
+		--extension | --client-context)
 			_profiler_files
 			return 0
 			;;
@@ -95,7 +96,7 @@ _profiler()
 			;;
 		esac
 		opts="-b --bootstrap -n --count -m --memory -a --arch -o --output --event
-		      --runtime -t --timeout --init-timeout --log-dir --log-limit --user
+		      --extension --client-context --runtime -t --timeout --init-timeout --log-dir --log-limit --user
 		      --run-as-root --no-bpf --require-bpf --strict-limits --cold-cache --warm --freeze --trace-out --breakdown --json -q --quiet -v --verbose -h --help
 		      --handler --env --env-file --layer --sandbox --no-sandbox --ephemeral-storage"
 		;;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "rapi.h"
 #include "breakdown_text.h"
 #include "textout.h"
 #include "util.h"
@@ -20,7 +21,8 @@ void bench_print_config(const struct bench_env *env, const struct results *res)
 			      : (env->ef.is_script ? "script: " : "not ELF"),
 	       TX_SAFE(env->ef.is_script ? env->ef.interpreter : ""),
 	       env->ef.is_elf ? (env->ef.stripped ? ", stripped" : ", not stripped") : "");
-	fprintf(txt, "Runtime API emulator: %s\n", env->api_str);
+	fprintf(txt, "Runtime API emulator: %s%s\n", env->api_str, rapi_netns_fd(env->api) >= 0 ?
+		" (in a network namespace of its own: only the cold starts reach it)" : "");
 	if (env->drop)
 		fprintf(txt, "Bootstrap runs as: %s (uid %u, gid %u)\n", TX_SAFE(env->user.name),
 			(unsigned)env->user.uid, (unsigned)env->user.gid);
