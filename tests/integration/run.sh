@@ -1244,6 +1244,19 @@ if selected foreign; then
 		 .measurements[0].foreign_requests == 0 and .measurements[1].foreign_requests == 1' .
 	grep -q "foreign requests refused (403): 1" "$TMP/foreign.out" && ok "foreign: said in the text report" ||
 		nok "foreign: said in the text report" "$(cat "$TMP/foreign.out")"
+	# where no namespace can be made (here: a profiler without CAP_SYS_ADMIN), one warning line
+	# and the host's loopback, recorded as such
+	nb=$(mktemp -d /tmp/profiler-nb.XXXXXX)
+	chmod 777 "$nb"
+	cp -p "$B/keepalive" "$nb/"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$P" benchmark --no-bpf -n 1 \
+		-b "$nb/keepalive" -o "$nb/r.json" --log-dir "$nb/logs" >"$nb/out" 2>"$nb/err"
+	check "foreign: unisolated run still succeeds (exit 0)" test $? -eq 0
+	check "foreign: one warning line says it is not isolated" \
+		test "$(grep -c "warning: the Runtime API is not isolated" "$nb/err")" -eq 1
+	jqcheck "foreign: recorded as api_isolation none" "$nb/r.json" \
+		'.api_isolation == "none" and .invocations.succeeded == 1' .
+	rm -rf "$nb"
 fi
 
 if selected extensions; then
