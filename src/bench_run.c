@@ -295,6 +295,14 @@ static int prepare(const struct bench_env *env, struct cold_run *run, const char
 	return 0;
 }
 
+/* The tracer forgets the extensions' trees. */
+static void forget_extensions(const struct bench_env *env, const struct cold_run *run)
+{
+	for (unsigned k = 0; k < run->ext.n; k++)
+		if (run->ext.p[k].pid > 0)
+			tracer_forget(env->t, run->ext.p[k].pid);
+}
+
 /* Arm the emulator, empty the page cache if asked and start the bootstrap; on failure
  * run->err says why and nothing is left open. */
 static int start(struct bench_env *env, struct cold_run *run, struct spawn_opts *so)
@@ -323,6 +331,8 @@ static int start(struct bench_env *env, struct cold_run *run, struct spawn_opts 
 	if (rc) {
 		if (run->sp.pid > 0)
 			tracer_forget(env->t, run->sp.pid);
+		ext_kill(&run->ext);
+		forget_extensions(env, run);
 		sink_close(&run->log);
 		cg_destroy(&run->cg);
 		return -1;
@@ -472,9 +482,7 @@ static void conclude(struct bench_env *env, struct cold_run *run, enum coldstart
 		ctrace_add_extensions(env->ct, inv);
 	cg_destroy(&run->cg);
 	tracer_forget(env->t, run->sp.pid);
-	for (unsigned k = 0; k < run->ext.n; k++)
-		if (run->ext.p[k].pid > 0)
-			tracer_forget(env->t, run->ext.p[k].pid);
+	forget_extensions(env, run);
 	coldstart_end(&env->cs);
 }
 

@@ -326,3 +326,17 @@ void ext_conclude(const struct ext_run *er, const struct rapi_status *st, struct
 	else if (st->response_received_ns)
 		inv->total_ms = ms_between(origin, st->response_received_ns);
 }
+
+void ext_kill(struct ext_run *er)
+{
+	for (unsigned i = 0; i < er->n; i++) {
+		struct ext_proc *p = &er->p[i];
+
+		if (p->pid <= 0)
+			continue;
+		kill(-p->pid, SIGKILL);
+		kill(p->pid, SIGKILL);
+		if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)
+			p->exited = true;
+	}
+}

@@ -71,6 +71,9 @@ bool ext_invocation_done(const struct ext_run *er, const struct rapi_status *st)
  * exit until the deadline (calling idle(ctx) every millisecond or so), then kill those left. */
 void ext_shutdown(struct ext_run *er, struct rapi *api, void (*idle)(void *ctx), void *ctx);
 
+/* The runtime could not start: end the extensions started for it. */
+void ext_kill(struct ext_run *er);
+
 /* The extensions' part of the record: inv->api.ext[], runtime_init_ms, post_runtime_ms; and,
  * with extensions, init (and total, wait) measured from the first start to the end of init
  * (the runtime and every extension called next), as Lambda's Init Duration counts it. */
