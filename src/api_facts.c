@@ -271,3 +271,80 @@ void api_facts_text(FILE *txt, const struct api_facts *f)
 			TX_SAFE(x->reason));
 	}
 }
+
+struct ext_sum {
+	const char *name;
+	double init, post, runtime;
+	unsigned n_init, n_post, n_runtime, n, count[EXT_OUTCOME_LAST + 1];
+};
+
+static void ext_sum_add(struct ext_sum *e, const struct api_facts *f, const struct ext_record *x)
+{
+	e->n++;
+	if (x->init_ms >= 0) {
+		e->init += x->init_ms;
+		e->n_init++;
+	}
+	if (f->post_runtime_ms >= 0) {
+		e->post += f->post_runtime_ms;
+		e->n_post++;
+	}
+	if (f->runtime_init_ms >= 0) {
+		e->runtime += f->runtime_init_ms;
+		e->n_runtime++;
+	}
+	if ((unsigned)x->outcome <= EXT_OUTCOME_LAST)
+		e->count[x->outcome]++;
+}
+
+static void ext_sum_print(FILE *txt, const struct ext_sum *e)
+{
+	bool first = true;
+
+	fprintf(txt, "  %s: init %s ms (runtime's %s ms), post-runtime %s ms; ", TX_SAFE(e->name),
+		TX_MS(e->n_init ? e->init / e->n_init : -1),
+		TX_MS(e->n_runtime ? e->runtime / e->n_runtime : -1),
+		TX_MS(e->n_post ? e->post / e->n_post : -1));
+	for (unsigned o = 0; o <= EXT_OUTCOME_LAST; o++) {
+		if (!e->count[o])
+			continue;
+		fprintf(txt, "%s%s %u", first ? "" : ", ", ext_outcome_name(o), e->count[o]);
+		first = false;
+	}
+	fputc('\n', txt);
+}
+
+void api_facts_summary(FILE *txt, const struct invocation *inv, size_t n)
+{
+	struct ext_sum sums[API_FACTS_MAX_EXT * 2];
+	unsigned n_sums = 0, foreign = 0, limit = 0;
+
+	memset(sums, 0, sizeof(sums));
+	for (size_t i = 0; i < n; i++) {
+		const struct api_facts *f = &inv[i].api;
+
+		foreign += f->foreign_requests;
+		limit += inv[i].outcome == INV_TOO_MANY_CONNECTIONS;
+		for (unsigned e = 0; e < f->n_ext && e < API_FACTS_MAX_EXT; e++) {
+			unsigned k;
+
+			for (k = 0; k < n_sums && strcmp(sums[k].name, f->ext[e].name); k++)
+				;
+			if (k == n_sums && n_sums < API_FACTS_MAX_EXT * 2)
+				sums[n_sums++].name = f->ext[e].name;
+			if (k < n_sums)
+				ext_sum_add(&sums[k], f, &f->ext[e]);
+		}
+	}
+	if (n_sums) {
+		fprintf(txt, "Extensions (means over the cold starts that ran them):\n");
+		for (unsigned k = 0; k < n_sums; k++)
+			ext_sum_print(txt, &sums[k]);
+	}
+	if (foreign)
+		fprintf(txt, "Foreign requests refused (403): %u, on connections of no cold start in "
+			"progress\n", foreign);
+	if (limit)
+		fprintf(txt, "Too many connections: %u cold start%s opened more than the limit at once\n",
+			limit, limit > 1 ? "s" : "");
+}

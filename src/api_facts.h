@@ -81,4 +81,8 @@ int api_facts_from_json(const cJSON *o, const char *pfx, struct api_facts *f, ch
 			size_t errlen);
 /* Its lines in the text report of one cold start (nothing when there is nothing to say). */
 void api_facts_text(FILE *txt, const struct api_facts *f);
+/* The run's lines: each extension over the cold starts that ran it (its mean init, the
+ * runtime's, the post-runtime phase, its outcomes), the foreign requests and the connection
+ * limit's failures; nothing when there is nothing to say. */
+void api_facts_summary(FILE *txt, const struct invocation *inv, size_t n);
 #endif

@@ -219,6 +219,7 @@ void bench_print_summary(FILE *txt, const struct results *r)
 		print_warm(txt, r);
 	print_page_cache(txt, r);
 	print_conditions(txt, r);
+	api_facts_summary(txt, r->inv, r->n_inv);
 }
 
 /* The median waterfall of the run and what the breakdown's tracing cost. */

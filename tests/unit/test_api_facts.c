@@ -165,6 +165,39 @@ static void test_text(void **state)
 	free(buf);
 }
 
+static void test_summary(void **state)
+{
+	struct invocation inv[3] = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		inv[i].api = sample();
+		inv[i].api.ext[0].init_ms = 100 + 100 * i;	/* mean 150 */
+		inv[i].api.post_runtime_ms = 2 * i;		/* mean 1 */
+		inv[i].api.ext[0].outcome = i ? EXT_OK : EXT_KILLED_AT_SHUTDOWN;
+	}
+	inv[2].outcome = INV_TOO_MANY_CONNECTIONS;
+	m = open_memstream(&buf, &len);
+	api_facts_summary(m, inv, 3);
+	fclose(m);
+	assert_non_null(strstr(buf, "Extensions (means over the cold starts that ran them):\n"));
+	assert_non_null(strstr(buf, ": init 150.000 ms (runtime's 10.125 ms), post-runtime 1.000 ms; "
+			       "ok 1, killed_at_shutdown 1\n"));
+	assert_non_null(strstr(buf, "Foreign requests refused (403): 4,"));
+	assert_non_null(strstr(buf, "Too many connections: 1 cold start opened"));
+	free(buf);
+	/* a plain run: not a word */
+	buf = NULL;
+	m = open_memstream(&buf, &len);
+	api_facts_summary(m, inv + 2, 0);
+	fclose(m);
+	assert_int_equal(len, 0);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_bad_fields),
 		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_summary),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
