@@ -224,6 +224,23 @@ static void wait_answer(const struct bench_env *env, struct cold_run *run, uint6
 	}
 }
 
+/* The invocation is over once every extension registered for INVOKE called next again
+ * (Lambda's post-runtime phase): wait for that, within the invocation timeout. */
+static void wait_extensions_of(const struct bench_env *env, struct cold_run *run,
+			       struct rapi_status *st)
+{
+	uint64_t deadline = mono_ns() + (uint64_t)(env->o.timeout_s * 1e9);
+
+	while (!ext_invocation_done(&run->ext, st) && mono_ns() < deadline &&
+	       !interrupt_signal() && answered(st))
+		wait_step(env, &run->log, st);
+}
+
+static void wait_extensions(const struct bench_env *env, struct cold_run *run)
+{
+	wait_extensions_of(env, run, &run->st);
+}
+
 /* --warm: more invocations on the process of a cold start that answered. */
 static void warm_run(const struct bench_env *env, struct cold_run *run)
 {
@@ -247,6 +264,10 @@ static void warm_run(const struct bench_env *env, struct cold_run *run)
 				tracer_poll(env->t, 0);
 			}
 			signal_tree(env->t, run->sp.pid, SIGCONT);
+		}
+		if (k) {	/* the one before is over once its extensions are done too */
+			rapi_status(env->api, &wst);
+			wait_extensions_of(env, run, &wst);
 		}
 		rapi_warm_invocation(env->api, NULL);
 		wait_answer(env, run, mono_ns() + (uint64_t)(o->timeout_s * 1e9), &wst);
@@ -380,17 +401,6 @@ static enum coldstart_wait wait_cold(const struct bench_env *env, struct cold_ru
 	}
 }
 
-/* The invocation is over once every extension registered for INVOKE called next again
- * (Lambda's post-runtime phase): wait for that, within the invocation timeout. */
-static void wait_extensions(const struct bench_env *env, struct cold_run *run)
-{
-	uint64_t deadline = mono_ns() + (uint64_t)(env->o.timeout_s * 1e9);
-
-	while (!ext_invocation_done(&run->ext, &run->st) && mono_ns() < deadline &&
-	       !interrupt_signal() && answered(&run->st))
-		wait_step(env, &run->log, &run->st);
-}
-
 /* Between a cold start's end and its extensions' exits: keep the log and the ring moving. */
 static void shutdown_idle(void *ctx)
 {
@@ -425,8 +435,16 @@ static void after_answer(const struct bench_env *env, struct cold_run *run)
 /* End the tree and collect the rest of its log. */
 static void end_run(const struct bench_env *env, struct cold_run *run)
 {
-	ext_shutdown(&run->ext, env->api, shutdown_idle, run);
-	rapi_status(env->api, &run->st);
+	if (run->ext.n) {
+		struct rapi_status now;
+
+		ext_shutdown(&run->ext, env->api, shutdown_idle, run);
+		/* the extensions' part only: the rest stays the cold invocation's */
+		rapi_status(env->api, &now);
+		memcpy(run->st.ext, now.ext, sizeof(now.ext));
+		run->st.n_ext = now.n_ext;
+		run->st.shutdown_sent = now.shutdown_sent;
+	}
 	end_tree(env->t, &run->cg, run->sp.pid, &run->reaped, &run->status);
 	tracer_counters(env->t, &run->after);
 	/* every writer is dead: what is left in the pipe ends with EOF */

@@ -1285,6 +1285,12 @@ if selected extensions; then
 	grep -q '<section id="extensions">.*ext_slow.sh' "$TMP/ext.html" &&
 		ok "ext_trace: its row in the HTML report" || nok "ext_trace: its row in the HTML report"
 
+	bench ext_warm -b "$B/keepalive" -n 1 --warm 2 --extension "$TB/ext_slow.sh"
+	check "ext_warm: exit status 0" test "$RC" -eq 0
+	jqcheck "ext_warm: warm invocations go on with the extension, which exits at SHUTDOWN" "$J" \
+		'(.measurements[0].warm_handler_ms | length) == 2 and all(.measurements[0].warm_handler_ms[]; . > 0)
+		 and .measurements[0].extensions[0].outcome == "ok" and .measurements[0].post_runtime_ms >= 0' .
+
 	bench ext_crash -b "$B/keepalive" -n 1 --extension "$TB/ext_crash.sh"
 	check "ext_crash: exit status 1" test "$RC" -eq 1
 	jqcheck "ext_crash: fails with the extension's crash as its reason" "$J" \
