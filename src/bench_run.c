@@ -344,6 +344,7 @@ static int start(struct bench_env *env, struct cold_run *run, struct spawn_opts 
 	/* the extensions first, as Lambda starts them; init waits for each */
 	rapi_expect_extensions(env->api, ext_start(&run->ext, &env->o.exts, so));
 	rc = runner_spawn(so, &run->sp, run->err, sizeof(run->err));
+	ext_close(&run->ext);		/* the runtime is in their sandbox, or not started */
 	close(run->log.wfd);		/* only the tree holds the write end now */
 	run->log.wfd = -1;
 	for (int k = 0; k < CG_JOIN_FDS; k++)

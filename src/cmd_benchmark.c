@@ -680,13 +680,24 @@ no_sandbox:
 }
 
 /* Everything that can be refused before anything is started. */
-/* Every extension runnable by the bootstrap's user, --client-context readable: said now. */
+/* The extensions: --extension PATH and a layer root's extensions/ folder (/opt/extensions in
+ * the sandbox), each runnable by the bootstrap's user; --client-context readable. */
 static int check_extensions(struct bench_env *env)
 {
-	const struct bench_opts *o = &env->o;
-	char err[512];
+	struct bench_opts *o = &env->o;
+	char err[PATH_MAX + 256], dir[PATH_MAX + 16];
 	int rc;
 
+	if (env->sandboxed && o->exts.n)
+		return err_usage("--extension %s runs outside the sandbox, which cannot see it: put "
+				 "it in a layer's extensions/ folder (/opt/extensions), as Lambda does",
+				 o->exts.path[0]);
+	if (env->pkg.layer_root[0]) {
+		snprintf(dir, sizeof(dir), "%s/extensions", env->pkg.layer_root);
+		if (ext_list_folder(&o->exts, dir, env->sandboxed ? SB_LAYER_ROOT "/extensions" : NULL,
+				    err, sizeof(err)))
+			return err_usage("%s", err);
+	}
 	for (unsigned i = 0; env->drop && i < o->exts.n; i++)
 		if ((rc = runner_user_can_exec(&env->user, o->exts.path[i])) != 0)
 			return err_usage("user %s cannot execute the extension %s (%s)", env->user.name,

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "util.h"
 
 int ext_list_add(struct ext_list *l, const char *path, char *err, size_t errlen)
@@ -41,7 +42,8 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-int ext_list_folder(struct ext_list *l, const char *dir, char *err, size_t errlen)
+int ext_list_folder(struct ext_list *l, const char *dir, const char *inside, char *err,
+		    size_t errlen)
 {
 	struct dirent **names = NULL;
 	char path[PATH_MAX];
@@ -58,6 +60,9 @@ int ext_list_folder(struct ext_list *l, const char *dir, char *err, size_t errle
 		if (!rc && names[i]->d_name[0] != '.') {
 			snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
 			rc = ext_list_add(l, path, err, errlen);
+			if (!rc && inside)
+				snprintf(l->in[l->n - 1], sizeof(l->in[0]), "%s/%s", inside,
+					 names[i]->d_name);
 		}
 		free(names[i]);
 	}
@@ -72,32 +77,65 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-unsigned ext_start(struct ext_run *er, const struct ext_list *l, const struct spawn_opts *so)
+/* The spawn options of extension i: in the sandbox, the first starts it, the others join it. */
+static void ext_opts(const struct ext_run *er, const struct ext_list *l, unsigned i,
+		     const struct spawn_opts *so, struct spawn_opts *o)
+{
+	*o = *so;
+	o->path = l->path[i];
+	if (!so->sandbox)
+		return;
+	o->exec_in = l->in[i][0] ? l->in[i] : NULL;
+	if (er->mntns_fd >= 0) {
+		o->sandbox = NULL;
+		o->join_mntns = true;
+		o->mntns_fd = er->mntns_fd;
+	}
+}
+
+unsigned ext_start(struct ext_run *er, const struct ext_list *l, struct spawn_opts *so)
 {
 	unsigned started = 0;
 
 	memset(er, 0, sizeof(*er));
 	er->list = l;
+	er->mntns_fd = -1;
 	if (!l)
 		return 0;
 	for (unsigned i = 0; i < l->n; i++) {
-		struct spawn_opts o = *so;
 		struct ext_proc *p = &er->p[er->n++];
+		struct spawn_opts o;
 		struct spawned sp;
 
-		o.path = l->path[i];
+		ext_opts(er, l, i, so, &o);
 		if (runner_spawn(&o, &sp, p->spawn_err, sizeof(p->spawn_err)))
 			continue;
 		p->pid = sp.pid;
 		p->spawn_ns = sp.spawn_ns;
 		p->exec_errno = sp.exec_errno;
-		if (sp.exec_errno)
+		if (sp.sandbox_failed)
+			snprintf(p->spawn_err, sizeof(p->spawn_err), "cannot set up the sandbox for %s",
+				 l->path[i]);
+		else if (sp.exec_errno)
 			snprintf(p->spawn_err, sizeof(p->spawn_err), "cannot execute %s: %s",
-				 l->path[i], strerror(sp.exec_errno));
+				 o.exec_in ? o.exec_in : l->path[i], strerror(sp.exec_errno));
 		else
 			started++;
+		if (so->sandbox && er->mntns_fd < 0 && !sp.exec_errno)
+			er->mntns_fd = sandbox_ns_open(sp.pid);	/* while it lives: it execs, it is in */
+	}
+	if (er->mntns_fd >= 0) {
+		so->join_mntns = true;
+		so->mntns_fd = er->mntns_fd;
 	}
 	return started;
+}
+
+void ext_close(struct ext_run *er)
+{
+	if (er->mntns_fd >= 0)
+		close(er->mntns_fd);
+	er->mntns_fd = -1;
 }
 
 /* The emulator's record of extension i of the list (by its registered name), or NULL. */

@@ -23,14 +23,18 @@
 
 struct ext_list {
 	unsigned n;
-	char path[EXT_MAX][PATH_MAX];
+	char path[EXT_MAX][PATH_MAX];	/* on the host */
+	char in[EXT_MAX][PATH_MAX];	/* inside the sandbox (/opt/extensions/NAME); "": none
+					 * (--extension PATH, which the sandbox cannot see) */
 };
 
 /* Add one executable. 0, or -1 with one line in err (missing, not executable, too many). */
 int ext_list_add(struct ext_list *l, const char *path, char *err, size_t errlen);
 /* Add the executables of the folder dir in name order (as Lambda starts them); a missing
- * folder adds nothing. 0, or -1 with one line in err. */
-int ext_list_folder(struct ext_list *l, const char *dir, char *err, size_t errlen);
+ * folder adds nothing. inside (NULL: none) is the folder as the sandbox sees it (a layer
+ * root's extensions/ is /opt/extensions). 0, or -1 with one line in err. */
+int ext_list_folder(struct ext_list *l, const char *dir, const char *inside, char *err,
+		    size_t errlen);
 
 /* The extension processes of one cold start. */
 struct ext_proc {
@@ -50,14 +54,21 @@ struct ext_run {
 	struct ext_proc p[EXT_MAX];
 	const struct ext_list *list;
 	uint64_t shutdown_ns;		/* SHUTDOWN sent, 0 never */
+	int mntns_fd;			/* the sandbox the first one started (the runtime joins
+					 * it), -1 none */
 	char failure[200];		/* why the cold start failed because of an extension */
 	char failure_type[64];
 	char pending[200];		/* which extension init still waits for */
 };
 
 /* Start every extension of l with the runtime's spawn options (so->path replaced), each armed
- * for tracing by so->arm. Returns how many were started; each failure is kept in er. */
-unsigned ext_start(struct ext_run *er, const struct ext_list *l, const struct spawn_opts *so);
+ * for tracing by so->arm. In a sandbox (so->sandbox) the first starts it and the others join
+ * its mount namespace, each executing its path inside; then so is changed so that the runtime
+ * joins it too (er->mntns_fd, closed by ext_close). Returns how many were started; each
+ * failure is kept in er. */
+unsigned ext_start(struct ext_run *er, const struct ext_list *l, struct spawn_opts *so);
+/* Close what ext_start kept open for the runtime's spawn. */
+void ext_close(struct ext_run *er);
 
 /* During the wait for the cold invocation: whether an extension made the cold start fail
  * (crashed or posted init/error before init was over); *w is then CS_WAIT_EXTENSION. Also

@@ -416,7 +416,8 @@ int runner_spawn(const struct spawn_opts *o, struct spawned *out, char *err, siz
 	memset(out, 0, sizeof(*out));
 	if (o->sandbox || o->join_mntns) {
 		/* the path as the sandbox sees it; the task root is Lambda's */
-		strlcpy0(abs_path, o->sandbox ? o->sandbox->exec_path : o->path, sizeof(abs_path));
+		strlcpy0(abs_path, o->exec_in ? o->exec_in : o->sandbox ? o->sandbox->exec_path :
+			 o->path, sizeof(abs_path));
 		strlcpy0(task_root, SB_TASK_ROOT, sizeof(task_root));
 	} else {
 		if (!realpath(o->path, abs_path)) {

@@ -51,6 +51,8 @@ struct spawn_opts {
 	 * With join_mntns, it joins the mount namespace of that fd instead (another process
 	 * tree of the same sandbox: sandbox_ns_open), and execs path as seen in there. */
 	const struct sandbox *sandbox;
+	const char *exec_in;		/* with sandbox or join_mntns: exec this path inside
+					 * (an extension's) instead; NULL: as said above */
 	bool join_mntns;
 	int mntns_fd;
 	int netns_fd;			/* network namespace the child joins (setns) before it

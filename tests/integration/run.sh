@@ -1285,6 +1285,37 @@ if selected extensions; then
 	grep -q '<section id="extensions">.*ext_slow.sh' "$TMP/ext.html" &&
 		ok "ext_trace: its row in the HTML report" || nok "ext_trace: its row in the HTML report"
 
+	# from a layer's extensions/ folder, in the function's sandbox (/opt/extensions), as Lambda
+	mkdir -p "$TMP/xfn" "$TMP/xl/extensions"
+	cp "$TB/shell_runtime.sh" "$TMP/xfn/bootstrap"
+	cp "$TOP/tests/bootstraps/shell_fn/hello.sh" "$TMP/xfn/"
+	cat >"$TMP/xl/extensions/layer_ext" <<'EXT'
+#!/bin/sh
+# A layer's extension: 300 ms of init, then its events until SHUTDOWN.
+api="http://$AWS_LAMBDA_RUNTIME_API/2020-01-01/extension"
+echo "layer_ext: running as $0"
+sleep 0.3
+id=$(curl -sS -f -D - -o /dev/null -X POST -H "Lambda-Extension-Name: layer_ext" \
+	-d '{"events": ["INVOKE", "SHUTDOWN"]}' "$api/register" |
+	tr -d '\r' | sed -n 's/^[Ll]ambda-[Ee]xtension-[Ii]dentifier: *//p')
+while ev=$(curl -sS -f -H "Lambda-Extension-Identifier: $id" "$api/event/next"); do
+	case $ev in *'"SHUTDOWN"'*) exit 0 ;; esac
+done
+exit 1
+EXT
+	chmod 755 "$TMP/xl/extensions/layer_ext"
+	$MKZIP "$TMP/xfn.zip" "$TMP/xfn" && $MKZIP "$TMP/xl.zip" "$TMP/xl"
+	bench ext_layer -b "$TMP/xfn.zip" --layer "$TMP/xl.zip" --handler hello.handler -n 2
+	check "ext_layer: exit status 0" test "$RC" -eq 0
+	jqcheck "ext_layer: the layer's extension ran in the sandbox, init and SHUTDOWN as Lambda's" "$J" \
+		'.sandbox.used and (.measurements | length) == 2 and all(.measurements[];
+		 .extensions[0].name == "layer_ext" and .extensions[0].outcome == "ok" and
+		 .extensions[0].init_ms >= 300 and .init_ms >= .extensions[0].init_ms)' .
+	log_has "ext_layer: it runs from /opt/extensions" "layer_ext: running as /opt/extensions/layer_ext"
+	check "ext_layer: nothing left on the host (folders, mounts)" leftovers
+	usage_err "ext_layer: --extension with the sandbox is refused, told where to put it" \
+		"put it in a layer's extensions/ folder" -b "$TMP/xfn.zip" --extension "$TB/ext_slow.sh"
+
 	bench ext_warm -b "$B/keepalive" -n 1 --warm 2 --extension "$TB/ext_slow.sh"
 	check "ext_warm: exit status 0" test "$RC" -eq 0
 	jqcheck "ext_warm: warm invocations go on with the extension, which exits at SHUTDOWN" "$J" \

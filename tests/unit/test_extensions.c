@@ -35,22 +35,25 @@ static void test_folder(void **state)
 	make_file(dir, "b-ext", 0755);
 	make_file(dir, "a-ext", 0755);
 	make_file(dir, ".hidden", 0755);
-	assert_int_equal(ext_list_folder(&l, dir, err, sizeof(err)), 0);
+	assert_int_equal(ext_list_folder(&l, dir, "/opt/extensions", err, sizeof(err)), 0);
 	/* in name order, as Lambda starts them; dot files left out */
 	assert_int_equal(l.n, 2);
 	snprintf(path, sizeof(path), "%s/a-ext", dir);
 	assert_string_equal(l.path[0], path);
 	snprintf(path, sizeof(path), "%s/b-ext", dir);
 	assert_string_equal(l.path[1], path);
+	/* and where the sandbox sees them */
+	assert_string_equal(l.in[0], "/opt/extensions/a-ext");
+	assert_string_equal(l.in[1], "/opt/extensions/b-ext");
 	/* one that cannot run is refused, named */
 	make_file(dir, "c-ext", 0644);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ext_list_folder(&l, dir, err, sizeof(err)), -1);
+	assert_int_equal(ext_list_folder(&l, dir, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "c-ext: not an executable file"));
 	/* no folder: no extension (a layer without one) */
 	snprintf(path, sizeof(path), "%s/nothing", dir);
 	memset(&l, 0, sizeof(l));
-	assert_int_equal(ext_list_folder(&l, path, err, sizeof(err)), 0);
+	assert_int_equal(ext_list_folder(&l, path, NULL, err, sizeof(err)), 0);
 	assert_int_equal(l.n, 0);
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	assert_int_equal(system(path), 0);
