@@ -318,7 +318,7 @@ FUZZ_TARGETS := httpclass results lambda_perf elf rapi breakdown
 FUZZ_MODS    := jsonw strbuf fnenv deployed httpclass invocation timeline coldstart chrome_trace \
                 chrome_trace_coldstart chrome_trace_events stats results_fields results_encode \
                 results_decode results_stats util lambda_perf elf_info rapi \
-                rapi_runtime rapi_ext rapi_conn netns api_facts textout breakdown \
+                rapi_runtime rapi_ext rapi_conn netns api_facts textout output breakdown \
                 breakdown_build breakdown_json breakdown_median breakdown_text idmap
 FUZZ_CFLAGS  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1
 FUZZ_WARN    := $(filter-out -Wno-format-truncation,$(WARN))

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "netns.h"
+#include "output.h"
 #include "rapi_int.h"
 #include "rapi_proto.h"
 #include "util.h"
@@ -415,8 +416,8 @@ static int listen_isolated(struct rapi *r, char *errbuf, size_t errlen)
 	char err[256];
 
 	if (netns_listen(&nl, err, sizeof(err))) {
-		fprintf(stderr, "profiler: warning: the Runtime API is not isolated (%s): it listens "
-			"on the host's loopback, where any local process can reach it\n", err);
+		out_warn("the Runtime API is not isolated (%s): it listens on the host's loopback, "
+			 "where any local process can reach it", err);
 		return 1;
 	}
 	r->netns_fd = nl.ns_fd;
