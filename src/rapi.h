@@ -19,7 +19,7 @@
 
 struct rapi;
 
-#define RAPI_MAX_CONNS	256	/* concurrent connections of one cold start (far above any runtime) */
+#define RAPI_MAX_CONNS	256	/* connections of one cold start at once (a runtime needs 1-2) */
 #define RAPI_MAX_EXT	10	/* extensions of one function (Lambda's limit) */
 
 /* What the emulator saw of one extension of the cold start (CLOCK_MONOTONIC ns, 0 = not seen). */

@@ -106,7 +106,8 @@ static void ext_next_arrived(struct rapi *r, struct rext *e)
 
 void rapi_ext_begin(struct rapi *r, struct MHD_Connection *c, struct req *q)
 {
-	if (q->kind == REQ_EXT_NEXT || q->kind == REQ_EXT_INIT_ERROR || q->kind == REQ_EXT_EXIT_ERROR)
+	if (q->kind == REQ_EXT_NEXT || q->kind == REQ_EXT_INIT_ERROR ||
+	    q->kind == REQ_EXT_EXIT_ERROR)
 		q->ext = find_ext_locked(r, c);
 	if (q->kind == REQ_EXT_NEXT && q->ext >= 0)
 		ext_next_arrived(r, &r->ext[q->ext]);
@@ -152,7 +153,7 @@ static enum MHD_Result answer_register(struct rapi *r, struct MHD_Connection *c,
 					"Lambda-Extension-Name missing or too long", NULL, false);
 	if (!parse_events(q, &invoke, &shutdown))
 		return rapi_queue_error(c, MHD_HTTP_BAD_REQUEST, "InvalidRequest",
-					"body must be {\\\"events\\\": [\\\"INVOKE\\\", \\\"SHUTDOWN\\\"]}",
+					"the body must be an object whose events are INVOKE, SHUTDOWN",
 					NULL, false);
 	pthread_mutex_lock(&r->lock);
 	if (r->delivered || r->n_ext >= RAPI_MAX_EXT) {
@@ -222,7 +223,8 @@ enum MHD_Result rapi_ext_answer_next(struct rapi *r, struct MHD_Connection *c, s
 		r->st.bad_requests++;
 		rapi_notify_later_locked(r);
 		pthread_mutex_unlock(&r->lock);
-		return rapi_queue_error(c, MHD_HTTP_FORBIDDEN, "Extension.UnknownExtensionIdentifier",
+		return rapi_queue_error(c, MHD_HTTP_FORBIDDEN,
+					"Extension.UnknownExtensionIdentifier",
 					"unknown Lambda-Extension-Identifier", NULL, false);
 	}
 	if (answer) {
@@ -297,7 +299,8 @@ enum MHD_Result rapi_ext_answer(struct rapi *r, struct MHD_Connection *c, struct
 	}
 	/* the Telemetry (and Logs) API subscription: accepted, nothing is ever sent */
 	if (!MHD_lookup_connection_value(c, MHD_HEADER_KIND, ID_HEADER))
-		return rapi_queue_error(c, MHD_HTTP_FORBIDDEN, "Extension.UnknownExtensionIdentifier",
+		return rapi_queue_error(c, MHD_HTTP_FORBIDDEN,
+					"Extension.UnknownExtensionIdentifier",
 					"Lambda-Extension-Identifier missing", NULL, false);
 	return rapi_queue(c, MHD_HTTP_OK, "\"OK\"", NULL, false);
 }

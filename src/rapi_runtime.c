@@ -110,7 +110,8 @@ static void event_headers(struct rapi *r, struct MHD_Response *resp, const char 
 	if (r->client_context[0])
 		MHD_add_response_header(resp, "Lambda-Runtime-Client-Context", r->client_context);
 	if (r->cognito_identity[0])
-		MHD_add_response_header(resp, "Lambda-Runtime-Cognito-Identity", r->cognito_identity);
+		MHD_add_response_header(resp, "Lambda-Runtime-Cognito-Identity",
+					r->cognito_identity);
 	/* always: a client that reads the type unconditionally (a real one does) must find it */
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 }
@@ -144,8 +145,8 @@ enum MHD_Result rapi_answer_next(struct rapi *r, struct MHD_Connection *c, struc
 		r->runtime_waiting_init = true;
 	if (!r->armed || r->delivered || r->runtime_waiting_init) {
 		/* Long poll, as Lambda does between invocations (a second next before the
-		 * response too) and until the extensions are ready. Suspended under the lock, so rapi_new_invocation() resumes it only
-		 * afterwards. */
+		 * response too) and until the extensions are ready. Suspended under the
+		 * lock, so rapi_new_invocation() resumes it only afterwards. */
 		rapi_suspend_locked(r, c, q);
 		rapi_notify_due_locked(r);	/* its arrival: it may wait for long */
 		pthread_mutex_unlock(&r->lock);
@@ -195,7 +196,8 @@ static long unbase64(const char *in, char *out, size_t cap)
 	size_t n = 0;
 
 	for (; *in && *in != '='; in++) {
-		const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		static const char abc[] =
+			"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 		const char *p = strchr(abc, *in);
 
 		if (!p || !*in)
