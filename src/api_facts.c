@@ -1,6 +1,7 @@
 #include "api_facts.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +24,25 @@ const char *ext_outcome_name(enum ext_outcome o)
 	};
 
 	return (unsigned)o > EXT_OUTCOME_LAST ? "unknown" : names[o];
+}
+
+int api_facts_set_ext(struct api_facts *f, unsigned n)
+{
+	api_facts_free(f);
+	if (!n)
+		return 0;
+	f->ext = calloc(n, sizeof(*f->ext));
+	if (!f->ext)
+		return -1;
+	f->n_ext = n;
+	return 0;
+}
+
+void api_facts_free(struct api_facts *f)
+{
+	free(f->ext);
+	f->ext = NULL;
+	f->n_ext = 0;
 }
 
 static double span_ms(uint64_t from, uint64_t to)
@@ -104,7 +124,7 @@ void api_facts_json(cJSON *o, const struct api_facts *f, bool *oom)
 	jw_ms(&w, o, "runtime_init_ms", f->runtime_init_ms);
 	jw_ms(&w, o, "post_runtime_ms", f->post_runtime_ms);
 	arr = jw_arr(&w, o, "extensions");
-	for (unsigned i = 0; i < f->n_ext && i < API_FACTS_MAX_EXT; i++)
+	for (unsigned i = 0; f->ext && i < f->n_ext; i++)
 		ext_json(&w, arr, &f->ext[i]);
 	if (w.oom || !o)
 		*oom = true;
@@ -210,7 +230,9 @@ int api_facts_from_json(const cJSON *o, const char *pfx, struct api_facts *f, ch
 			size_t errlen)
 {
 	struct rd d = { .pfx = pfx, .err = err, .errlen = errlen };
+	struct ext_record ext[API_FACTS_MAX_EXT];
 	const cJSON *s, *arr, *it;
+	unsigned n = 0;
 	double v;
 
 	memset(f, 0, sizeof(*f));
@@ -237,11 +259,16 @@ int api_facts_from_json(const cJSON *o, const char *pfx, struct api_facts *f, ch
 	if (!cJSON_IsArray(arr))
 		arr = NULL;
 	cJSON_ArrayForEach(it, arr) {
-		if (f->n_ext >= API_FACTS_MAX_EXT)
+		if (n >= API_FACTS_MAX_EXT)
 			return bad(&d, "extensions", "more than 10");
-		if (ext_from_json(&d, it, &f->ext[f->n_ext++]))
+		if (ext_from_json(&d, it, &ext[n++]))
 			return -1;
 	}
+	/* allocated once all is read: a record that fails leaves nothing to free */
+	if (api_facts_set_ext(f, n))
+		return bad(&d, "extensions", "out of memory");
+	if (n)
+		memcpy(f->ext, ext, n * sizeof(ext[0]));
 	return 0;
 }
 
@@ -256,14 +283,14 @@ void api_facts_text(FILE *txt, const struct api_facts *f)
 		fprintf(txt, "      streamed response: first byte %s ms, last byte %s ms after the event "
 			"(emulator: %s ms, %s ms)\n", TX_MS(f->ttfb_ms), TX_MS(f->last_byte_ms),
 			TX_MS(f->api_ttfb_ms), TX_MS(f->api_last_byte_ms));
-	if (!f->n_ext)
+	if (!f->n_ext || !f->ext)
 		return;
 	fprintf(txt, "      runtime init %s ms", TX_MS(f->runtime_init_ms));
 	if (f->post_runtime_ms >= 0)
 		fprintf(txt, ", post-runtime (extensions after the response) %s ms",
 			TX_MS(f->post_runtime_ms));
 	fputc('\n', txt);
-	for (unsigned i = 0; i < f->n_ext && i < API_FACTS_MAX_EXT; i++) {
+	for (unsigned i = 0; i < f->n_ext; i++) {
 		const struct ext_record *x = &f->ext[i];
 
 		fprintf(txt, "      extension %s: init %s ms, %s%s%s\n", TX_SAFE(x->name),
@@ -325,7 +352,7 @@ void api_facts_summary(FILE *txt, const struct invocation *inv, size_t n)
 
 		foreign += f->foreign_requests;
 		limit += inv[i].outcome == INV_TOO_MANY_CONNECTIONS;
-		for (unsigned e = 0; e < f->n_ext && e < API_FACTS_MAX_EXT; e++) {
+		for (unsigned e = 0; f->ext && e < f->n_ext; e++) {
 			unsigned k;
 
 			for (k = 0; k < n_sums && strcmp(sums[k].name, f->ext[e].name); k++)

@@ -57,9 +57,10 @@ struct api_facts {
 						 * response; -1 not measured */
 	double api_ttfb_ms, api_last_byte_ms;	/* the emulator: event sent -> first body bytes /
 						 * body complete; -1 not measured */
-	/* extensions */
+	/* extensions: n_ext records (malloc'd, NULL without: most cold starts have none, and a
+	 * run holds every record in memory) */
 	unsigned n_ext;
-	struct ext_record ext[API_FACTS_MAX_EXT];
+	struct ext_record *ext;
 	double runtime_init_ms;		/* the runtime's own: its start -> its GET next arrived
 					 * (emulator), next to each extension's; -1 */
 	double post_runtime_ms;		/* response received -> every INVOKE extension called next
@@ -68,6 +69,10 @@ struct api_facts {
 
 struct invocation;
 struct rapi_status;
+
+/* n zeroed extension records in f (what it held is freed first). 0, or -1 out of memory. */
+int api_facts_set_ext(struct api_facts *f, unsigned n);
+void api_facts_free(struct api_facts *f);	/* its records; f stays usable (none) */
 
 /* The connections, foreign requests and streaming of inv->api from the emulator's status and
  * inv's kernel marks (response_first, response_sent, event_received). */

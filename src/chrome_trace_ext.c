@@ -29,7 +29,7 @@ int ctrace_add_extensions(struct ctrace *w, const struct invocation *inv)
 
 	if (!w || !inv)
 		return 0;
-	for (unsigned i = 0; i < inv->api.n_ext && i < API_FACTS_MAX_EXT; i++) {
+	for (unsigned i = 0; inv->api.ext && i < inv->api.n_ext; i++) {
 		const struct ext_record *x = &inv->api.ext[i];
 		uint64_t stop = x->shutdown_ns ? x->shutdown_ns : x->end_ns;
 

@@ -337,12 +337,11 @@ void ext_conclude(const struct ext_run *er, const struct rapi_status *st, struct
 	struct api_facts *f = &inv->api;
 	uint64_t origin = inv->spawn_ns, end;
 
-	f->n_ext = 0;
 	f->runtime_init_ms = f->post_runtime_ms = -1;
-	if (!er->n)
-		return;
-	for (unsigned i = 0; i < er->n && i < API_FACTS_MAX_EXT; i++) {
-		ext_record(er, st, i, &f->ext[f->n_ext++]);
+	if (api_facts_set_ext(f, er->n) || !er->n)
+		return;		/* out of memory: the extensions are not recorded */
+	for (unsigned i = 0; i < er->n; i++) {
+		ext_record(er, st, i, &f->ext[i]);
 		if (er->p[i].spawn_ns && er->p[i].spawn_ns < origin)
 			origin = er->p[i].spawn_ns;
 	}

@@ -39,7 +39,7 @@ static void ext_row(struct strbuf *b, size_t k, const struct report_input *in, c
 	for (size_t i = 0; i < r->n_inv; i++) {
 		const struct api_facts *f = &r->inv[i].api;
 
-		for (unsigned e = 0; e < f->n_ext && e < API_FACTS_MAX_EXT; e++) {
+		for (unsigned e = 0; f->ext && e < f->n_ext; e++) {
 			if (strcmp(f->ext[e].name, name))
 				continue;
 			add(&init, f->ext[e].init_ms);
@@ -74,7 +74,7 @@ static bool seen_before(const struct results *r, size_t upto, unsigned upto_e, c
 	for (size_t i = 0; i <= upto && i < r->n_inv; i++) {
 		const struct api_facts *f = &r->inv[i].api;
 
-		for (unsigned e = 0; e < f->n_ext && (i < upto || e < upto_e); e++)
+		for (unsigned e = 0; f->ext && e < f->n_ext && (i < upto || e < upto_e); e++)
 			if (!strcmp(f->ext[e].name, name))
 				return true;
 	}
@@ -98,7 +98,7 @@ void html_extensions_table(struct strbuf *b, const struct report_input *in, size
 		const struct results *r = in[k].res;
 
 		for (size_t i = 0; i < r->n_inv; i++)
-			for (unsigned e = 0; e < r->inv[i].api.n_ext && e < API_FACTS_MAX_EXT; e++)
+			for (unsigned e = 0; r->inv[i].api.ext && e < r->inv[i].api.n_ext; e++)
 				if (!seen_before(r, i, e, r->inv[i].api.ext[e].name))
 					ext_row(b, k, &in[k], r->inv[i].api.ext[e].name);
 	}

@@ -689,6 +689,8 @@ void results_free(struct results *r)
 {
 	if (!r)
 		return;
+	for (size_t i = 0; r->inv && i < r->n_inv; i++)
+		api_facts_free(&r->inv[i].api);
 	free(r->inv);
 	r->inv = NULL;
 	r->n_inv = 0;

@@ -26,7 +26,7 @@ static struct api_facts sample(void)
 	f.api_last_byte_ms = 301.5;
 	f.runtime_init_ms = 10.125;
 	f.post_runtime_ms = -1;
-	f.n_ext = 1;
+	assert_int_equal(api_facts_set_ext(&f, 1), 0);
 	strcpy(f.ext[0].name, "ext\x1b[2J");
 	strcpy(f.ext[0].path, "/opt/extensions/ext");
 	f.ext[0].pid = 77;
@@ -84,6 +84,10 @@ static void test_round_trip(void **state)
 	free(a);
 	free(b);
 	cJSON_Delete(o);
+	api_facts_free(&f);
+	api_facts_free(&g);
+	assert_null(g.ext);
+	assert_int_equal(g.n_ext, 0);
 }
 
 static void test_bad_fields(void **state)
@@ -155,6 +159,7 @@ static void test_text(void **state)
 	assert_non_null(strstr(buf, "init 300.500 ms, killed_at_shutdown: still running"));
 	assert_null(strchr(buf, '\x1b'));	/* a name from the bootstrap, made terminal-safe */
 	free(buf);
+	api_facts_free(&f);
 	/* nothing to say: nothing said */
 	memset(&f, 0, sizeof(f));
 	buf = NULL;
@@ -189,6 +194,8 @@ static void test_summary(void **state)
 	assert_non_null(strstr(buf, "Foreign requests refused (403): 4,"));
 	assert_non_null(strstr(buf, "Too many connections: 1 cold start opened"));
 	free(buf);
+	api_facts_free(&inv[0].api);
+	api_facts_free(&inv[1].api);
 	/* a plain run: not a word */
 	buf = NULL;
 	m = open_memstream(&buf, &len);

@@ -14,14 +14,15 @@ static void test_tracks(void **state)
 {
 	struct ctrace *w = ctrace_open();
 	struct invocation inv = { .index = 2 };
-	struct ext_record *x = &inv.api.ext[0];
+	struct ext_record *x;
 	cJSON *j, *ev, *e;
 	char *txt;
 	int slices = 0, named = 0;
 
 	(void)state;
 	assert_non_null(w);
-	inv.api.n_ext = 2;
+	assert_int_equal(api_facts_set_ext(&inv.api, 2), 0);
+	x = &inv.api.ext[0];
 	strcpy(x->name, "ext-a");
 	x->pid = 4242;
 	x->outcome = EXT_OK;
@@ -65,6 +66,7 @@ static void test_tracks(void **state)
 	free(txt);
 	ctrace_free(w);
 	assert_int_equal(ctrace_add_extensions(NULL, &inv), 0);
+	api_facts_free(&inv.api);
 }
 
 int main(void)

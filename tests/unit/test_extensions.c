@@ -123,6 +123,7 @@ static void test_conclude_init(void **state)
 	assert_float_equal(inv.init_ms, 300.0, 1e-9);
 	assert_float_equal(inv.wait_ms, 1.0, 1e-9);
 	assert_float_equal(inv.total_ms, 302.0, 1e-9);
+	api_facts_free(&inv.api);
 }
 
 /* How each way of failing is named. */
@@ -156,6 +157,7 @@ static void test_conclude_outcomes(void **state)
 	assert_int_equal(inv.api.ext[2].exit_signal, 9);
 	assert_string_equal(ext_outcome_name(EXT_KILLED_AT_SHUTDOWN), "killed_at_shutdown");
 	assert_string_equal(ext_outcome_name((enum ext_outcome)99), "unknown");
+	api_facts_free(&inv.api);
 }
 
 /* The wait's verdicts: a crash before init is over fails the cold start, and says so. */

@@ -27,7 +27,7 @@ static void test_section(void **state)
 	assert_string_equal(html, "");	/* no extension: no section */
 	free(html);
 	for (int i = 0; i < 2; i++) {
-		inv[i].api.n_ext = 1;
+		assert_int_equal(api_facts_set_ext(&inv[i].api, 1), 0);
 		strcpy(inv[i].api.ext[0].name, "<ext>");
 		inv[i].api.ext[0].init_ms = 100 + 200 * i;	/* mean 200 */
 		inv[i].api.ext[0].outcome = i ? EXT_KILLED_AT_SHUTDOWN : EXT_OK;
@@ -44,6 +44,8 @@ static void test_section(void **state)
 			       "<td class=\"num na\">not measured</td>"));
 	assert_non_null(strstr(html, "<td>ok 1, killed_at_shutdown 1</td>"));
 	free(html);
+	api_facts_free(&inv[0].api);
+	api_facts_free(&inv[1].api);
 }
 
 int main(void)
