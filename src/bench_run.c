@@ -753,6 +753,7 @@ int bench_run_config(struct bench_env *env, unsigned memory_mb, bool sweep, cons
 		return -1;
 	}
 	describe_run(env, memory_mb, log_dir, res);
+	rapi_set_function(env->api, res->runtime, fnenv_handler(&o->fn));	/* register's answer */
 	if (fill_binary(o->bootstrap, &res->binary, err, sizeof(err))) {
 		out_error(EXIT_USAGE, "%s", err);
 		return -1;

@@ -527,6 +527,18 @@ struct rapi *rapi_start(const char *event, size_t event_len, char *errbuf, size_
 	return rapi_start_opts(event, event_len, NULL, errbuf, errlen);
 }
 
+void rapi_set_function(struct rapi *r, const char *name, const char *handler)
+{
+	if (!r)
+		return;
+	pthread_mutex_lock(&r->lock);
+	if (name)
+		strlcpy0(r->function_name, name, sizeof(r->function_name));
+	if (handler)
+		strlcpy0(r->handler, handler, sizeof(r->handler));
+	pthread_mutex_unlock(&r->lock);
+}
+
 void rapi_set_timeout_ms(struct rapi *r, unsigned ms)
 {
 	if (!r)

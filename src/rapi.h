@@ -90,6 +90,9 @@ struct rapi *rapi_start(const char *event, size_t event_len, char *errbuf, size_
 /* Same with options (opts may be NULL). */
 struct rapi *rapi_start_opts(const char *event, size_t event_len, const struct rapi_opts *opts,
 			     char *errbuf, size_t errlen);
+/* The function register answers with (functionName, handler): AWS_LAMBDA_FUNCTION_NAME's and
+ * _HANDLER's; NULL keeps what it was. */
+void rapi_set_function(struct rapi *r, const char *name, const char *handler);
 /* Deadline offset of the events sent from now on (0 = 3000 ms). */
 void rapi_set_timeout_ms(struct rapi *r, unsigned ms);
 uint16_t rapi_port(const struct rapi *r);

@@ -139,13 +139,27 @@ static bool parse_events(const struct req *q, bool *invoke, bool *shutdown)
 	return ok;
 }
 
+/* register's answer, the function as Lambda describes it (JSON-escaped by cJSON), malloc'd. */
+static char *register_body(const struct rapi *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *txt = NULL;
+
+	if (o && cJSON_AddStringToObject(o, "functionName", r->function_name) &&
+	    cJSON_AddStringToObject(o, "functionVersion", "$LATEST") &&
+	    cJSON_AddStringToObject(o, "handler", r->handler))
+		txt = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	return txt;
+}
+
 static enum MHD_Result answer_register(struct rapi *r, struct MHD_Connection *c, struct req *q)
 {
 	const char *name = MHD_lookup_connection_value(c, MHD_HEADER_KIND, NAME_HEADER);
 	struct MHD_Response *resp;
 	struct rext *e;
 	enum MHD_Result ret;
-	char body[512], id[40];
+	char id[40], *answer;
 	bool invoke, shutdown;
 
 	if (!name || !*name || strlen(name) >= sizeof(e->name))
@@ -172,14 +186,16 @@ static enum MHD_Result answer_register(struct rapi *r, struct MHD_Connection *c,
 	e->shutdown = shutdown;
 	e->registered_ns = mono_ns();
 	strlcpy0(id, e->id, sizeof(id));
+	answer = register_body(r);
 	rapi_notify_later_locked(r);
 	pthread_mutex_unlock(&r->lock);
-
-	snprintf(body, sizeof(body), "{\"functionName\":\"%s\",\"functionVersion\":\"$LATEST\","
-		 "\"handler\":\"%s\"}", r->function_name, r->handler);
-	resp = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
-	if (!resp)
+	if (!answer)
 		return MHD_NO;
+	resp = MHD_create_response_from_buffer(strlen(answer), answer, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(answer);
+		return MHD_NO;
+	}
 	MHD_add_response_header(resp, ID_HEADER, id);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
 	ret = MHD_queue_response(c, MHD_HTTP_OK, resp);

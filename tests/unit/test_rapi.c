@@ -1420,6 +1420,14 @@ static void test_client_context(void **state)
 	assert_int_equal(resp.status, 200);
 	assert_non_null(strstr(resp.body, "\"functionName\":\"fn\""));
 	assert_non_null(strstr(resp.body, "\"handler\":\"index.handler\""));
+	/* the run's function, set later; a name is JSON-escaped; NULL keeps the handler */
+	rapi_set_function(r, "my\"fn", NULL);
+	post(&h, EXT_REGISTER, "Lambda-Extension-Name: e2\r\n", EVENTS_BODY, strlen(EVENTS_BODY));
+	assert_int_equal(hc_read(&h, &resp), 0);
+	assert_int_equal(resp.status, 200);
+	assert_non_null(strstr(resp.body, "\"functionName\":\"my\\\"fn\""));
+	assert_non_null(strstr(resp.body, "\"handler\":\"index.handler\""));
+	rapi_set_function(NULL, "x", "y");
 	hc_close(&h);
 	rapi_stop(r);
 }
